@@ -1,0 +1,187 @@
+package guard
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+)
+
+// Detector is one check over a change. It is a value, registered once, and
+// its Run does no I/O: everything it needs is in the Pass.
+type Detector struct {
+	// Name is stable and kebab-case ("key-material"): it names the rule in
+	// SARIF output, policy files and the anomaly queue.
+	Name string
+	// Doc says in a sentence or two what the detector catches.
+	Doc string
+	// Severity is the default severity of its findings; Report uses it
+	// when a finding leaves Severity unset.
+	Severity Severity
+	// Settings are the tunable parameters with their default values. Their
+	// types are float64, int, bool, string or []string; a policy may
+	// override them under detectors.<name>.settings.
+	Settings map[string]any
+	// Run inspects the pass and reports findings through pass.Report.
+	Run func(pass *Pass)
+}
+
+var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+var (
+	registryMu sync.Mutex
+	registry   = map[string]*Detector{}
+)
+
+// Register adds a detector to the global registry. It panics on a
+// programming error (bad or duplicate name, no Run), at init time.
+func Register(d *Detector) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if !kebab.MatchString(d.Name) {
+		panic(fmt.Sprintf("guard: detector name %q is not kebab-case", d.Name))
+	}
+	if d.Run == nil || d.Doc == "" || d.Severity == SeverityNone {
+		panic(fmt.Sprintf("guard: detector %q needs Run, Doc and Severity", d.Name))
+	}
+	if _, dup := registry[d.Name]; dup {
+		panic(fmt.Sprintf("guard: detector %q registered twice", d.Name))
+	}
+	registry[d.Name] = d
+}
+
+// Registered returns every registered detector sorted by name.
+func Registered() []*Detector {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	out := make([]*Detector, 0, len(registry))
+	for _, d := range registry {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Pass is what a detector sees: one commit (or change set), the policy
+// classification of each changed file, and, for behaviour detectors, the
+// author's profile as it was before the change.
+type Pass struct {
+	// Commit is the commit being judged. For a change set it is nil and
+	// Change is set instead.
+	Commit *Commit
+	Change *ChangeSet
+	// Files are the file changes under judgment: the commit's, or the
+	// change set's combined diff. Files whose path the policy ignores are
+	// left out.
+	Files []FileChange
+	// Categories holds, for each element of Files, the sensitive
+	// categories its path (or old path) belongs to.
+	Categories [][]string
+	Policy     *Policy
+	Classifier Classifier
+	// Profile is the author's profile before this change and Org the
+	// organization's; nil when no baseline is kept.
+	Profile *Profile
+	Org     *Profile
+
+	detector *Detector
+	findings []Finding
+}
+
+// Report records a finding of the running detector. Detector, Commit and
+// (when zero) Severity are filled in.
+func (p *Pass) Report(f Finding) {
+	f.Detector = p.detector.Name
+	if f.Severity == SeverityNone {
+		f.Severity = p.detector.Severity
+	}
+	if f.Commit == "" && p.Commit != nil {
+		f.Commit = p.Commit.Hash
+	}
+	if f.Score <= 0 || f.Score > 1 {
+		f.Score = clampScore(f.Score)
+	}
+	p.findings = append(p.findings, f)
+}
+
+func clampScore(s float64) float64 {
+	switch {
+	case s <= 0:
+		return 0.5
+	case s > 1:
+		return 1
+	}
+	return s
+}
+
+// InCategory reports whether Files[i] belongs to the named category.
+func (p *Pass) InCategory(i int, name string) bool {
+	for _, c := range p.Categories[i] {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// setting returns the effective value of a setting: the policy's override
+// or the detector's default.
+func (p *Pass) setting(key string) any {
+	if p.Policy != nil {
+		if dp, ok := p.Policy.Detectors[p.detector.Name]; ok {
+			if v, ok := dp.Settings[key]; ok {
+				return v
+			}
+		}
+	}
+	v, ok := p.detector.Settings[key]
+	if !ok {
+		panic(fmt.Sprintf("guard: detector %q reads undeclared setting %q", p.detector.Name, key))
+	}
+	return v
+}
+
+// Float returns a numeric setting.
+func (p *Pass) Float(key string) float64 {
+	switch v := p.setting(key).(type) {
+	case float64:
+		return v
+	case int:
+		return float64(v)
+	}
+	return 0
+}
+
+// Int returns an integer setting.
+func (p *Pass) Int(key string) int {
+	switch v := p.setting(key).(type) {
+	case int:
+		return v
+	case float64:
+		return int(v)
+	}
+	return 0
+}
+
+// Bool returns a boolean setting.
+func (p *Pass) Bool(key string) bool { v, _ := p.setting(key).(bool); return v }
+
+// String returns a string setting.
+func (p *Pass) String(key string) string { v, _ := p.setting(key).(string); return v }
+
+// Strings returns a list setting.
+func (p *Pass) Strings(key string) []string {
+	switch v := p.setting(key).(type) {
+	case []string:
+		return v
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package guard
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// Engine runs a set of detectors over commits and change sets under one
+// policy. It is safe for concurrent use once built.
+type Engine struct {
+	Detectors  []*Detector
+	Policy     *Policy
+	Classifier Classifier
+}
+
+// Subject is what an Engine judges: exactly one of Commit and Change set.
+type Subject struct {
+	Commit  *Commit
+	Change  *ChangeSet
+	Profile *Profile // the author's profile before the change, or nil
+	Org     *Profile // the organization's profile, or nil
+}
+
+// Judge runs every enabled detector over the subject and returns the
+// findings, most severe first. A detector that panics does not stop the
+// others: its failure is returned as an error beside the findings.
+func (e *Engine) Judge(s Subject) ([]Finding, error) {
+	pass := Pass{
+		Commit:     s.Commit,
+		Change:     s.Change,
+		Policy:     e.Policy,
+		Classifier: e.Classifier,
+		Profile:    s.Profile,
+		Org:        s.Org,
+	}
+	var files []FileChange
+	if s.Commit != nil {
+		files = s.Commit.Files
+	} else if s.Change != nil {
+		files = s.Change.Files
+	}
+	pass.Files, pass.Categories = e.classify(files)
+
+	var errs []error
+	var out []Finding
+	for _, d := range e.Detectors {
+		var dp DetectorPolicy
+		if e.Policy != nil {
+			dp = e.Policy.Detectors[d.Name]
+		}
+		if dp.Disabled {
+			continue
+		}
+		pass.detector = d
+		pass.findings = pass.findings[:0]
+		if err := runSafely(d, &pass); err != nil {
+			errs = append(errs, err)
+		}
+		for _, f := range pass.findings {
+			if dp.Severity != SeverityNone {
+				f.Severity = dp.Severity
+			}
+			out = append(out, f)
+		}
+	}
+	SortFindings(out)
+	return out, errors.Join(errs...)
+}
+
+func (e *Engine) classify(files []FileChange) ([]FileChange, [][]string) {
+	if e.Classifier == nil {
+		return files, make([][]string, len(files))
+	}
+	kept := make([]FileChange, 0, len(files))
+	cats := make([][]string, 0, len(files))
+	for _, f := range files {
+		if e.Classifier.Ignored(f.Path) {
+			continue
+		}
+		c := e.Classifier.Categories(f.Path)
+		if f.OldPath != "" && f.OldPath != f.Path {
+			c = mergeNames(c, e.Classifier.Categories(f.OldPath))
+		}
+		kept = append(kept, f)
+		cats = append(cats, c)
+	}
+	return kept, cats
+}
+
+func mergeNames(a, b []string) []string {
+	for _, n := range b {
+		found := false
+		for _, m := range a {
+			if m == n {
+				found = true
+				break
+			}
+		}
+		if !found {
+			a = append(a, n)
+		}
+	}
+	return a
+}
+
+func runSafely(d *Detector, p *Pass) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			where := "change set"
+			if p.Commit != nil {
+				where = "commit " + p.Commit.ShortHash()
+			}
+			err = fmt.Errorf("detector %s failed on %s: %v", d.Name, where, r)
+		}
+	}()
+	d.Run(p)
+	return nil
+}
+
+// SortFindings orders findings most severe first, then by path and line.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Detector < b.Detector
+	})
+}
+
+// MaxSeverity returns the highest severity among the findings.
+func MaxSeverity(fs []Finding) Severity {
+	m := SeverityNone
+	for _, f := range fs {
+		if f.Severity > m {
+			m = f.Severity
+		}
+	}
+	return m
+}
