@@ -79,10 +79,10 @@ type Pass struct {
 	Categories [][]string
 	Policy     *Policy
 	Classifier Classifier
-	// Profile is the author's profile before this change and Org the
-	// organization's; nil when no baseline is kept.
-	Profile *Profile
-	Org     *Profile
+	// Baseline holds the author's profiles and identity as they were
+	// before this change; nil when no baseline is kept, and then
+	// behaviour detectors stay silent.
+	Baseline *Baseline
 
 	detector *Detector
 	findings []Finding

@@ -16,10 +16,9 @@ type Engine struct {
 
 // Subject is what an Engine judges: exactly one of Commit and Change set.
 type Subject struct {
-	Commit  *Commit
-	Change  *ChangeSet
-	Profile *Profile // the author's profile before the change, or nil
-	Org     *Profile // the organization's profile, or nil
+	Commit   *Commit
+	Change   *ChangeSet
+	Baseline *Baseline // the author's baseline before the change, or nil
 }
 
 // Judge runs every enabled detector over the subject and returns the
@@ -31,8 +30,7 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 		Change:     s.Change,
 		Policy:     e.Policy,
 		Classifier: e.Classifier,
-		Profile:    s.Profile,
-		Org:        s.Org,
+		Baseline:   s.Baseline,
 	}
 	var files []FileChange
 	if s.Commit != nil {

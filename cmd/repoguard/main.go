@@ -1,0 +1,127 @@
+// Command repoguard guards Git repositories against insider threats: it
+// scans history for changes to sensitive paths, key material, obfuscated
+// code, CI and build tampering, and (as a GitHub App) blocks merges until a
+// second, independent reviewer approves.
+//
+// Usage:
+//
+//	repoguard scan [PATH] [flags]      scan a local repository's history
+//	repoguard policy check FILE...     validate policy files
+//	repoguard policy show [PATH]       print the effective policy
+//	repoguard detectors                list the detectors
+//	repoguard version                  print the version
+//
+// Exit codes: 0 success, 1 a finding reached --fail-on (or a policy is
+// invalid), 2 bad input or an error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// env is what a subcommand may touch of the outside world.
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+	// stderrTTY reports whether stderr is a terminal (progress bars).
+	stderrTTY bool
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"scan", "scan a repository's history for risky changes", runScan},
+		{"policy", "check or show a policy (policy check FILE..., policy show [PATH])", runPolicy},
+		{"detectors", "list the detectors and what they catch", runDetectors},
+		{"version", "print the version", func(e *env, _ []string) int {
+			fmt.Fprintln(e.stdout, "repoguard", version)
+			return exitOK
+		}},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := &env{ctx: ctx, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}
+	code := run(e, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and returns the exit code. No panic
+// escapes: a bug is reported as one line and exit code 2.
+func run(e *env, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "repoguard: internal error: %v\n", r)
+			code = exitError
+		}
+	}()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
+		}
+	}
+	fmt.Fprintf(e.stderr, "repoguard: unknown command %q (run 'repoguard help')\n", args[0])
+	return exitError
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: repoguard <command> [arguments]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'repoguard <command> -h' for a command's flags.")
+}
+
+// fail prints err as one line prefixed with the command and returns exit
+// code 2.
+func fail(e *env, err error) int {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	if errors.Is(err, context.Canceled) {
+		msg = "interrupted"
+	}
+	fmt.Fprintf(e.stderr, "repoguard: %s\n", msg)
+	return exitError
+}
+
+func isTerminal(f *os.File) bool {
+	if os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

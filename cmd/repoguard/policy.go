@@ -1,0 +1,150 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/repoguard/repoguard/configs"
+	"github.com/repoguard/repoguard/detectors"
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/gitrepo"
+)
+
+// loadPolicy returns the effective policy for a scan and says where it came
+// from: the file named by --policy, else the repository's own policy file
+// at rev, else the built-in defaults.
+func loadPolicy(repo *gitrepo.Repo, rev, file string) (*guard.Policy, string, error) {
+	if file != "" {
+		p, err := configs.LoadPolicy(file, detectors.All())
+		return p, file, err
+	}
+	data, err := repo.ReadFile(rev, guard.PolicyPath)
+	switch {
+	case errors.Is(err, gitrepo.ErrFileNotFound):
+		return configs.DefaultPolicy(), "built-in defaults", nil
+	case err != nil:
+		return nil, "", fmt.Errorf("read %s at %s: %w", guard.PolicyPath, rev, err)
+	}
+	src := guard.PolicyPath + "@" + rev
+	p, err := configs.ParsePolicy(src, data, detectors.All())
+	return p, src, err
+}
+
+func newClassifier(p *guard.Policy) (guard.Classifier, error) {
+	c, err := configs.NewClassifier(p)
+	if err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	return c, nil
+}
+
+func runPolicy(e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: repoguard policy check FILE... | repoguard policy show [PATH] [--policy FILE]")
+		return exitError
+	}
+	switch args[0] {
+	case "check":
+		return runPolicyCheck(e, args[1:])
+	case "show":
+		return runPolicyShow(e, args[1:])
+	}
+	fmt.Fprintf(e.stderr, "repoguard: unknown policy command %q (want check or show)\n", args[0])
+	return exitError
+}
+
+// runPolicyCheck validates each file: exit 0 when all are valid, 1 when one
+// is invalid (each error printed as file:line:column: message), 2 when a
+// file cannot be read.
+func runPolicyCheck(e *env, args []string) int {
+	fs := newFlagSet("policy check", "policy check FILE...", e.stderr)
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitError
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(e.stderr, "usage: repoguard policy check FILE...")
+		return exitError
+	}
+	code := exitOK
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "repoguard: read policy: %v\n", unwrapPathError(err))
+			code = exitError
+			continue
+		}
+		if _, err := configs.ParsePolicy(file, data, detectors.All()); err != nil {
+			fmt.Fprintln(e.stdout, strings.TrimRight(err.Error(), "\n"))
+			if code == exitOK {
+				code = exitFindings
+			}
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s: ok\n", file)
+	}
+	return code
+}
+
+// unwrapPathError renders an *os.PathError as "path: reason".
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// runPolicyShow prints the effective policy of a repository (its policy
+// file at HEAD merged with the defaults), of a file, or the defaults.
+func runPolicyShow(e *env, args []string) int {
+	fs := newFlagSet("policy show", "policy show [PATH] [--policy FILE] [--rev REV]", e.stderr)
+	file := fs.String("policy", "", "show the effective policy of `FILE`")
+	rev := fs.String("rev", "HEAD", "read the repository's policy at `REV`")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitError
+	}
+	var pol *guard.Policy
+	src := "built-in defaults"
+	switch {
+	case *file != "":
+		if pol, err = configs.LoadPolicy(*file, detectors.All()); err != nil {
+			return fail(e, err)
+		}
+		src = *file
+	case len(pos) > 0:
+		repo, err := gitrepo.Open(pos[0])
+		if err != nil {
+			return fail(e, err)
+		}
+		defer repo.Close()
+		if pol, src, err = loadPolicy(repo, *rev, ""); err != nil {
+			return fail(e, err)
+		}
+	default:
+		pol = configs.DefaultPolicy()
+	}
+	out, err := configs.MarshalPolicy(pol)
+	if err != nil {
+		return fail(e, err)
+	}
+	fmt.Fprintf(e.stdout, "# effective policy from %s\n%s", src, out)
+	return exitOK
+}
+
+func runDetectors(e *env, _ []string) int {
+	for _, d := range detectors.All() {
+		fmt.Fprintf(e.stdout, "%-22s %-8s %s\n", d.Name, d.Severity, d.Doc)
+	}
+	return exitOK
+}

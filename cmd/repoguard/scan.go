@@ -1,0 +1,274 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/repoguard/repoguard/detectors"
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/gitrepo"
+)
+
+// scanFlags are the flags of `repoguard scan`.
+type scanFlags struct {
+	rangeSpec   string
+	since       string
+	format      string
+	policyFile  string
+	failOn      string
+	minSeverity string
+	firstParent bool
+	maxBlobSize int64
+	workers     int
+	progress    bool
+}
+
+func (f *scanFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.rangeSpec, "range", "", "scan only `A..B` (commits reachable from B but not A) or one ref")
+	fs.StringVar(&f.since, "since", "", "scan only commits committed since `DATE` (YYYY-MM-DD, RFC 3339, or a age like 30d)")
+	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or sarif")
+	fs.StringVar(&f.policyFile, "policy", "", "policy `FILE` (default: .github/repoguard.yml at the scanned tip, else the built-in policy)")
+	fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding reaches `SEVERITY` (info, low, medium, high, critical, or none)")
+	fs.StringVar(&f.minSeverity, "min-severity", "info", "report only findings at or above `SEVERITY`")
+	fs.BoolVar(&f.firstParent, "first-parent", false, "follow only the first parent of merge commits")
+	fs.Int64Var(&f.maxBlobSize, "max-blob-size", 1<<20, "do not diff the content of blobs larger than `BYTES`")
+	fs.IntVar(&f.workers, "workers", 2, "number of diff workers")
+	fs.BoolVar(&f.progress, "progress", true, "show a progress bar when stderr is a terminal")
+}
+
+func runScan(e *env, args []string) int {
+	var f scanFlags
+	fs := newFlagSet("scan", "scan [PATH] [flags]", e.stderr)
+	f.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitError
+	}
+	if len(pos) > 1 {
+		return fail(e, fmt.Errorf("scan takes one repository path, got %d: %s", len(pos), strings.Join(pos, " ")))
+	}
+	path := "."
+	if len(pos) == 1 {
+		path = pos[0]
+	}
+	job, err := f.prepare(path)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer job.repo.Close()
+
+	rep, err := newReporter(f.format, e.stdout, job)
+	if err != nil {
+		return fail(e, err)
+	}
+	sum, err := job.run(e, rep, f.progress && e.stderrTTY)
+	if err != nil {
+		return fail(e, err)
+	}
+	if err := rep.finish(sum); err != nil {
+		return fail(e, fmt.Errorf("write output: %w", err))
+	}
+	if job.failOn != guard.SeverityNone && sum.max >= job.failOn {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// scanJob is a validated scan, ready to run.
+type scanJob struct {
+	path         string
+	repo         *gitrepo.Repo
+	walk         gitrepo.WalkOptions
+	engine       *guard.Engine
+	policySource string
+	failOn       guard.Severity
+	minSeverity  guard.Severity
+}
+
+// prepare validates the flags, opens the repository and loads the policy.
+func (f *scanFlags) prepare(path string) (*scanJob, error) {
+	switch f.format {
+	case "text", "json", "sarif":
+	default:
+		return nil, fmt.Errorf("--format %q: want text, json or sarif", f.format)
+	}
+	job := &scanJob{path: path}
+	var err error
+	if job.failOn, err = parseSeverityFlag("--fail-on", f.failOn, true); err != nil {
+		return nil, err
+	}
+	if job.minSeverity, err = parseSeverityFlag("--min-severity", f.minSeverity, false); err != nil {
+		return nil, err
+	}
+	if f.rangeSpec != "" && f.since != "" {
+		return nil, errors.New("--range and --since cannot be used together")
+	}
+	if f.workers < 1 {
+		return nil, fmt.Errorf("--workers %d: want at least 1", f.workers)
+	}
+	job.walk = gitrepo.WalkOptions{
+		Range:       f.rangeSpec,
+		FirstParent: f.firstParent,
+		MaxBlobSize: f.maxBlobSize,
+		Workers:     f.workers,
+	}
+	if f.since != "" {
+		if job.walk.Since, err = parseSince(f.since, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	if job.repo, err = gitrepo.Open(path); err != nil {
+		return nil, err
+	}
+	pol, src, err := loadPolicy(job.repo, tipOf(f.rangeSpec), f.policyFile)
+	if err != nil {
+		job.repo.Close()
+		return nil, err
+	}
+	job.policySource = src
+	eng, err := newEngine(pol)
+	if err != nil {
+		job.repo.Close()
+		return nil, err
+	}
+	job.engine = eng
+	return job, nil
+}
+
+// scanSummary totals a scan.
+type scanSummary struct {
+	commits    int
+	files      int
+	findings   int
+	bySeverity map[guard.Severity]int
+	max        guard.Severity
+	elapsed    time.Duration
+}
+
+// run walks the history, judges every commit and hands each commit with
+// findings to the reporter.
+func (j *scanJob) run(e *env, rep reporter, showProgress bool) (*scanSummary, error) {
+	start := time.Now()
+	sum := &scanSummary{bySeverity: map[guard.Severity]int{}}
+	var bar *progressBar
+	if showProgress {
+		total, err := j.repo.Count(e.ctx, j.walk)
+		if err != nil {
+			return nil, err
+		}
+		bar = newProgressBar(e.stderr, total)
+		defer bar.done()
+	}
+	var judgeErrs []error
+	err := j.repo.Walk(e.ctx, j.walk, func(c *guard.Commit) error {
+		sum.commits++
+		sum.files += len(c.Files)
+		bar.step()
+		fs, err := j.engine.Judge(guard.Subject{Commit: c})
+		if err != nil {
+			judgeErrs = append(judgeErrs, err)
+		}
+		fs = filterSeverity(fs, j.minSeverity)
+		if len(fs) == 0 {
+			return nil
+		}
+		for _, f := range fs {
+			sum.bySeverity[f.Severity]++
+			sum.max = max(sum.max, f.Severity)
+		}
+		sum.findings += len(fs)
+		bar.clear()
+		return rep.commit(c, fs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(judgeErrs) > 0 {
+		return nil, errors.Join(judgeErrs...)
+	}
+	sum.elapsed = time.Since(start)
+	return sum, nil
+}
+
+func filterSeverity(fs []guard.Finding, min guard.Severity) []guard.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Severity >= min {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func newEngine(pol *guard.Policy) (*guard.Engine, error) {
+	cls, err := newClassifier(pol)
+	if err != nil {
+		return nil, err
+	}
+	return &guard.Engine{Detectors: detectors.All(), Policy: pol, Classifier: cls}, nil
+}
+
+// tipOf returns the revision whose policy governs a scan of rangeSpec.
+func tipOf(rangeSpec string) string {
+	if _, b, ok := strings.Cut(rangeSpec, ".."); ok && b != "" {
+		return b
+	}
+	if rangeSpec != "" && !strings.Contains(rangeSpec, "..") {
+		return rangeSpec
+	}
+	return "HEAD"
+}
+
+func parseSeverityFlag(name, v string, allowNone bool) (guard.Severity, error) {
+	if allowNone && v == "none" {
+		return guard.SeverityNone, nil
+	}
+	s, err := guard.ParseSeverity(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
+}
+
+// parseSince accepts YYYY-MM-DD (UTC), RFC 3339, or an age such as 30d or
+// 12h before now.
+func parseSince(v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if n, err := strconv.Atoi(strings.TrimSuffix(v, "d")); err == nil && strings.HasSuffix(v, "d") && n >= 0 {
+		return now.AddDate(0, 0, -n), nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("--since %q: want a date (2024-01-31), an RFC 3339 time or an age (30d, 12h)", v)
+}
+
+// reporter writes scan results in one format.
+type reporter interface {
+	commit(c *guard.Commit, fs []guard.Finding) error
+	finish(s *scanSummary) error
+}
+
+func newReporter(format string, w io.Writer, job *scanJob) (reporter, error) {
+	switch format {
+	case "json":
+		return &jsonReporter{w: w, job: job}, nil
+	case "sarif":
+		return &sarifReporter{w: w, job: job}, nil
+	default:
+		return &textReporter{w: w, job: job}, nil
+	}
+}

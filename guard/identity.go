@@ -1,0 +1,49 @@
+package guard
+
+import "strings"
+
+// Identity is one person as repoguard knows them: a GitHub login when known
+// and every email and name they commit under.
+type Identity struct {
+	// Key is the login when known, otherwise the normalized email.
+	Key    string   `json:"key"`
+	Login  string   `json:"login,omitempty"`
+	Emails []string `json:"emails"`
+	Names  []string `json:"names"`
+}
+
+// NormalizeEmail lowercases an email and trims spaces and angle brackets.
+func NormalizeEmail(e string) string {
+	return strings.ToLower(strings.Trim(strings.TrimSpace(e), "<>"))
+}
+
+// NoreplyLogin returns the GitHub login encoded in a GitHub noreply
+// address ("123+login@users.noreply.github.com" or
+// "login@users.noreply.github.com"), or "".
+func NoreplyLogin(email string) string {
+	e := NormalizeEmail(email)
+	local, ok := strings.CutSuffix(e, "@users.noreply.github.com")
+	if !ok || local == "" {
+		return ""
+	}
+	if _, after, found := strings.Cut(local, "+"); found {
+		return after
+	}
+	return local
+}
+
+// Baseline is what behaviour detectors compare a change with: the author's
+// profiles and identity as they were before the change.
+type Baseline struct {
+	// Author is the author's profile in this repository, AuthorAll across
+	// every repository, Org that of everyone in the organization. Each is
+	// non-nil, with zero commits when nothing is known.
+	Author    *Profile
+	AuthorAll *Profile
+	Org       *Profile
+	// Identity is the author's known identity (nil when new).
+	Identity *Identity
+	// EmailKeys are the identity keys other than the author's that have
+	// used the commit's author email (one email, two logins).
+	EmailKeys []string
+}
