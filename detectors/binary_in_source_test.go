@@ -1,0 +1,137 @@
+package detectors
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// bisFakeClassifier classifies by path prefix, so that these tests do not
+// depend on the default policy.
+type bisFakeClassifier struct {
+	cats   map[string]string // path prefix -> category
+	assets []string          // path prefixes
+}
+
+func (c bisFakeClassifier) Categories(p string) []string {
+	var out []string
+	for prefix, cat := range c.cats {
+		if strings.HasPrefix(p, prefix) {
+			out = append(out, cat)
+		}
+	}
+	return out
+}
+
+func (c bisFakeClassifier) Ignored(string) bool { return false }
+
+func (c bisFakeClassifier) Asset(p string) bool {
+	for _, a := range c.assets {
+		if strings.HasPrefix(p, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// bisJudge runs one registered detector over a commit's files.
+func bisJudge(t testing.TB, name string, cls guard.Classifier, files ...guard.FileChange) []guard.Finding {
+	t.Helper()
+	var d *guard.Detector
+	for _, r := range guard.Registered() {
+		if r.Name == name {
+			d = r
+		}
+	}
+	if d == nil {
+		t.Fatalf("detector %s is not registered", name)
+	}
+	eng := guard.Engine{Detectors: []*guard.Detector{d}, Classifier: cls}
+	fs, err := eng.Judge(guard.Subject{Commit: &guard.Commit{Hash: "c0ffee", Files: files}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func bisBinary(path string, status guard.Status, size int64) guard.FileChange {
+	return guard.FileChange{Path: path, Status: status, Binary: true, Skipped: "binary", Size: size, Mode: 0o100644}
+}
+
+func TestBinaryInSourceWithoutClassifier(t *testing.T) {
+	// Without a policy the build file is still known by its name.
+	fs := bisJudge(t, "binary-in-source", nil,
+		bisBinary("tests/files/bad-3-corrupt_lzma2.xz", guard.Added, 512),
+		guard.FileChange{Path: "m4/build-to-host.m4", Status: guard.Modified,
+			AddedLines: []guard.Line{{Number: 1, Text: "gl_am_configmake=..."}}})
+	if len(fs) != 1 || fs[0].Severity != guard.High || fs[0].Path != "tests/files/bad-3-corrupt_lzma2.xz" {
+		t.Fatalf("want one high finding on the .xz file, got %+v", fs)
+	}
+	if !strings.Contains(fs[0].Message, "m4/build-to-host.m4") {
+		t.Errorf("message does not name the build file: %s", fs[0].Message)
+	}
+}
+
+func TestBinaryInSourceClassifier(t *testing.T) {
+	cls := bisFakeClassifier{cats: map[string]string{"build/": guard.CategoryBuild}, assets: []string{"web/img/"}}
+	tests := []struct {
+		name  string
+		files []guard.FileChange
+		want  []string // "severity path"
+	}{
+		{"asset", []guard.FileChange{bisBinary("web/img/logo.bin", guard.Added, 10)}, nil},
+		{"deleted", []guard.FileChange{bisBinary("tests/x.gz", guard.Deleted, 10)}, nil},
+		{"mode only", []guard.FileChange{{Path: "tools/x.so", Status: guard.Modified, Binary: true,
+			Hash: "aa", OldHash: "aa"}}, nil},
+		{"build category", []guard.FileChange{bisBinary("build/blob.dat", guard.Added, 10),
+			{Path: "build/rules.txt", Status: guard.Modified}}, []string{"medium build/blob.dat"}},
+		{"so in source", []guard.FileChange{bisBinary("src/liba.so", guard.Modified, 10)}, []string{"medium src/liba.so"}},
+		{"too large, not binary", []guard.FileChange{{Path: "src/gen/big.go", Status: guard.Added,
+			Skipped: "too large", Size: 9 << 20}}, []string{"info src/gen/big.go"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, f := range bisJudge(t, "binary-in-source", cls, tt.files...) {
+				got = append(got, fmt.Sprintf("%s %s", f.Severity, f.Path))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBinaryInSourceFoldsFlood(t *testing.T) {
+	var files []guard.FileChange
+	for i := 0; i < 30; i++ {
+		files = append(files, bisBinary(fmt.Sprintf("src/data/blob%02d.bin", i), guard.Added, 100))
+	}
+	fs := bisJudge(t, "binary-in-source", nil, files...)
+	if len(fs) != 21 {
+		t.Fatalf("want 20 findings and a summary, got %d", len(fs))
+	}
+	var summary *guard.Finding
+	for i := range fs {
+		if strings.Contains(fs[i].Message, "10 more binary files") {
+			summary = &fs[i]
+		}
+	}
+	if summary == nil {
+		t.Errorf("no summary finding for the last 10 files")
+	}
+}
+
+func BenchmarkBinaryInSource(b *testing.B) {
+	var files []guard.FileChange
+	for i := 0; i < 200; i++ {
+		files = append(files, guard.FileChange{Path: fmt.Sprintf("src/pkg%d/file.go", i), Status: guard.Modified})
+	}
+	files = append(files, bisBinary("tests/files/x.xz", guard.Added, 512))
+	b.ReportAllocs()
+	for b.Loop() {
+		bisJudge(b, "binary-in-source", nil, files...)
+	}
+}
