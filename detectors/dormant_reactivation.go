@@ -1,0 +1,104 @@
+package detectors
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func init() {
+	guard.Register(&guard.Detector{
+		Name: "dormant-reactivation",
+		Doc: "Reports an author silent for months (in every repository) who returns with changes to " +
+			"sensitive paths or dependencies: the pattern of a taken-over or sold account.",
+		Severity: guard.Medium,
+		Settings: map[string]any{
+			// dormant_days of silence make an author dormant.
+			"dormant_days": 120,
+			// min_commits is the history needed before the silence.
+			"min_commits": 3,
+			"categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+				guard.CategoryCI, guard.CategoryBuild, guard.CategoryAccess, guard.CategoryDependencies},
+			// high_categories make the finding high.
+			"high_categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+				guard.CategoryCI, guard.CategoryAccess},
+		},
+		Run: runDormantReactivation,
+	})
+}
+
+func runDormantReactivation(pass *guard.Pass) {
+	b, c := pass.Baseline, pass.Commit
+	if b == nil || c == nil || c.IsMerge() || b.AuthorAll == nil {
+		return
+	}
+	a := b.AuthorAll
+	if a.Commits < pass.Int("min_commits") {
+		return
+	}
+	active := drActivity(c)
+	silence := active.Sub(a.LastSeen)
+	dormant := time.Duration(pass.Int("dormant_days")) * 24 * time.Hour
+	if dormant <= 0 || silence < dormant {
+		return
+	}
+	cats, files, first := drTouched(pass, pass.Strings("categories"))
+	if len(cats) == 0 {
+		return
+	}
+	f := guard.Finding{
+		Severity: guard.Medium,
+		Score:    math.Min(1, 0.5+0.25*math.Log2(float64(silence)/float64(dormant))),
+		Path:     first,
+		Message: fmt.Sprintf("Returns after %s of silence (last commit %s, after %s) and changes %s: %s.",
+			bhDuration(silence), a.LastSeen.Format(time.DateOnly), bhHistory(a), strings.Join(cats, ", "),
+			summarizeList(files, 3)),
+		Evidence: []string{fmt.Sprintf("dormant means no commit in any repository for %d days", pass.Int("dormant_days"))},
+	}
+	if !active.Equal(c.Author.When) {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("authored %s but committed by the author %s: the commit date counts",
+			c.Author.When.Format(time.DateOnly), active.Format(time.DateOnly)))
+	}
+	high := pass.Strings("high_categories")
+	if slices.ContainsFunc(cats, func(c string) bool { return slices.Contains(high, c) }) {
+		f.Severity = guard.High
+	}
+	pass.Report(f)
+}
+
+// drActivity is when the author was active: the author date, or the
+// commit date when the author committed it themselves and it is later
+// (an author date moved back does not hide the return).
+func drActivity(c *guard.Commit) time.Time {
+	if guard.NormalizeEmail(c.Committer.Email) == guard.NormalizeEmail(c.Author.Email) && c.Committer.When.After(c.Author.When) {
+		return c.Committer.When
+	}
+	return c.Author.When
+}
+
+// drTouched returns the listed categories the change touches, the files
+// in them, and the first such file's path.
+func drTouched(pass *guard.Pass, watched []string) (cats, files []string, first string) {
+	for i := range pass.Files {
+		in := false
+		for _, cat := range pass.Categories[i] {
+			if slices.Contains(watched, cat) {
+				in = true
+				if !slices.Contains(cats, cat) {
+					cats = append(cats, cat)
+				}
+			}
+		}
+		if in {
+			if first == "" {
+				first = pass.Files[i].Path
+			}
+			files = append(files, describeChange(&pass.Files[i]))
+		}
+	}
+	return cats, files, first
+}

@@ -1,0 +1,191 @@
+package detectors
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func init() {
+	guard.Register(&guard.Detector{
+		Name: "identity-mismatch",
+		Doc: "Reports identity changes of a known author, one finding per kind: a new email under a known " +
+			"login (low for a known name without login), an email used by two identities (high), a " +
+			"committer never seen with this author (low), an author date far before the commit date or " +
+			"after it (backdating), and an unsigned commit from an author who always signs.",
+		Severity: guard.Medium,
+		Settings: map[string]any{
+			// min_commits is the author history needed to judge committers
+			// and author-to-commit gaps.
+			"min_commits": 20,
+			// min_email_commits is the history under a login before a new
+			// email counts: a fresh identity is still settling.
+			"min_email_commits": 5,
+			// backdate_days: an author date this far before the commit date
+			// is reported when the author almost never does it.
+			"backdate_days": 7.0,
+			// max_backdate_share: "almost never" is below this share.
+			"max_backdate_share": 0.01,
+			// skew_minutes: a commit date this far before the author date
+			// is reported.
+			"skew_minutes": 60.0,
+			// sign_ratio and sign_min_commits define an author who always
+			// signs; sign_high_commits signed out of as many makes it high.
+			"sign_ratio":        0.95,
+			"sign_min_commits":  10,
+			"sign_high_commits": 50,
+			// trusted_committers commit for everyone (web merges): they are
+			// no unusual pair, and their old author dates no backdating.
+			"trusted_committers": []string{"noreply@github.com"},
+		},
+		Run: runIdentityMismatch,
+	})
+}
+
+func runIdentityMismatch(pass *guard.Pass) {
+	b, c := pass.Baseline, pass.Commit
+	if b == nil || c == nil || b.AuthorAll == nil {
+		return
+	}
+	for _, check := range []func(*guard.Pass, *guard.Baseline, *guard.Commit) (guard.Finding, bool){
+		imSharedEmail, imNewEmail, imPair, imDates, imUnsigned,
+	} {
+		if f, ok := check(pass, b, c); ok {
+			pass.Report(f)
+		}
+	}
+}
+
+// imSharedEmail: the author email is also used by another identity.
+func imSharedEmail(_ *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+	if len(b.EmailKeys) == 0 {
+		return guard.Finding{}, false
+	}
+	others := slices.Sorted(slices.Values(b.EmailKeys))
+	return guard.Finding{
+		Severity: guard.High, Score: 0.9,
+		Message: fmt.Sprintf("Author email %s is also used by %s: one email, two identities.",
+			guard.NormalizeEmail(c.Author.Email), summarizeList(others, 3)),
+		Evidence: []string{"other identities: " + summarizeList(others, 10)},
+	}, true
+}
+
+// imNewEmail: a known identity commits under an email it never used.
+func imNewEmail(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+	id, email := b.Identity, guard.NormalizeEmail(c.Author.Email)
+	if id == nil || slices.Contains(id.Emails, email) || b.AuthorAll.Commits < pass.Int("min_email_commits") {
+		return guard.Finding{}, false
+	}
+	evidence := []string{"known emails: " + summarizeList(id.Emails, 5), "known names: " + summarizeList(id.Names, 5)}
+	switch {
+	case id.Login != "" && guard.NoreplyLogin(email) == id.Login:
+		return guard.Finding{}, false
+	case id.Login != "":
+		return guard.Finding{
+			Score: 0.7,
+			Message: fmt.Sprintf("Known login %s committed under a new email %s after %s under %s.",
+				id.Login, email, bhHistory(b.AuthorAll), summarizeList(id.Emails, 3)),
+			Evidence: evidence,
+		}, true
+	case slices.Contains(id.Names, c.Author.Name):
+		return guard.Finding{
+			Severity: guard.Low, Score: 0.4,
+			Message: fmt.Sprintf("Known name %q appears with a new email %s (known: %s); no login links them.",
+				c.Author.Name, email, summarizeList(id.Emails, 3)),
+			Evidence: evidence,
+		}, true
+	}
+	return guard.Finding{}, false
+}
+
+// imPair: someone else (not one of the author's own emails) committed it
+// who never committed this author's work before.
+func imPair(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+	a := b.AuthorAll
+	committer := guard.NormalizeEmail(c.Committer.Email)
+	if committer == guard.NormalizeEmail(c.Author.Email) || a.Commits < pass.Int("min_commits") ||
+		b.Identity != nil && slices.Contains(b.Identity.Emails, committer) ||
+		a.Committers[committer] > 0 || slices.Contains(pass.Strings("trusted_committers"), committer) {
+		return guard.Finding{}, false
+	}
+	return guard.Finding{
+		Severity: guard.Low, Score: 0.3,
+		Message: fmt.Sprintf("Committed by %s, never before the committer of this author's %s.",
+			committer, bhHistory(a)),
+		Evidence: []string{"committers seen: " + ftCounts(a.Committers)},
+	}, true
+}
+
+// imDates: an author date far before the commit date, which the author
+// almost never has, or a commit date before the author date. A trusted
+// committer (a web rebase-merge keeps the author dates) is not backdating.
+func imDates(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+	a, gap := b.AuthorAll, c.Committer.When.Sub(c.Author.When)
+	evidence := []string{"author date: " + c.Author.When.Format(time.RFC3339),
+		"commit date: " + c.Committer.When.Format(time.RFC3339)}
+	if skew := time.Duration(pass.Float("skew_minutes") * float64(time.Minute)); gap < -skew {
+		f := guard.Finding{Score: 0.6, Evidence: evidence,
+			Message: fmt.Sprintf("Committed %s before it was authored: one of the dates is set by hand or a clock is wrong.",
+				imDuration(-gap))}
+		if guard.NormalizeEmail(c.Committer.Email) != guard.NormalizeEmail(c.Author.Email) {
+			f.Severity, f.Score = guard.Low, 0.3
+		}
+		return f, true
+	}
+	limit := time.Duration(pass.Float("backdate_days") * 24 * float64(time.Hour))
+	if gap <= limit || a.Commits < pass.Int("min_commits") ||
+		slices.Contains(pass.Strings("trusted_committers"), guard.NormalizeEmail(c.Committer.Email)) {
+		return guard.Finding{}, false
+	}
+	n := imGapsBeyond(a, limit)
+	if float64(n) >= pass.Float("max_backdate_share")*float64(a.Commits) {
+		return guard.Finding{}, false
+	}
+	return guard.Finding{
+		Score: 0.6,
+		Message: fmt.Sprintf("Authored %s before it was committed; %d of the author's %s were committed more than %s after authoring (rebasing an old branch also does this).",
+			imDuration(gap), n, bhHistory(a), imDuration(limit)),
+		Evidence: evidence,
+	}, true
+}
+
+// imGapsBeyond counts the author's commits in gap buckets that can hold a
+// gap longer than d (an over-estimate, so the rule errs on silence).
+func imGapsBeyond(a *guard.Profile, d time.Duration) int {
+	n := 0
+	for b := guard.GapBucket(d); b < guard.GapBuckets; b++ {
+		n += a.Gaps[b]
+	}
+	return n
+}
+
+// imUnsigned: an unsigned commit from an author who always signs.
+func imUnsigned(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+	a := b.AuthorAll
+	if c.Signed || a.Commits < pass.Int("sign_min_commits") ||
+		float64(a.Signed) < pass.Float("sign_ratio")*float64(a.Commits) {
+		return guard.Finding{}, false
+	}
+	f := guard.Finding{
+		Score: 0.6,
+		Message: fmt.Sprintf("Unsigned commit from an author who signed %d of %s: their signing key may not be at hand.",
+			a.Signed, bhHistory(a)),
+	}
+	if a.Signed == a.Commits && a.Commits >= pass.Int("sign_high_commits") {
+		f.Severity, f.Score = guard.High, 0.8
+	}
+	return f, true
+}
+
+// imDuration renders a duration in minutes, hours or days.
+func imDuration(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d.Hours()), "hour")
+	}
+	return plural(int(d.Hours()/24), "day")
+}

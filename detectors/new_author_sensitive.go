@@ -1,0 +1,96 @@
+package detectors
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func init() {
+	guard.Register(&guard.Detector{
+		Name: "new-author-sensitive",
+		Doc: "Reports an author with little or no history (in any repository) who changes keys, " +
+			"contracts, deploy, CI or build files: the first weeks of a false-identity hire.",
+		Severity: guard.High,
+		Settings: map[string]any{
+			// max_commits: authors with fewer earlier commits are new.
+			"max_commits": 10,
+			// min_org_commits: while the organization has fewer commits,
+			// everyone is new (a repository's founding) and nothing is said.
+			"min_org_commits": 200,
+			"categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+				guard.CategoryCI, guard.CategoryBuild},
+		},
+		Run: runNewAuthorSensitive,
+	})
+}
+
+func runNewAuthorSensitive(pass *guard.Pass) {
+	b, c := pass.Baseline, pass.Commit
+	if b == nil || c == nil || c.IsMerge() || b.AuthorAll == nil {
+		return
+	}
+	a, maxN := b.AuthorAll, pass.Int("max_commits")
+	if a.Commits >= maxN || b.Org == nil || b.Org.Commits < pass.Int("min_org_commits") {
+		return
+	}
+	cats, files, first := naTouched(pass)
+	if len(cats) == 0 {
+		return
+	}
+	who := "First commit by this author (no history in any repository)"
+	if a.Commits > 0 {
+		who = fmt.Sprintf("Author with only %s, the first %s before this one,",
+			plural(a.Commits, "earlier commit"), bhDuration(c.Author.When.Sub(a.FirstSeen)))
+	}
+	evidence := make([]string, 0, len(cats)+1)
+	for _, cat := range cats {
+		evidence = append(evidence, cat+": "+summarizeList(files[cat], 5))
+	}
+	evidence = append(evidence, fmt.Sprintf("new means fewer than %d earlier commits; the organization has %d",
+		maxN, b.Org.Commits))
+	pass.Report(guard.Finding{
+		Score: 1 - 0.5*float64(a.Commits)/float64(maxN),
+		Path:  first,
+		Message: fmt.Sprintf("%s changes %s: %s.", who, strings.Join(cats, ", "),
+			summarizeList(naAll(cats, files), 3)),
+		Evidence: evidence,
+	})
+}
+
+// naTouched returns the watched categories the change touches, in order
+// of first appearance, their files, and the first such file's path.
+func naTouched(pass *guard.Pass) (cats []string, files map[string][]string, first string) {
+	watched := pass.Strings("categories")
+	files = map[string][]string{}
+	for i := range pass.Files {
+		for _, cat := range pass.Categories[i] {
+			if !slices.Contains(watched, cat) {
+				continue
+			}
+			if files[cat] == nil {
+				cats = append(cats, cat)
+			}
+			if first == "" {
+				first = pass.Files[i].Path
+			}
+			files[cat] = append(files[cat], describeChange(&pass.Files[i]))
+		}
+	}
+	return cats, files, first
+}
+
+// naAll lists the files of the categories once each.
+func naAll(cats []string, files map[string][]string) []string {
+	var out []string
+	for _, cat := range cats {
+		for _, f := range files[cat] {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,138 @@
+package detectors
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func init() {
+	guard.Register(&guard.Detector{
+		Name: "size-outlier",
+		Doc: "Reports a commit changing far more lines than its author's own commits do (beyond a high " +
+			"quantile of their sizes times a factor, and an absolute minimum). Low; medium when it " +
+			"touches a sensitive category the author seldom changes, where a large diff hides a small " +
+			"change best.",
+		Severity: guard.Low,
+		Settings: map[string]any{
+			// min_commits is the author history needed (in this repository,
+			// else in all).
+			"min_commits": 30,
+			// quantile of the author's sizes whose bucket's upper bound,
+			// times factor, is the threshold.
+			"quantile": 0.99,
+			"factor":   3.0,
+			// min_lines is the smallest threshold.
+			"min_lines": 500,
+			// medium_categories raise the finding to medium when the author
+			// changed them in less than rare_share of their commits.
+			"medium_categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+				guard.CategoryCI, guard.CategoryBuild, guard.CategoryAccess},
+			"rare_share": 0.1,
+		},
+		Run: runSizeOutlier,
+	})
+}
+
+func runSizeOutlier(pass *guard.Pass) {
+	b, c := pass.Baseline, pass.Commit
+	if b == nil || c == nil || c.IsMerge() || b.Author == nil || b.AuthorAll == nil {
+		return
+	}
+	minN := pass.Int("min_commits")
+	a, scope := b.Author, ""
+	if a.Commits < minN {
+		a, scope = b.AuthorAll, " across all repositories"
+	}
+	if a.Commits < minN {
+		return
+	}
+	n := guard.LinesChanged(pass.Files)
+	q := pass.Float("quantile")
+	_, qHi := guard.SizeBucketRange(guard.SizeBucket(a.SizeQuantile(q)))
+	threshold := max(int(math.Min(float64(qHi)*pass.Float("factor"), math.MaxInt32)), pass.Int("min_lines"))
+	if n <= threshold {
+		return
+	}
+	f := guard.Finding{
+		Severity: guard.Low,
+		Score:    math.Min(1, 0.3+0.2*math.Log2(float64(n)/float64(threshold))),
+		Message: fmt.Sprintf("Changes %s lines, far beyond this author's usual (threshold %s): median %s lines, and %.0f%% of their %s%s change fewer than %s.",
+			soThousands(n), soThousands(threshold), soBucket(guard.SizeBucket(a.SizeQuantile(0.5))), 100*q,
+			bhHistory(a), scope, soThousands(qHi)),
+		Evidence: []string{"largest before: " + soBucket(soLargest(a)) + " lines", "largest files: " + soLargestFiles(pass.Files)},
+	}
+	if cats := soSensitive(pass, a); len(cats) > 0 {
+		f.Severity = guard.Medium
+		f.Evidence = append(f.Evidence, "seldom-changed sensitive categories touched: "+summarizeList(cats, 5))
+	}
+	pass.Report(f)
+}
+
+// soSensitive lists the medium categories the change touches that the
+// author changed in less than rare_share of their commits.
+func soSensitive(pass *guard.Pass, a *guard.Profile) []string {
+	medium, rare := pass.Strings("medium_categories"), pass.Float("rare_share")*float64(a.Commits)
+	var out []string
+	for i := range pass.Files {
+		for _, cat := range pass.Categories[i] {
+			if slices.Contains(medium, cat) && float64(a.Categories[cat]) < rare && !slices.Contains(out, cat) {
+				out = append(out, cat)
+			}
+		}
+	}
+	return out
+}
+
+// soLargest returns the highest non-empty size bucket.
+func soLargest(p *guard.Profile) int {
+	for b := guard.SizeBuckets - 1; b > 0; b-- {
+		if p.Sizes[b] > 0 {
+			return b
+		}
+	}
+	return 0
+}
+
+// soBucket renders a size bucket as "32–63" (or "0", or "8,388,608 or more").
+func soBucket(b int) string {
+	lo, hi := guard.SizeBucketRange(b)
+	switch {
+	case hi == math.MaxInt:
+		return soThousands(lo) + " or more"
+	case hi-lo == 1:
+		return soThousands(lo)
+	}
+	return soThousands(lo) + "–" + soThousands(hi-1)
+}
+
+// soLargestFiles lists the three files with the most changed lines.
+func soLargestFiles(files []guard.FileChange) string {
+	idx := make([]int, len(files))
+	for i := range idx {
+		idx[i] = i
+	}
+	lines := func(i int) int { return files[i].Added + files[i].Deleted }
+	sort.SliceStable(idx, func(i, j int) bool { return lines(idx[i]) > lines(idx[j]) })
+	parts := make([]string, 0, len(idx))
+	for _, i := range idx {
+		parts = append(parts, fmt.Sprintf("%s (+%d −%d)", files[i].Path, files[i].Added, files[i].Deleted))
+	}
+	return summarizeList(parts, 3)
+}
+
+// soThousands renders n with thousands separators: 12,345.
+func soThousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + soThousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

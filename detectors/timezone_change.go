@@ -1,0 +1,142 @@
+package detectors
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func init() {
+	guard.Register(&guard.Detector{
+		Name: "timezone-change",
+		Doc: "Reports an author time-zone offset the author never used, or a sudden switch to one they " +
+			"rarely use. The committer zone is judged apart and only at low (info when someone else " +
+			"committed, as when a maintainer applies a patch). A shift of exactly one hour from a known " +
+			"offset is taken for daylight saving (info).",
+		Severity: guard.Medium,
+		Settings: map[string]any{
+			// min_commits is the author history (in all repositories) from
+			// which a never-used author offset is medium; below it, low.
+			"min_commits": 20,
+			// min_switch_commits is the history below which nothing is said.
+			"min_switch_commits": 5,
+			// rare_share: switching to an offset used in less than this share
+			// of the author's commits is reported (low).
+			"rare_share": 0.02,
+		},
+		Run: runTimezoneChange,
+	})
+}
+
+const tzHour = 3600
+
+func runTimezoneChange(pass *guard.Pass) {
+	b, c := pass.Baseline, pass.Commit
+	if b == nil || c == nil || b.AuthorAll == nil || b.AuthorAll.Commits < pass.Int("min_switch_commits") {
+		return
+	}
+	if f, ok := tzAuthorFinding(pass, b.AuthorAll, c); ok {
+		pass.Report(f)
+		return
+	}
+	if f, ok := tzCommitterFinding(pass, b.AuthorAll, c); ok {
+		pass.Report(f)
+	}
+}
+
+// tzAuthorFinding judges the author zone against the author's zones.
+func tzAuthorFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
+	o := c.Author.Offset()
+	seen, used := a.AuthorZones[o], tzUsed(a.AuthorZones)
+	evidence := []string{"author zones used: " + used, "last author zone: " + tzFormat(a.LastAuthorZone)}
+	if co := c.Committer.Offset(); co != o {
+		evidence = append(evidence, "committer zone of this commit: "+tzFormat(co))
+	}
+	f := guard.Finding{Evidence: evidence}
+	switch {
+	case seen == 0 && tzNear(a.AuthorZones, o):
+		f.Severity, f.Score = guard.Info, 0.2
+		f.Message = fmt.Sprintf("Author time zone %s is new but exactly one hour from a zone used before (%s): most likely a daylight-saving change.",
+			tzFormat(o), used)
+	case seen == 0 && a.Commits < pass.Int("min_commits"):
+		f.Severity, f.Score = guard.Low, 0.4
+		f.Message = fmt.Sprintf("Author time zone %s was not used in the author's %s (used: %s); too little history to say more.",
+			tzFormat(o), bhHistory(a), used)
+	case seen == 0 && o == 0:
+		f.Severity, f.Score = guard.Low, 0.4
+		f.Message = fmt.Sprintf("Author time zone UTC never used before in %s (used: %s); web editors and tools often record UTC.",
+			bhHistory(a), used)
+	case seen == 0:
+		f.Score = math.Min(1, 0.4+0.1*math.Log2(float64(a.Commits)/float64(max(pass.Int("min_commits"), 1))))
+		f.Message = fmt.Sprintf("Author time zone %s never used before in %s (used: %s).", tzFormat(o), bhHistory(a), used)
+	case o != a.LastAuthorZone && tzAbs(o-a.LastAuthorZone) != tzHour &&
+		float64(seen) < pass.Float("rare_share")*float64(a.Commits):
+		f.Severity, f.Score = guard.Low, 0.4
+		f.Message = fmt.Sprintf("Author switched from time zone %s (their last commit) to %s, used in only %d of %s.",
+			tzFormat(a.LastAuthorZone), tzFormat(o), seen, bhHistory(a))
+	default:
+		return f, false
+	}
+	return f, true
+}
+
+// tzCommitterFinding judges the committer zone when the author zone is
+// familiar: low when the author committed it, info when someone else did.
+func tzCommitterFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
+	co, o := c.Committer.Offset(), c.Author.Offset()
+	if a.Commits < pass.Int("min_commits") || co == o || a.CommitterZones[co] > 0 || tzNear(a.CommitterZones, co) {
+		return guard.Finding{}, false
+	}
+	f := guard.Finding{
+		Severity: guard.Low, Score: 0.3,
+		Message: fmt.Sprintf("Committer time zone %s never seen on the author's %s, while the author zone %s is familiar.",
+			tzFormat(co), bhHistory(a), tzFormat(o)),
+		Evidence: []string{"committer zones seen: " + tzUsed(a.CommitterZones), "committer: " + c.Committer.Email},
+	}
+	if guard.NormalizeEmail(c.Committer.Email) != guard.NormalizeEmail(c.Author.Email) {
+		f.Severity, f.Score = guard.Info, 0.1
+		f.Message += " Someone else committed it (as when a maintainer applies a patch)."
+	}
+	return f, true
+}
+
+// tzNear reports whether an offset exactly one hour from o was used.
+//
+// Daylight saving: a new offset exactly one hour from an offset already
+// used (by the author, or for the committer zone, on the author's
+// commits) is taken for a daylight-saving change. It is reported at info
+// for the author zone and not at all for the committer zone. The offset
+// alone does not tell the author's region, so the date is not used to
+// guess whether a switch was due; an attacker one hour away from the
+// author gets info, which the other behaviour detectors back up or not.
+func tzNear(zones map[int]int, o int) bool { return zones[o-tzHour] > 0 || zones[o+tzHour] > 0 }
+
+func tzAbs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// tzFormat renders an offset in seconds east of UTC as "+05:30".
+func tzFormat(off int) string {
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
+}
+
+// tzUsed lists the most used offsets with their counts.
+func tzUsed(zones map[int]int) string {
+	keys := guard.SortedKeys(zones, func(a, b int) bool { return a < b })
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s in %s", tzFormat(k), soThousands(zones[k])))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return summarizeList(parts, 4)
+}
