@@ -32,16 +32,19 @@ func TestDetectors(t *testing.T) {
 			var positive, negative int
 			for _, file := range cases {
 				got, want := runCase(t, d, file)
+				if *update {
+					want, got = got, want
+					if got != want {
+						rewriteWant(t, file, want)
+					}
+					got = want
+				}
 				if want == "" {
 					negative++
 				} else {
 					positive++
 				}
 				if got != want {
-					if *update {
-						rewriteWant(t, file, got)
-						continue
-					}
 					t.Errorf("%s:\n--- got\n%s--- want\n%s", file, got, want)
 				}
 			}
@@ -54,9 +57,11 @@ func TestDetectors(t *testing.T) {
 
 // testCase is a parsed testdata file.
 type testCase struct {
-	commit guard.Commit
-	policy []byte
-	want   string
+	commit  guard.Commit
+	login   string
+	policy  []byte
+	history []string
+	want    string
 }
 
 func runCase(t *testing.T, d *guard.Detector, file string) (got, want string) {
@@ -76,7 +81,13 @@ func runCase(t *testing.T, d *guard.Detector, file string) (got, want string) {
 		t.Fatalf("%s: classifier: %v", file, err)
 	}
 	eng := guard.Engine{Detectors: []*guard.Detector{d}, Policy: pol, Classifier: cls}
-	findings, err := eng.Judge(guard.Subject{Commit: &tc.commit})
+	subj := guard.Subject{Commit: &tc.commit}
+	if tc.history != nil {
+		if subj.Baseline, err = buildBaseline(tc, cls); err != nil {
+			t.Fatalf("%s: history: %v", file, err)
+		}
+	}
+	findings, err := eng.Judge(subj)
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
@@ -92,9 +103,12 @@ func runCase(t *testing.T, d *guard.Detector, file string) (got, want string) {
 
 // parseCase reads a txtar-like file:
 //
-//	key: value            header lines: message, author, committer, signed
+//	key: value            header lines: message, author, committer, signed,
+//	                      date, committer-date (RFC 3339), login
 //	-- path (attrs) --    one changed file; body lines start with '+', '-' or ' '
 //	-- policy.yml --      optional policy overriding the defaults
+//	-- history --         optional commits learned into a baseline first
+//	                      (see buildBaseline for the line format)
 //	-- want --            expected findings, one per line
 //
 // File attributes, comma separated: added, deleted, binary, size=N,
@@ -109,7 +123,6 @@ func parseCase(file string) (*testCase, error) {
 		Author:  guard.Person{Name: "Alice", Email: "alice@example.com", When: time.Date(2024, 3, 5, 14, 0, 0, 0, time.UTC)},
 		Message: "change",
 	}}
-	tc.commit.Committer = tc.commit.Author
 	var section string
 	var body []string
 	flush := func() error {
@@ -123,6 +136,8 @@ func parseCase(file string) (*testCase, error) {
 			}
 		case section == "policy.yml":
 			tc.policy = []byte(strings.Join(body, "\n") + "\n")
+		case section == "history":
+			tc.history = append([]string{}, body...)
 		default:
 			fc, err := parseFile(section, body)
 			if err != nil {
@@ -151,7 +166,10 @@ func parseCase(file string) (*testCase, error) {
 	return tc, sc.Err()
 }
 
+// parseHeader applies the header lines. The committer is the author, with
+// the author's date, unless committer or committer-date say otherwise.
 func parseHeader(tc *testCase, lines []string) error {
+	var committer, committerDate string
 	for _, l := range lines {
 		k, v, ok := strings.Cut(l, ":")
 		if !ok || strings.HasPrefix(l, "#") {
@@ -164,12 +182,33 @@ func parseHeader(tc *testCase, lines []string) error {
 		case "author":
 			tc.commit.Author.Name, tc.commit.Author.Email = splitIdent(v)
 		case "committer":
-			tc.commit.Committer.Name, tc.commit.Committer.Email = splitIdent(v)
+			committer = v
 		case "signed":
 			tc.commit.Signed = v == "true"
+		case "login":
+			tc.login = v
+		case "date":
+			at, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return fmt.Errorf("header date: %v", err)
+			}
+			tc.commit.Author.When = at
+		case "committer-date":
+			committerDate = v
 		default:
 			return fmt.Errorf("unknown header %q", k)
 		}
+	}
+	tc.commit.Committer = tc.commit.Author
+	if committer != "" {
+		tc.commit.Committer.Name, tc.commit.Committer.Email = splitIdent(committer)
+	}
+	if committerDate != "" {
+		at, err := time.Parse(time.RFC3339, committerDate)
+		if err != nil {
+			return fmt.Errorf("header committer-date: %v", err)
+		}
+		tc.commit.Committer.When = at
 	}
 	return nil
 }

@@ -123,7 +123,7 @@ func runPolicyShow(e *env, args []string) int {
 		}
 		src = *file
 	case len(pos) > 0:
-		repo, err := gitrepo.Open(pos[0])
+		repo, err := gitrepo.Open(pos[0], gitrepo.Options{})
 		if err != nil {
 			return fail(e, err)
 		}

@@ -86,6 +86,7 @@ func runScan(e *env, args []string) int {
 type scanJob struct {
 	path         string
 	repo         *gitrepo.Repo
+	open         gitrepo.Options
 	walk         gitrepo.WalkOptions
 	engine       *guard.Engine
 	policySource string
@@ -114,18 +115,20 @@ func (f *scanFlags) prepare(path string) (*scanJob, error) {
 	if f.workers < 1 {
 		return nil, fmt.Errorf("--workers %d: want at least 1", f.workers)
 	}
-	job.walk = gitrepo.WalkOptions{
-		Range:       f.rangeSpec,
-		FirstParent: f.firstParent,
-		MaxBlobSize: f.maxBlobSize,
-		Workers:     f.workers,
+	if f.maxBlobSize < 1 {
+		return nil, fmt.Errorf("--max-blob-size %d: want a positive number of bytes", f.maxBlobSize)
 	}
+	job.open = gitrepo.Options{MaxBlobSize: f.maxBlobSize, Workers: f.workers}
+	job.walk = gitrepo.WalkOptions{Rev: f.rangeSpec, FirstParent: f.firstParent}
 	if f.since != "" {
 		if job.walk.Since, err = parseSince(f.since, time.Now()); err != nil {
 			return nil, err
 		}
 	}
-	if job.repo, err = gitrepo.Open(path); err != nil {
+	if strings.Count(f.rangeSpec, "..") > 1 || strings.Contains(f.rangeSpec, "...") {
+		return nil, fmt.Errorf("invalid range %q: want A..B or a single ref", f.rangeSpec)
+	}
+	if job.repo, err = gitrepo.Open(path, job.open); err != nil {
 		return nil, err
 	}
 	pol, src, err := loadPolicy(job.repo, tipOf(f.rangeSpec), f.policyFile)

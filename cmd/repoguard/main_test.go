@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// testRepo is a git repository built by a test with the git CLI, with fixed
+// identities and dates so that hashes are reproducible.
+type testRepo struct {
+	t   *testing.T
+	dir string
+	n   int
+}
+
+func newTestRepo(t *testing.T) *testRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	r := &testRepo{t: t, dir: t.TempDir()}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+func (r *testRepo) git(args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(),
+		"GIT_CONFIG_NOSYSTEM=1", "HOME="+r.dir, "GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_AUTHOR_NAME=Alice Example", "GIT_AUTHOR_EMAIL=alice@example.com",
+		"GIT_COMMITTER_NAME=Alice Example", "GIT_COMMITTER_EMAIL=alice@example.com",
+	)
+	date := []string{"GIT_AUTHOR_DATE=2024-03-0" + string(rune('1'+r.n%9)) + "T10:00:00+0200",
+		"GIT_COMMITTER_DATE=2024-03-0" + string(rune('1'+r.n%9)) + "T10:00:00+0200"}
+	cmd.Env = append(cmd.Env, date...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// commit writes the files (path, content pairs) and commits them.
+func (r *testRepo) commit(msg string, files ...string) string {
+	r.t.Helper()
+	for i := 0; i+1 < len(files); i += 2 {
+		p := filepath.Join(r.dir, files[i])
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(files[i+1]), 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	r.git("add", "-A")
+	r.git("commit", "-q", "-m", msg)
+	r.n++
+	return r.git("rev-parse", "HEAD")
+}
+
+// runCmd runs repoguard with args and returns the exit code and outputs.
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{ctx: context.Background(), stdout: &out, stderr: &errOut}
+	code := run(e, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsage(t *testing.T) {
+	code, _, stderr := runCmd(t)
+	if code != exitError || !strings.Contains(stderr, "usage: repoguard") {
+		t.Errorf("no args: code %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCmd(t, "frobnicate")
+	if code != exitError || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: code %d, stderr %q", code, stderr)
+	}
+	code, out, _ := runCmd(t, "detectors")
+	if code != exitOK || !strings.Contains(out, "key-material") || !strings.Contains(out, "sensitive-path") {
+		t.Errorf("detectors: code %d, out %q", code, out)
+	}
+}
+
+func TestParseInterspersed(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		format  string
+		wantPos string
+	}{
+		{[]string{"--format", "json", "repo"}, "json", "repo"},
+		{[]string{"repo", "--format", "sarif"}, "sarif", "repo"},
+		{[]string{"repo"}, "text", "repo"},
+		{[]string{"--", "-odd-name"}, "text", "-odd-name"},
+	} {
+		fs := newFlagSet("scan", "scan", &bytes.Buffer{})
+		format := fs.String("format", "text", "")
+		pos, err := parseInterspersed(fs, tc.args)
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if *format != tc.format || strings.Join(pos, " ") != tc.wantPos {
+			t.Errorf("%v: format %q pos %q, want %q %q", tc.args, *format, pos, tc.format, tc.wantPos)
+		}
+	}
+}
