@@ -73,7 +73,9 @@ func (e *Engine) classify(files []FileChange) ([]FileChange, [][]string) {
 	kept := make([]FileChange, 0, len(files))
 	cats := make([][]string, 0, len(files))
 	for _, f := range files {
-		if e.Classifier.Ignored(f.Path) {
+		// A rename out of a watched path into an ignored one must still be
+		// seen: skip a file only when its old path is ignored too.
+		if e.Classifier.Ignored(f.Path) && (f.OldPath == "" || e.Classifier.Ignored(f.OldPath)) {
 			continue
 		}
 		c := e.Classifier.Categories(f.Path)

@@ -24,12 +24,19 @@ func loadPolicy(repo *gitrepo.Repo, rev, file string) (*guard.Policy, string, er
 	data, err := repo.ReadFile(rev, guard.PolicyPath)
 	switch {
 	case errors.Is(err, gitrepo.ErrFileNotFound):
-		return configs.DefaultPolicy(), "built-in defaults", nil
+		return defaultPolicy()
 	case err != nil:
 		return nil, "", fmt.Errorf("read %s at %s: %w", guard.PolicyPath, rev, err)
 	}
 	src := guard.PolicyPath + "@" + rev
 	p, err := configs.ParsePolicy(src, data, detectors.All())
+	return p, src, err
+}
+
+// defaultPolicy returns the built-in policy with every detector's settings.
+func defaultPolicy() (*guard.Policy, string, error) {
+	const src = "built-in defaults"
+	p, err := configs.ParsePolicy(src, nil, detectors.All())
 	return p, src, err
 }
 
@@ -132,7 +139,9 @@ func runPolicyShow(e *env, args []string) int {
 			return fail(e, err)
 		}
 	default:
-		pol = configs.DefaultPolicy()
+		if pol, src, err = defaultPolicy(); err != nil {
+			return fail(e, err)
+		}
 	}
 	out, err := configs.MarshalPolicy(pol)
 	if err != nil {
