@@ -1,0 +1,244 @@
+package guard
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Conclusions of the repoguard check run.
+const (
+	ConclusionSuccess        = "success"
+	ConclusionActionRequired = "action_required"
+	ConclusionFailure        = "failure"
+)
+
+// Review is one pull request review as GitHub reports it.
+type Review struct {
+	Login       string
+	Bot         bool
+	State       string // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+	CommitID    string // the head the review was given on
+	SubmittedAt time.Time
+}
+
+// ReviewContext is what decides whether an approval counts.
+type ReviewContext struct {
+	// Author is the pull request's author login.
+	Author string
+	// Contributors are the logins of the authors and committers of the
+	// pull request's commits.
+	Contributors []string
+	// Pusher is the login that pushed the current head (when known).
+	Pusher string
+	// HeadSHA is the current head; approvals of older heads do not count.
+	HeadSHA string
+	// PushedAt is when the current head was pushed (zero when unknown).
+	PushedAt time.Time
+	Reviews  []Review
+	// MemberOf reports whether login belongs to a team ("org/slug" or
+	// "slug"). Nil means no team can be checked, and team requirements
+	// cannot be met.
+	MemberOf func(team, login string) (bool, error)
+}
+
+// Requirement is one reason the change needs approvals.
+type Requirement struct {
+	// Category is the sensitive category, or "risk" for a change whose
+	// risk score reached the review threshold.
+	Category  string   `json:"category"`
+	Approvals int      `json:"approvals"`
+	Teams     []string `json:"teams,omitempty"`
+	// Approvers are the logins whose approvals count toward it.
+	Approvers []string `json:"approvers"`
+}
+
+// Met reports whether enough approvals count.
+func (r *Requirement) Met() bool { return len(r.Approvers) >= r.Approvals }
+
+// Rejected is an approval that does not count, and why.
+type Rejected struct {
+	Login  string `json:"login"`
+	Reason string `json:"reason"`
+}
+
+// Verdict is the decision on a change set.
+type Verdict struct {
+	Conclusion   string        `json:"conclusion"`
+	Title        string        `json:"title"`
+	Risk         float64       `json:"risk"`
+	Requirements []Requirement `json:"requirements"`
+	Rejected     []Rejected    `json:"rejected,omitempty"`
+	// Blocking are unresolved findings at or above the policy's block
+	// severity: they fail the check whatever the approvals.
+	Blocking []Finding `json:"blocking,omitempty"`
+}
+
+// Decide turns the categories a change touches, its findings and its
+// reviews into a verdict. resolved reports findings a security reviewer
+// has resolved (nil: none).
+func Decide(pol *Policy, categories []string, findings []Finding, rc ReviewContext, resolved func(Finding) bool) Verdict {
+	v := Verdict{Risk: Risk(findings)}
+	block := pol.Thresholds.Block
+	if block == SeverityNone {
+		block = Critical
+	}
+	for _, f := range findings {
+		if f.Severity >= block && (resolved == nil || !resolved(f)) {
+			v.Blocking = append(v.Blocking, f)
+		}
+	}
+	for _, name := range categories {
+		if c := pol.Category(name); c != nil && c.Approvals > 0 {
+			v.Requirements = append(v.Requirements, Requirement{Category: name, Approvals: c.Approvals, Teams: c.Teams})
+		}
+	}
+	if len(v.Requirements) == 0 && pol.Thresholds.Review > 0 && v.Risk >= pol.Thresholds.Review {
+		v.Requirements = append(v.Requirements, Requirement{Category: "risk", Approvals: 1})
+	}
+	valid, rejected := countableApprovals(rc)
+	v.Rejected = rejected
+	for i := range v.Requirements {
+		v.Requirements[i].Approvers = approversFor(&v.Requirements[i], valid, rc.MemberOf, &v.Rejected)
+	}
+	v.Conclusion, v.Title = conclude(&v)
+	return v
+}
+
+func conclude(v *Verdict) (string, string) {
+	if len(v.Blocking) > 0 {
+		return ConclusionFailure, fmt.Sprintf("Blocked: %s until a security reviewer resolves %s",
+			v.Blocking[0].Detector, pluralWord(len(v.Blocking), "finding"))
+	}
+	var missing []string
+	for _, r := range v.Requirements {
+		if !r.Met() {
+			missing = append(missing, fmt.Sprintf("%s %d/%d", r.Category, len(r.Approvers), r.Approvals))
+		}
+	}
+	if len(missing) > 0 {
+		return ConclusionActionRequired, "Second review required: " + strings.Join(missing, ", ")
+	}
+	if len(v.Requirements) > 0 {
+		return ConclusionSuccess, "Approved by independent reviewers"
+	}
+	return ConclusionSuccess, "No sensitive change"
+}
+
+func pluralWord(n int, w string) string {
+	if n == 1 {
+		return "1 " + w
+	}
+	return fmt.Sprintf("%d %ss", n, w)
+}
+
+// countableApprovals keeps each reviewer's latest decisive review and
+// returns the logins whose approval counts, and the others with reasons.
+func countableApprovals(rc ReviewContext) ([]string, []Rejected) {
+	latest := map[string]Review{}
+	for _, r := range rc.Reviews {
+		key := strings.ToLower(r.Login)
+		if r.State == "COMMENTED" {
+			continue // a comment neither gives nor withdraws approval
+		}
+		if prev, ok := latest[key]; !ok || !r.SubmittedAt.Before(prev.SubmittedAt) {
+			latest[key] = r
+		}
+	}
+	contributors := map[string]bool{}
+	for _, l := range rc.Contributors {
+		contributors[strings.ToLower(l)] = true
+	}
+	var valid []string
+	var rejected []Rejected
+	for _, r := range latest {
+		if r.State != "APPROVED" {
+			continue
+		}
+		if reason := approvalProblem(r, rc, contributors); reason != "" {
+			rejected = append(rejected, Rejected{Login: r.Login, Reason: reason})
+			continue
+		}
+		valid = append(valid, r.Login)
+	}
+	sort.Strings(valid)
+	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Login < rejected[j].Login })
+	return valid, rejected
+}
+
+func approvalProblem(r Review, rc ReviewContext, contributors map[string]bool) string {
+	login := strings.ToLower(r.Login)
+	switch {
+	case r.Bot || strings.HasSuffix(login, "[bot]"):
+		return "bots cannot approve"
+	case login == strings.ToLower(rc.Author):
+		return "the pull request's author cannot approve it"
+	case contributors[login]:
+		return "authored or committed commits of this pull request"
+	case rc.Pusher != "" && login == strings.ToLower(rc.Pusher):
+		return "pushed the latest commits"
+	case rc.HeadSHA != "" && r.CommitID != rc.HeadSHA:
+		return "approved an earlier head " + ShortHash(r.CommitID) + "; the pull request changed since"
+	}
+	return ""
+}
+
+// approversFor filters the valid approvers by the requirement's teams.
+func approversFor(req *Requirement, valid []string, memberOf func(team, login string) (bool, error), rejected *[]Rejected) []string {
+	if len(req.Teams) == 0 {
+		return append([]string{}, valid...)
+	}
+	out := []string{}
+	for _, login := range valid {
+		ok := false
+		for _, team := range req.Teams {
+			if memberOf == nil {
+				break
+			}
+			if m, err := memberOf(team, login); err == nil && m {
+				ok = true
+				break
+			}
+		}
+		if ok {
+			out = append(out, login)
+			continue
+		}
+		*rejected = append(*rejected, Rejected{Login: login,
+			Reason: fmt.Sprintf("not a member of %s, required for %s", strings.Join(req.Teams, " or "), req.Category)})
+	}
+	return out
+}
+
+// RubberStampDetector names the finding of an approval given too quickly.
+const RubberStampDetector = "rubber-stamp-review"
+
+// RubberStamps reports each counting approval of a large sensitive change
+// (at least minLines changed lines) given within window of the last push:
+// too fast to have been read.
+func RubberStamps(rc ReviewContext, v *Verdict, lines, minLines int, window time.Duration) []Finding {
+	if rc.PushedAt.IsZero() || lines < minLines || len(v.Requirements) == 0 {
+		return nil
+	}
+	counted := map[string]bool{}
+	for _, req := range v.Requirements {
+		for _, a := range req.Approvers {
+			counted[strings.ToLower(a)] = true
+		}
+	}
+	var out []Finding
+	for _, r := range rc.Reviews {
+		after := r.SubmittedAt.Sub(rc.PushedAt)
+		if r.State != "APPROVED" || !counted[strings.ToLower(r.Login)] || after < 0 || after > window {
+			continue
+		}
+		out = append(out, Finding{
+			Detector: RubberStampDetector, Severity: Medium, Score: 0.6,
+			Message: fmt.Sprintf("%s approved %d changed lines in %s %s after the last push, too fast to have read them.",
+				r.Login, lines, v.Requirements[0].Category, after.Round(time.Second)),
+			Evidence: []string{"approved at " + r.SubmittedAt.UTC().Format(time.RFC3339), "pushed at " + rc.PushedAt.UTC().Format(time.RFC3339)},
+		})
+	}
+	return out
+}

@@ -1,0 +1,102 @@
+package guard
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDecide(t *testing.T) {
+	pol := &Policy{
+		Categories: []Category{
+			{Name: "contracts", Approvals: 2},
+			{Name: "ci", Approvals: 1, Teams: []string{"acme/security"}},
+			{Name: "docs", Approvals: 0},
+		},
+		Thresholds: Thresholds{Review: 40, Block: Critical},
+	}
+	head := "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	approve := func(login string, commit string, at time.Duration) Review {
+		return Review{Login: login, State: "APPROVED", CommitID: commit, SubmittedAt: t0.Add(at)}
+	}
+	members := func(team, login string) (bool, error) { return team == "acme/security" && login == "sec", nil }
+	high := Finding{Detector: "ci-tampering", Severity: High, Score: 1}
+	crit := Finding{Detector: "key-material", Severity: Critical, Score: 1}
+
+	for _, tc := range []struct {
+		name       string
+		categories []string
+		findings   []Finding
+		reviews    []Review
+		resolved   func(Finding) bool
+		want       string
+		rejected   string
+	}{
+		{"nothing sensitive", nil, nil, nil, nil, ConclusionSuccess, ""},
+		{"zero-approval category", []string{"docs"}, nil, nil, nil, ConclusionSuccess, ""},
+		{"contracts unapproved", []string{"contracts"}, nil, nil, nil, ConclusionActionRequired, ""},
+		{"author approval does not count", []string{"contracts"}, nil,
+			[]Review{approve("alice", head, 0), approve("bob", head, 0)}, nil, ConclusionActionRequired, "alice: the pull request's author"},
+		{"two independent approvals", []string{"contracts"}, nil,
+			[]Review{approve("bob", head, 0), approve("carol", head, 0)}, nil, ConclusionSuccess, ""},
+		{"approval of an old head", []string{"contracts"}, nil,
+			[]Review{approve("bob", "aaaa", 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "bob: approved an earlier head"},
+		{"committer of a commit", []string{"contracts"}, nil,
+			[]Review{approve("dave", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "dave: authored or committed"},
+		{"pusher", []string{"contracts"}, nil,
+			[]Review{approve("erin", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "erin: pushed"},
+		{"bot", []string{"contracts"}, nil,
+			[]Review{approve("dependabot[bot]", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "dependabot[bot]: bots"},
+		{"changes requested after approval withdraws it", []string{"contracts"}, nil,
+			[]Review{approve("bob", head, 0), approve("carol", head, 0), {Login: "bob", State: "CHANGES_REQUESTED", CommitID: head, SubmittedAt: t0.Add(time.Minute)}},
+			nil, ConclusionActionRequired, ""},
+		{"team required", []string{"ci"}, nil, []Review{approve("bob", head, 0)}, nil, ConclusionActionRequired, "bob: not a member of acme/security"},
+		{"team member approves", []string{"ci"}, nil, []Review{approve("sec", head, 0)}, nil, ConclusionSuccess, ""},
+		{"risk over threshold", nil, []Finding{high}, nil, nil, ConclusionActionRequired, ""},
+		{"risk approved", nil, []Finding{high}, []Review{approve("bob", head, 0)}, nil, ConclusionSuccess, ""},
+		{"critical blocks despite approvals", []string{"contracts"}, []Finding{crit},
+			[]Review{approve("bob", head, 0), approve("carol", head, 0)}, nil, ConclusionFailure, ""},
+		{"resolved critical releases", []string{"contracts"}, []Finding{crit},
+			[]Review{approve("bob", head, 0), approve("carol", head, 0)}, func(Finding) bool { return true }, ConclusionSuccess, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := ReviewContext{Author: "alice", Contributors: []string{"alice", "dave"}, Pusher: "erin",
+				HeadSHA: head, Reviews: tc.reviews, MemberOf: members}
+			v := Decide(pol, tc.categories, tc.findings, rc, tc.resolved)
+			if v.Conclusion != tc.want {
+				t.Errorf("conclusion %s (%s), want %s", v.Conclusion, v.Title, tc.want)
+			}
+			var rej []string
+			for _, r := range v.Rejected {
+				rej = append(rej, r.Login+": "+r.Reason)
+			}
+			if tc.rejected != "" && !strings.Contains(strings.Join(rej, "\n"), tc.rejected) {
+				t.Errorf("rejected %q, want one starting %q", rej, tc.rejected)
+			}
+		})
+	}
+}
+
+func TestRubberStamps(t *testing.T) {
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	pol := &Policy{Categories: []Category{{Name: "contracts", Approvals: 1}}}
+	for _, tc := range []struct {
+		name  string
+		after time.Duration
+		lines int
+		want  int
+	}{
+		{"fast and large", 40 * time.Second, 900, 1},
+		{"slow and large", 30 * time.Minute, 900, 0},
+		{"fast and small", 40 * time.Second, 20, 0},
+	} {
+		rc := ReviewContext{Author: "alice", HeadSHA: "h", PushedAt: t0,
+			Reviews: []Review{{Login: "bob", State: "APPROVED", CommitID: "h", SubmittedAt: t0.Add(tc.after)}}}
+		v := Decide(pol, []string{"contracts"}, nil, rc, nil)
+		got := RubberStamps(rc, &v, tc.lines, 200, 2*time.Minute)
+		if len(got) != tc.want {
+			t.Errorf("%s: %d findings, want %d: %v", tc.name, len(got), tc.want, got)
+		}
+	}
+}
