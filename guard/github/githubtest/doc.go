@@ -1,0 +1,13 @@
+// Package githubtest is a fake GitHub REST API for tests of package
+// github, served by httptest.
+//
+// It issues installation tokens for App JWTs it verifies against its own
+// RSA key (AppKeyPEM), and serves the endpoints the client uses: check
+// runs (create, update, list for a ref), pull requests with their commits
+// and reviews, team memberships and repository contents. Tests set up
+// state with AddPullRequest, AddReview, SetTeamMember and SetFile, inject
+// faults (server errors, rate limits) with FailNext or Inject, and read
+// back what arrived with CheckRuns and Requests. It validates input the
+// way GitHub does where that is cheap: at most 50 annotations per
+// request, a conclusion with status completed, summaries within 65535.
+package githubtest
