@@ -1,0 +1,229 @@
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Server is the configuration of `repoguard serve`. Every setting can be
+// given in the YAML file or overridden from the environment (see
+// ServerEnv), so that a container needs no file at all.
+type Server struct {
+	// Listen is the host:port of the HTTP server.
+	Listen string `yaml:"listen"`
+	// DataDir holds the database, the repository cache and anything else
+	// the server writes.
+	DataDir string `yaml:"data_dir"`
+	// DB is the database file (default DataDir/repoguard.db).
+	DB string `yaml:"db"`
+	// PublicURL is the base of the details links of check runs.
+	PublicURL string `yaml:"public_url"`
+	GitHub    GitHub `yaml:"github"`
+	// Workers is the number of inbox workers.
+	Workers int `yaml:"workers"`
+	// CacheMaxBytes bounds the size of the repository cache; the least
+	// recently used clones are removed beyond it (0: unbounded).
+	CacheMaxBytes int64 `yaml:"cache_max_bytes"`
+	// ShutdownGrace is how long a shutdown waits for jobs in hand.
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+}
+
+// GitHub is how the server reaches GitHub as an App.
+type GitHub struct {
+	// APIURL is the REST API base (https://api.github.com/ or
+	// https://HOST/api/v3/ for GitHub Enterprise Server).
+	APIURL         string `yaml:"api_url"`
+	AppID          int64  `yaml:"app_id"`
+	PrivateKeyFile string `yaml:"private_key_file"`
+	// WebhookSecret is accepted from the environment only in practice;
+	// prefer WebhookSecretFile. It is never printed.
+	WebhookSecret     string `yaml:"webhook_secret"`
+	WebhookSecretFile string `yaml:"webhook_secret_file"`
+}
+
+// ServerEnv maps each environment variable to the setting it overrides.
+var ServerEnv = []struct{ Name, Setting string }{
+	{"REPOGUARD_LISTEN", "listen"},
+	{"REPOGUARD_DATA_DIR", "data_dir"},
+	{"REPOGUARD_DB", "db"},
+	{"REPOGUARD_PUBLIC_URL", "public_url"},
+	{"REPOGUARD_GITHUB_API_URL", "github.api_url"},
+	{"REPOGUARD_APP_ID", "github.app_id"},
+	{"REPOGUARD_PRIVATE_KEY_FILE", "github.private_key_file"},
+	{"REPOGUARD_WEBHOOK_SECRET", "github.webhook_secret"},
+	{"REPOGUARD_WEBHOOK_SECRET_FILE", "github.webhook_secret_file"},
+	{"REPOGUARD_WORKERS", "workers"},
+	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes"},
+	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace"},
+	{"REPOGUARD_LOG_LEVEL", "log_level"},
+}
+
+// DefaultServer returns the settings used when neither file nor
+// environment says otherwise.
+func DefaultServer() Server {
+	return Server{
+		Listen:        "127.0.0.1:8080",
+		DataDir:       ".",
+		GitHub:        GitHub{APIURL: "https://api.github.com/"},
+		Workers:       4,
+		CacheMaxBytes: 20 << 30,
+		ShutdownGrace: 25 * time.Second,
+		LogLevel:      "info",
+	}
+}
+
+// LoadServer reads the configuration file (none when path is ""), applies
+// the environment given by getenv, fills in defaults and validates. Errors
+// name the file and line, or the variable.
+func LoadServer(path string, getenv func(string) string) (*Server, error) {
+	cfg := DefaultServer()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	}
+	if err := cfg.applyEnv(getenv); err != nil {
+		return nil, err
+	}
+	if cfg.DB == "" {
+		cfg.DB = filepath.Join(cfg.DataDir, "repoguard.db")
+	}
+	return &cfg, cfg.Validate()
+}
+
+func (c *Server) applyEnv(getenv func(string) string) error {
+	for _, e := range ServerEnv {
+		v := getenv(e.Name)
+		if v == "" {
+			continue
+		}
+		if err := c.set(e.Setting, v); err != nil {
+			return fmt.Errorf("environment %s: %w", e.Name, err)
+		}
+	}
+	return nil
+}
+
+func (c *Server) set(setting, v string) error {
+	var err error
+	switch setting {
+	case "listen":
+		c.Listen = v
+	case "data_dir":
+		c.DataDir = v
+	case "db":
+		c.DB = v
+	case "public_url":
+		c.PublicURL = v
+	case "github.api_url":
+		c.GitHub.APIURL = v
+	case "github.app_id":
+		c.GitHub.AppID, err = strconv.ParseInt(v, 10, 64)
+	case "github.private_key_file":
+		c.GitHub.PrivateKeyFile = v
+	case "github.webhook_secret":
+		c.GitHub.WebhookSecret = v
+	case "github.webhook_secret_file":
+		c.GitHub.WebhookSecretFile = v
+	case "workers":
+		c.Workers, err = strconv.Atoi(v)
+	case "cache_max_bytes":
+		c.CacheMaxBytes, err = strconv.ParseInt(v, 10, 64)
+	case "shutdown_grace":
+		c.ShutdownGrace, err = time.ParseDuration(v)
+	case "log_level":
+		c.LogLevel = v
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %q is not a valid value", setting, v)
+	}
+	return nil
+}
+
+// Validate reports the first invalid setting.
+func (c *Server) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("listen %q: want host:port", c.Listen)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return fmt.Errorf("public_url %q: want an absolute http(s) URL", c.PublicURL)
+		}
+	}
+	if u, err := url.Parse(c.GitHub.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("github.api_url %q: want an absolute http(s) URL", c.GitHub.APIURL)
+	}
+	if c.GitHub.AppID < 0 {
+		return fmt.Errorf("github.app_id %d: want a positive number", c.GitHub.AppID)
+	}
+	if c.GitHub.WebhookSecret != "" && c.GitHub.WebhookSecretFile != "" {
+		return errors.New("github: set webhook_secret or webhook_secret_file, not both")
+	}
+	if c.Workers < 1 || c.Workers > 256 {
+		return fmt.Errorf("workers %d: want 1 to 256", c.Workers)
+	}
+	if c.CacheMaxBytes < 0 {
+		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("log_level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// AppConfigured reports whether GitHub App credentials are set.
+func (c *Server) AppConfigured() bool {
+	return c.GitHub.AppID != 0 && c.GitHub.PrivateKeyFile != ""
+}
+
+// Secret returns the webhook secret from the environment/file setting or
+// from the secret file, with surrounding whitespace trimmed.
+func (c *Server) Secret() ([]byte, error) {
+	if c.GitHub.WebhookSecret != "" {
+		return []byte(c.GitHub.WebhookSecret), nil
+	}
+	if c.GitHub.WebhookSecretFile == "" {
+		return nil, errors.New("no webhook secret: set REPOGUARD_WEBHOOK_SECRET or REPOGUARD_WEBHOOK_SECRET_FILE")
+	}
+	b, err := os.ReadFile(c.GitHub.WebhookSecretFile)
+	if err != nil {
+		return nil, fmt.Errorf("read webhook secret: %w", err)
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil, fmt.Errorf("webhook secret file %s is empty", c.GitHub.WebhookSecretFile)
+	}
+	return b, nil
+}
+
+// LogValue logs the settings that are safe to show: never the webhook
+// secret or key paths' contents.
+func (c Server) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
+		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
+		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers),
+		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
+	)
+}

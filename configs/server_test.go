@@ -1,0 +1,104 @@
+package configs
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadServerExampleAndEnv(t *testing.T) {
+	cfg, err := LoadServer("examples/server.yml", envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "0.0.0.0:8080" || cfg.GitHub.AppID != 123456 || cfg.DB != "/data/repoguard.db" || cfg.ShutdownGrace != 25*time.Second {
+		t.Errorf("example: %+v", cfg)
+	}
+	cfg, err = LoadServer("examples/server.yml", envOf(map[string]string{
+		"REPOGUARD_LISTEN": "127.0.0.1:9000", "REPOGUARD_APP_ID": "7", "REPOGUARD_DB": "/tmp/x.db",
+		"REPOGUARD_GITHUB_API_URL": "https://ghe.example.com/api/v3/", "REPOGUARD_WORKERS": "2",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:9000" || cfg.GitHub.AppID != 7 || cfg.DB != "/tmp/x.db" || cfg.Workers != 2 ||
+		cfg.GitHub.APIURL != "https://ghe.example.com/api/v3/" {
+		t.Errorf("env overrides not applied: %+v", cfg)
+	}
+	// No file at all: defaults plus environment.
+	cfg, err = LoadServer("", envOf(map[string]string{"REPOGUARD_DATA_DIR": "/var/lib/rg"}))
+	if err != nil || cfg.DB != "/var/lib/rg/repoguard.db" {
+		t.Errorf("no file: %v %+v", err, cfg)
+	}
+}
+
+func TestLoadServerErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(body), 0o600)
+		return p
+	}
+	for _, tc := range []struct {
+		name, file string
+		env        map[string]string
+		want       string
+	}{
+		{"unknown key", write("a.yml", "listen: :80\nlistne: x\n"), nil, "line 2: field listne not found"},
+		{"bad listen", write("b.yml", "listen: nowhere\n"), nil, `listen "nowhere"`},
+		{"bad env number", "", map[string]string{"REPOGUARD_APP_ID": "twelve"}, "REPOGUARD_APP_ID"},
+		{"bad public url", "", map[string]string{"REPOGUARD_PUBLIC_URL": "example.com"}, "public_url"},
+		{"both secrets", "", map[string]string{"REPOGUARD_WEBHOOK_SECRET": "s", "REPOGUARD_WEBHOOK_SECRET_FILE": "/f"}, "not both"},
+		{"missing file", filepath.Join(dir, "nope.yml"), nil, "nope.yml"},
+	} {
+		_, err := LoadServer(tc.file, envOf(tc.env))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err %v, want it to mention %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestServerSecretNeverLogged(t *testing.T) {
+	cfg := DefaultServer()
+	cfg.GitHub.WebhookSecret = "s3cr3t-value"
+	if v := cfg.LogValue().String(); strings.Contains(v, "s3cr3t") {
+		t.Errorf("LogValue leaks the secret: %s", v)
+	}
+	b, err := cfg.Secret()
+	if err != nil || string(b) != "s3cr3t-value" {
+		t.Errorf("Secret: %q %v", b, err)
+	}
+}
+
+func TestAppManifest(t *testing.T) {
+	m, err := NewAppManifest("repoguard", "https://rg.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.JSON()
+	var got map[string]any
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	hook := got["hook_attributes"].(map[string]any)
+	if hook["url"] != "https://rg.example.com/webhook" {
+		t.Errorf("hook url %v", hook["url"])
+	}
+	perms := got["default_permissions"].(map[string]any)
+	for k, v := range map[string]string{"contents": "read", "pull_requests": "read", "checks": "write", "metadata": "read", "members": "read"} {
+		if perms[k] != v {
+			t.Errorf("permission %s = %v, want %s", k, perms[k], v)
+		}
+	}
+	if len(perms) != 5 {
+		t.Errorf("manifest asks for more than it needs: %v", perms)
+	}
+	if _, err := NewAppManifest("x", "not a url"); err == nil {
+		t.Error("bad URL accepted")
+	}
+}
