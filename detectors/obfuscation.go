@@ -1,0 +1,266 @@
+package detectors
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func init() {
+	guard.Register(&guard.Detector{
+		Name: "obfuscation",
+		Doc: "Reports code that hides what it does in added lines: decoded data passed to eval, exec or a " +
+			"shell, obfuscator-style _0x identifiers, strings written as escapes or character codes, long " +
+			"base64 or hex blobs, high-entropy string literals, and minified lines in files that are not " +
+			"minified. One finding per technique and file; lock files, source maps and minified or " +
+			"generated files are spared all but the tightest checks.",
+		Severity: guard.High,
+		Settings: map[string]any{
+			// min_blob_length is the shortest base64 or hex run reported
+			// as a blob.
+			"min_blob_length": 200,
+			// entropy_threshold (bits per character) and
+			// min_entropy_length select random-looking string literals.
+			"entropy_threshold":  5.0,
+			"min_entropy_length": 64,
+			// Lines longer than max_line_length with at most
+			// max_whitespace_ratio blanks and at least one ';' or '}'
+			// per 200 bytes are minified code (minifiers leave 1.5-3.5%
+			// blanks; export lists, type declarations and keyword
+			// tables have more blanks or fewer statements).
+			"max_line_length":      500,
+			"max_whitespace_ratio": 0.05,
+			// min_mangled_names distinct _0x1a2b names mark obfuscator
+			// output.
+			"min_mangled_names": 3,
+			// min_escape_run consecutive escapes (\x41, \u0041, \101)
+			// or character codes make an encoded string.
+			"min_escape_run": 8,
+			// skip_files are globs of files not looked at at all;
+			// generated_files are globs of minified, vendored or
+			// generated files where only a decoder passed straight to
+			// eval and _0x names are reported. "**/" matches any
+			// folders, a trailing "/**" anything below. A policy's
+			// list replaces the default one.
+			"skip_files":      obfDefaultSkip,
+			"generated_files": obfDefaultGenerated,
+		},
+		Run: runObfuscation,
+	})
+}
+
+// obfDefaultSkip are files with no executable content whose hashes and
+// data look like blobs: lock files and source maps.
+var obfDefaultSkip = []string{
+	"**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml",
+	"**/bun.lock", "**/go.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock",
+	"**/uv.lock", "**/Gemfile.lock", "**/composer.lock", "**/flake.lock", "**/*.map",
+	"**/*.snap",
+}
+
+// obfDefaultGenerated are minified, bundled, vendored or generated files.
+var obfDefaultGenerated = []string{
+	"**/*.min.js", "**/*.min.mjs", "**/*.min.css", "**/*-min.js", "**/*.bundle.js",
+	"**/*.pb.go", "**/*_generated.go", "**/*.gen.go", "**/*.generated.ts",
+	"**/vendor/**", "**/node_modules/**", "**/third_party/**", "**/dist/**",
+}
+
+// obfConfig holds the settings of one run.
+type obfConfig struct {
+	minBlob, minEntropyLen, maxLine, minMangled, minEscapes int
+	entropy, maxWhitespace                                  float64
+	skip, generated                                         []string
+}
+
+// runObfuscation scans the added lines of every diffed file that is not
+// skipped, one technique finding per file.
+func runObfuscation(pass *guard.Pass) {
+	cfg := obfConfig{
+		minBlob:       max(pass.Int("min_blob_length"), 16),
+		minEntropyLen: max(pass.Int("min_entropy_length"), 8),
+		maxLine:       pass.Int("max_line_length"),
+		minMangled:    max(pass.Int("min_mangled_names"), 1),
+		minEscapes:    max(pass.Int("min_escape_run"), 2),
+		entropy:       pass.Float("entropy_threshold"),
+		maxWhitespace: pass.Float("max_whitespace_ratio"),
+		skip:          pass.Strings("skip_files"),
+		generated:     pass.Strings("generated_files"),
+	}
+	for i := range pass.Files {
+		f := &pass.Files[i]
+		if !f.Diffed() || len(f.AddedLines) == 0 || obfMatchAny(cfg.skip, f.Path) {
+			continue
+		}
+		fs := obfFile{path: f.Path, class: obfClassify(f, &cfg), cfg: &cfg}
+		for j := range f.AddedLines {
+			fs.line(f.AddedLines, j)
+		}
+		fs.finish()
+		fs.report(pass)
+	}
+}
+
+// The classes of files, which decide what is looked for and how severe it
+// is.
+const (
+	obfCode      = iota // ordinary source
+	obfTest             // tests and fixtures: data blobs are expected
+	obfData             // JSON, YAML, Markdown...: no minified lines
+	obfGenerated        // minified, vendored, generated: tight checks only
+)
+
+// obfClassify puts a file into one class.
+func obfClassify(f *guard.FileChange, cfg *obfConfig) int {
+	p := f.Path
+	if obfMatchAny(cfg.generated, p) || obfGeneratedHeader(f.AddedLines) {
+		return obfGenerated
+	}
+	if obfIsTestPath(p) {
+		return obfTest
+	}
+	switch strings.ToLower(path.Ext(p)) {
+	case ".json", ".yml", ".yaml", ".toml", ".xml", ".csv", ".tsv", ".txt", ".md", ".rst",
+		".html", ".htm", ".svg", ".css", ".scss", ".lock", ".sum", ".ini", ".cfg", ".conf", ".pem", ".crt":
+		return obfData
+	}
+	return obfCode
+}
+
+// obfGeneratedHeader reports a "Code generated ... DO NOT EDIT." or
+// "@generated" marker in the first added lines.
+func obfGeneratedHeader(lines []guard.Line) bool {
+	for i := 0; i < len(lines) && i < 5; i++ {
+		t := lines[i].Text
+		if strings.Contains(t, "@generated") || strings.Contains(t, "Code generated") && strings.Contains(t, "DO NOT EDIT") {
+			return true
+		}
+	}
+	return false
+}
+
+// obfIsTestPath reports paths of tests, test data and fixtures.
+func obfIsTestPath(p string) bool {
+	base := path.Base(p)
+	if strings.HasSuffix(base, "_test.go") || strings.Contains(base, ".test.") || strings.Contains(base, ".spec.") ||
+		strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") {
+		return true
+	}
+	for _, dir := range []string{"test/", "tests/", "__tests__/", "testdata/", "fixtures/", "__fixtures__/", "spec/"} {
+		if strings.HasPrefix(p, dir) || strings.Contains(p, "/"+dir) {
+			return true
+		}
+	}
+	return false
+}
+
+// obfMatchAny reports whether the path matches one of the globs.
+func obfMatchAny(globs []string, p string) bool {
+	for _, g := range globs {
+		if obfGlob(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// obfGlob matches a path.Match pattern where a leading "**/" stands for
+// any folders (or none) and a trailing "/**" for anything below.
+func obfGlob(pattern, p string) bool {
+	if rest, ok := strings.CutPrefix(pattern, "**/"); ok {
+		for {
+			if obfGlob(rest, p) {
+				return true
+			}
+			i := strings.IndexByte(p, '/')
+			if i < 0 {
+				return false
+			}
+			p = p[i+1:]
+		}
+	}
+	if dir, ok := strings.CutSuffix(pattern, "/**"); ok {
+		for i := 0; i < len(p); i++ {
+			if p[i] == '/' {
+				if m, _ := path.Match(dir, p[:i]); m {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	m, _ := path.Match(pattern, p)
+	return m
+}
+
+// obfAgg gathers the lines of one file that use one technique.
+type obfAgg struct {
+	first    int
+	lines    []int
+	severity guard.Severity
+	score    float64
+	message  string   // of the strongest occurrence, with %s for the place
+	evidence []string // of the strongest occurrence
+}
+
+// add records an occurrence; the strongest one gives message and evidence.
+func (a *obfAgg) add(line int, sev guard.Severity, score float64, msg string, ev ...string) {
+	if len(a.lines) == 0 || line < a.first {
+		a.first = line
+	}
+	a.lines = append(a.lines, line)
+	if sev > a.severity || sev == a.severity && score > a.score {
+		a.severity, a.score, a.message, a.evidence = sev, score, msg, ev
+	}
+}
+
+// The techniques, in the order their findings are reported.
+const (
+	obfExecKind = iota
+	obfMangledKind
+	obfEscapeKind
+	obfCharCodeKind
+	obfBlobKind
+	obfEntropyKind
+	obfMinifiedKind
+	obfKinds
+)
+
+// report turns the techniques found in the file into findings.
+func (fs *obfFile) report(pass *guard.Pass) {
+	for k := range fs.aggs {
+		a := &fs.aggs[k]
+		if len(a.lines) == 0 {
+			continue
+		}
+		sort.Ints(a.lines)
+		where := fmt.Sprintf("%s at line %d", fs.path, a.first)
+		ev := a.evidence
+		if n := len(a.lines); n > 1 {
+			where = fmt.Sprintf("%s at line %d and %d more", fs.path, a.first, n-1)
+			nums := make([]string, n)
+			for i, l := range a.lines {
+				nums[i] = fmt.Sprint(l)
+			}
+			ev = append(append([]string(nil), ev...), "lines: "+summarizeList(nums, 10))
+		}
+		pass.Report(guard.Finding{
+			Severity: a.severity,
+			Score:    a.score,
+			Path:     fs.path,
+			Line:     a.first,
+			Message:  fmt.Sprintf(a.message, where),
+			Evidence: ev,
+		})
+	}
+}
+
+// obfLower lowers a severity one step for tests and data, not below info.
+func obfLower(sev guard.Severity, class int) guard.Severity {
+	if (class == obfTest || class == obfData) && sev > guard.Info {
+		return sev - 1
+	}
+	return sev
+}
