@@ -1,0 +1,28 @@
+package webhooks_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/repoguard/repoguard/webhooks"
+)
+
+// BenchmarkIngest measures one delivery end to end in the Handler: GitHub
+// signs, the handler verifies, indexes and stores it in a MemInbox, 202.
+func BenchmarkIngest(b *testing.B) {
+	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	h := newHandler(b, webhooks.HandlerConfig{Inbox: in, Logger: quietLogger(b)})
+	body := []byte(pushBody)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r := delivery("push", fmt.Sprintf("d-%d", i), body, testSecret)
+		if w := serve(h, r); w.Code != http.StatusAccepted {
+			b.Fatalf("status %d", w.Code)
+		}
+		i++
+	}
+	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "deliveries/s")
+}

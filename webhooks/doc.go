@@ -1,0 +1,53 @@
+// Package webhooks receives GitHub App webhook deliveries and runs them as
+// jobs.
+//
+// # Ingest
+//
+// Handler is the http.Handler GitHub posts to. For each delivery it
+//
+//  1. accepts POST only (405 otherwise) and at most MaxBody bytes, GitHub's
+//     own 25 MB limit (413 otherwise, nothing stored);
+//  2. checks X-Hub-Signature-256, an HMAC-SHA256 of the raw body, in
+//     constant time against every accepted secret (several during a
+//     rotation) before anything else in the request is looked at: a
+//     missing or wrong signature is answered 401 and nothing is stored;
+//  3. requires X-GitHub-Delivery and X-GitHub-Event (400);
+//  4. answers ping with 200 "pong" and drops events it does not handle
+//     with 202, storing neither;
+//  5. extracts a small envelope (action, installation, repository, sender)
+//     with a tolerant JSON decode (400 when the body is not JSON);
+//  6. writes the Delivery to the durable inbox, keyed by its delivery id,
+//     BEFORE answering: 202 when stored, 200 "duplicate" for a redelivery
+//     of a delivery already stored, 503 when the store fails, so that
+//     GitHub shows a failed delivery an admin can redeliver.
+//
+// Some payloads carry no installation object (check_run created and
+// completed, check_suite completed and push in GitHub's examples; a
+// repository webhook that is not an App's). They are stored with
+// InstallationID 0 and the job handler decides: it may look the
+// installation up by repository or ignore the delivery.
+//
+// Decode turns a stored Delivery into its go-github event type.
+//
+// # Jobs
+//
+// Inbox is the durable queue; MemInbox is an in-memory implementation for
+// tests and guard/sqlite holds the real one. Package inboxtest has a
+// conformance suite every implementation must pass. The rules, in short:
+// one job per delivery id; jobs with the same Delivery.SerialKey (one
+// repository, or one installation for installation-level events) run one
+// at a time in delivery order, different keys in parallel; a claimed job
+// is leased and becomes claimable again when its lease expires; a failed
+// job waits until its retry time and, after too many attempts, rests in a
+// dead-letter state with its last error.
+//
+// Pool runs workers over an Inbox: it claims jobs, keeps their leases
+// alive while the handler runs, completes them, retries failures with
+// exponential backoff and jitter, dead-letters what keeps failing,
+// recovers handler panics, and on shutdown gives back the jobs it could
+// not finish. Handler.Notify wakes it as soon as a delivery is stored.
+//
+// Metrics go through the Observer interface, implemented by the caller;
+// the package itself depends on nothing but the standard library and
+// go-github's types.
+package webhooks
