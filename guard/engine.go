@@ -78,14 +78,29 @@ func (e *Engine) classify(files []FileChange) ([]FileChange, [][]string) {
 		if e.Classifier.Ignored(f.Path) && (f.OldPath == "" || e.Classifier.Ignored(f.OldPath)) {
 			continue
 		}
-		c := e.Classifier.Categories(f.Path)
-		if f.OldPath != "" && f.OldPath != f.Path {
-			c = mergeNames(c, e.Classifier.Categories(f.OldPath))
-		}
 		kept = append(kept, f)
-		cats = append(cats, c)
+		cats = append(cats, FileCategories(e.Classifier, &f))
 	}
 	return kept, cats
+}
+
+// FileCategories returns the sensitive categories of a file change: those
+// of its path and, for a rename, of its old path.
+func FileCategories(cls Classifier, f *FileChange) []string {
+	c := cls.Categories(f.Path)
+	if f.OldPath != "" && f.OldPath != f.Path {
+		c = mergeNames(append([]string(nil), c...), cls.Categories(f.OldPath))
+	}
+	return c
+}
+
+// CategoriesOf returns FileCategories for each file, in order.
+func CategoriesOf(cls Classifier, files []FileChange) [][]string {
+	out := make([][]string, len(files))
+	for i := range files {
+		out[i] = FileCategories(cls, &files[i])
+	}
+	return out
 }
 
 func mergeNames(a, b []string) []string {

@@ -55,6 +55,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"scan", "scan a repository's history for risky changes", runScan},
+		{"backfill", "learn author profiles from the history of repositories", runBackfill},
 		{"policy", "check or show a policy (policy check FILE..., policy show [PATH])", runPolicy},
 		{"detectors", "list the detectors and what they catch", runDetectors},
 		{"version", "print the version", func(e *env, _ []string) int {

@@ -111,3 +111,15 @@ func TestParseInterspersed(t *testing.T) {
 		}
 	}
 }
+
+// TestMain keeps the tests' databases out of the user's data directory.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "repoguard-test-data")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("REPOGUARD_DATA_DIR", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}

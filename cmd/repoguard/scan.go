@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/repoguard/repoguard/detectors"
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // scanFlags are the flags of `repoguard scan`.
@@ -26,6 +28,9 @@ type scanFlags struct {
 	maxBlobSize int64
 	workers     int
 	progress    bool
+	learn       bool
+	repoName    string
+	store       storeFlags
 }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
@@ -39,6 +44,9 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.maxBlobSize, "max-blob-size", 1<<20, "do not diff the content of blobs larger than `BYTES`")
 	fs.IntVar(&f.workers, "workers", 2, "number of diff workers")
 	fs.BoolVar(&f.progress, "progress", true, "show a progress bar when stderr is a terminal")
+	fs.BoolVar(&f.learn, "learn", true, "learn the scanned history into the author baselines after judging it (not with --range or --since)")
+	fs.StringVar(&f.repoName, "repo", "", "name of the repository in the database (default: its directory name)")
+	f.store.register(fs)
 }
 
 func runScan(e *env, args []string) int {
@@ -63,7 +71,7 @@ func runScan(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	defer job.repo.Close()
+	defer job.close()
 
 	rep, err := newReporter(f.format, e.stdout, job)
 	if err != nil {
@@ -92,6 +100,13 @@ type scanJob struct {
 	policySource string
 	failOn       guard.Severity
 	minSeverity  guard.Severity
+	// db and learner hold the author baselines; learn is set when the scan
+	// learns the commits it judges (a whole ref, not a range).
+	db      *sqlite.DB
+	learner *sqlite.Learner
+	learn   *learning
+	tip     string
+	name    string // the repository's name in the database
 }
 
 // prepare validates the flags, opens the repository and loads the policy.
@@ -143,63 +158,48 @@ func (f *scanFlags) prepare(path string) (*scanJob, error) {
 		return nil, err
 	}
 	job.engine = eng
+	if err := job.openStore(f); err != nil {
+		job.close()
+		return nil, err
+	}
 	return job, nil
 }
 
-// scanSummary totals a scan.
-type scanSummary struct {
-	commits    int
-	files      int
-	findings   int
-	bySeverity map[guard.Severity]int
-	max        guard.Severity
-	elapsed    time.Duration
+// openStore opens the baseline database and, for a scan of a whole ref,
+// prepares to learn what it judges.
+func (j *scanJob) openStore(f *scanFlags) error {
+	path, err := f.store.path()
+	if err != nil {
+		return err
+	}
+	if j.db, err = sqlite.Open(context.Background(), path); err != nil {
+		return err
+	}
+	j.learner = sqlite.NewLearner(j.db)
+	j.name = repoName(j.repo, f.repoName)
+	if !f.learn || f.rangeSpec != "" || f.since != "" {
+		return nil
+	}
+	if j.tip, err = j.repo.Resolve("HEAD"); err != nil {
+		return err
+	}
+	mm, err := mailmapOf(j.repo, j.tip)
+	if err != nil {
+		return err
+	}
+	j.learn = &learning{db: j.db, learner: j.learner, repo: j.repo, name: j.name,
+		ref: "HEAD", mailmap: mm, cls: j.engine.Classifier, first: f.firstParent}
+	return nil
 }
 
-// run walks the history, judges every commit and hands each commit with
-// findings to the reporter.
-func (j *scanJob) run(e *env, rep reporter, showProgress bool) (*scanSummary, error) {
-	start := time.Now()
-	sum := &scanSummary{bySeverity: map[guard.Severity]int{}}
-	var bar *progressBar
-	if showProgress {
-		total, err := j.repo.Count(e.ctx, j.walk)
-		if err != nil {
-			return nil, err
-		}
-		bar = newProgressBar(e.stderr, total)
-		defer bar.done()
+// close releases the repository and the database.
+func (j *scanJob) close() {
+	if j.db != nil {
+		j.db.Close()
 	}
-	var judgeErrs []error
-	err := j.repo.Walk(e.ctx, j.walk, func(c *guard.Commit) error {
-		sum.commits++
-		sum.files += len(c.Files)
-		bar.step()
-		fs, err := j.engine.Judge(guard.Subject{Commit: c})
-		if err != nil {
-			judgeErrs = append(judgeErrs, err)
-		}
-		fs = filterSeverity(fs, j.minSeverity)
-		if len(fs) == 0 {
-			return nil
-		}
-		for _, f := range fs {
-			sum.bySeverity[f.Severity]++
-			sum.max = max(sum.max, f.Severity)
-		}
-		sum.findings += len(fs)
-		bar.clear()
-		return rep.commit(c, fs)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(judgeErrs) > 0 {
-		return nil, errors.Join(judgeErrs...)
-	}
-	sum.elapsed = time.Since(start)
-	return sum, nil
+	j.repo.Close()
 }
+
 
 func filterSeverity(fs []guard.Finding, min guard.Severity) []guard.Finding {
 	out := fs[:0]

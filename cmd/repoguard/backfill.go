@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/sqlite"
+)
+
+// runBackfill builds author profiles from the full history of each
+// repository, incrementally: a second run reads only new commits.
+func runBackfill(e *env, args []string) int {
+	var sf storeFlags
+	fs := newFlagSet("backfill", "backfill [flags] PATH...", e.stderr)
+	sf.register(fs)
+	ref := fs.String("ref", "HEAD", "learn the history of `REF`")
+	name := fs.String("repo", "", "store the repository under `NAME` (default: its directory name; one path only)")
+	policyFile := fs.String("policy", "", "policy `FILE` for the sensitive categories (default: the repository's own, else built-in)")
+	progress := fs.Bool("progress", true, "show a progress bar when stderr is a terminal")
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitError
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if *name != "" && len(paths) > 1 {
+		return fail(e, errors.New("--repo names one repository: give one path"))
+	}
+	db, err := sf.open(e.ctx)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer db.Close()
+	learner := sqlite.NewLearner(db)
+	for _, p := range paths {
+		if err := backfillOne(e, db, learner, p, *name, *ref, *policyFile, *progress); err != nil {
+			return fail(e, err)
+		}
+	}
+	return exitOK
+}
+
+func backfillOne(e *env, db *sqlite.DB, learner *sqlite.Learner, path, name, ref, policyFile string, progress bool) error {
+	start := time.Now()
+	repo, err := gitrepo.Open(path, gitrepo.Options{})
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	l, tip, err := newLearning(db, learner, repo, name, ref, policyFile)
+	if err != nil {
+		return err
+	}
+	segs, err := l.plan(e.ctx, tip)
+	if err != nil {
+		return err
+	}
+	var bar *progressBar
+	total := 0
+	if len(segs) > 0 && progress && e.stderrTTY {
+		if total, err = l.count(e.ctx, segs); err != nil {
+			return err
+		}
+		bar = newProgressBar(e.stderr, total)
+	}
+	learned := 0
+	err = l.run(e.ctx, segs, func(*guard.Commit, *guard.Baseline) error {
+		learned++
+		bar.step()
+		return nil
+	}, nil)
+	bar.done()
+	if err != nil {
+		return fmt.Errorf("backfill %s: %w", path, err)
+	}
+	if learned == 0 {
+		fmt.Fprintf(e.stdout, "%s: %s is up to date at %s\n", l.name, l.ref, guard.ShortHash(tip))
+		return nil
+	}
+	el := time.Since(start)
+	fmt.Fprintf(e.stdout, "%s: learned %s of %s up to %s in %s (%.0f commits/s)\n", l.name, plural(learned, "commit"),
+		l.ref, guard.ShortHash(tip), el.Round(time.Millisecond), float64(learned)/max(el.Seconds(), 1e-3))
+	return nil
+}
+
+// newLearning prepares the learning of ref in repo: the policy's
+// classifier and the mailmap at the ref's tip, which it returns too.
+func newLearning(db *sqlite.DB, learner *sqlite.Learner, repo *gitrepo.Repo, name, ref, policyFile string) (*learning, string, error) {
+	tip, err := repo.Resolve(ref)
+	if err != nil {
+		return nil, "", err
+	}
+	pol, _, err := loadPolicy(repo, tip, policyFile)
+	if err != nil {
+		return nil, "", err
+	}
+	cls, err := newClassifier(pol)
+	if err != nil {
+		return nil, "", err
+	}
+	mm, err := mailmapOf(repo, tip)
+	if err != nil {
+		return nil, "", err
+	}
+	return &learning{db: db, learner: learner, repo: repo, name: repoName(repo, name), ref: ref, mailmap: mm, cls: cls}, tip, nil
+}

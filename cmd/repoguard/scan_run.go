@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/gitrepo"
+)
+
+// scanSummary totals a scan.
+type scanSummary struct {
+	commits    int
+	files      int
+	findings   int
+	learned    int
+	bySeverity map[guard.Severity]int
+	max        guard.Severity
+	elapsed    time.Duration
+}
+
+// scanRun is one scan in progress.
+type scanRun struct {
+	job  *scanJob
+	rep  reporter
+	bar  *progressBar
+	sum  *scanSummary
+	errs []error
+}
+
+// run walks the history and judges every commit. A scan of a whole ref
+// judges in history order, each commit against its author's baseline as it
+// was before the commit, then learns it; commits learned by an earlier run
+// are judged on their content only (judging their author's behaviour again
+// would compare them with a baseline that already holds them). A scan of a
+// range or since a date judges newest first against the stored baselines
+// and learns nothing.
+func (j *scanJob) run(e *env, rep reporter, showProgress bool) (*scanSummary, error) {
+	start := time.Now()
+	r := &scanRun{job: j, rep: rep, sum: &scanSummary{bySeverity: map[guard.Severity]int{}}}
+	var err error
+	if j.learn != nil {
+		err = r.learning(e.ctx, e, showProgress)
+	} else {
+		err = r.plain(e.ctx, e, showProgress)
+	}
+	r.bar.done()
+	if err != nil {
+		return nil, err
+	}
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	r.sum.elapsed = time.Since(start)
+	return r.sum, nil
+}
+
+func (r *scanRun) plain(ctx context.Context, e *env, showProgress bool) error {
+	if showProgress {
+		total, err := r.job.repo.Count(ctx, r.job.walk)
+		if err != nil {
+			return err
+		}
+		r.bar = newProgressBar(e.stderr, total)
+	}
+	return r.job.repo.Walk(ctx, r.job.walk, func(c *guard.Commit) error {
+		key, err := r.job.learner.ResolveIdentity(ctx, "", c.Author.Email)
+		if err != nil {
+			return err
+		}
+		b, err := r.job.learner.Baseline(ctx, r.job.name, key, c.Author.Email)
+		if err != nil {
+			return err
+		}
+		return r.judge(c, b)
+	})
+}
+
+func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error {
+	l := r.job.learn
+	segs, err := l.plan(ctx, r.job.tip)
+	if err != nil {
+		return err
+	}
+	cur, err := l.db.Cursor(ctx, l.name, l.ref)
+	if err != nil {
+		return err
+	}
+	old := gitrepo.WalkOptions{Rev: cur.Hash, FirstParent: l.first, Order: gitrepo.OldestFirst}
+	if showProgress {
+		total, err := l.count(ctx, segs)
+		if err != nil {
+			return err
+		}
+		if cur.Hash != "" {
+			n, err := r.job.repo.Count(ctx, old)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		for _, s := range segs {
+			total += s.skip
+		}
+		r.bar = newProgressBar(e.stderr, total)
+	}
+	contentOnly := func(c *guard.Commit) error { return r.judge(c, nil) }
+	if cur.Hash != "" {
+		if err := r.job.repo.Walk(ctx, old, func(c *guard.Commit) error {
+			applyMailmap(l.mailmap, c)
+			return contentOnly(c)
+		}); err != nil {
+			return err
+		}
+	}
+	return l.run(ctx, segs, func(c *guard.Commit, b *guard.Baseline) error {
+		r.sum.learned++
+		return r.judge(c, b)
+	}, contentOnly)
+}
+
+// judge runs the engine over one commit and reports its findings.
+func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
+	r.sum.commits++
+	r.sum.files += len(c.Files)
+	r.bar.step()
+	fs, err := r.job.engine.Judge(guard.Subject{Commit: c, Baseline: b})
+	if err != nil {
+		r.errs = append(r.errs, err)
+	}
+	fs = filterSeverity(fs, r.job.minSeverity)
+	if len(fs) == 0 {
+		return nil
+	}
+	for _, f := range fs {
+		r.sum.bySeverity[f.Severity]++
+		r.sum.max = max(r.sum.max, f.Severity)
+	}
+	r.sum.findings += len(fs)
+	r.bar.clear()
+	return r.rep.commit(c, fs)
+}

@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DefaultBusyTimeout is how long a connection waits for a lock held by
+// another connection before failing with ErrLocked.
+const DefaultBusyTimeout = 5 * time.Second
+
+// DB is the store: one SQLite database file holding identities, profiles
+// and learning cursors. Create it with NewDB, set the fields, then Open.
+// A DB is safe for concurrent use once open.
+type DB struct {
+	// Path is the database file, or ":memory:" for a private in-memory
+	// database.
+	Path string
+	// BusyTimeout is how long to wait for a lock; DefaultBusyTimeout
+	// when zero.
+	BusyTimeout time.Duration
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+
+	db *sql.DB
+	// upto limits the migrations applied at Open (tests); 0 means all.
+	upto int
+}
+
+// NewDB returns a DB for the file at path; it is not opened yet.
+func NewDB(path string) *DB {
+	return &DB{Path: path}
+}
+
+// Open opens the database at path with the default settings.
+func Open(ctx context.Context, path string) (*DB, error) {
+	db := NewDB(path)
+	if err := db.Open(ctx); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// Open opens the database, creating the file when it does not exist, and
+// brings its schema up to date. It fails with ErrCorrupt when the file is
+// not a database, ErrLocked when another process holds it too long, and
+// ErrNewerSchema, without touching the file, when a newer repoguard wrote
+// it.
+func (db *DB) Open(ctx context.Context) error {
+	if db.Path == "" {
+		return errors.New("open: database path required")
+	}
+	sdb, err := sql.Open(driverName, dsn(db.Path, db.busyTimeout()))
+	if err != nil {
+		return db.wrap("open "+db.Path, err)
+	}
+	configurePool(sdb, db.Path)
+	db.db = sdb
+	if err := sdb.PingContext(ctx); err != nil {
+		sdb.Close()
+		return db.wrap("open", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		sdb.Close()
+		return err
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if db.db == nil {
+		return nil
+	}
+	return db.wrap("close", db.db.Close())
+}
+
+func (db *DB) busyTimeout() time.Duration {
+	if db.BusyTimeout > 0 {
+		return db.BusyTimeout
+	}
+	return DefaultBusyTimeout
+}
+
+func (db *DB) now() time.Time {
+	if db.Now != nil {
+		return db.Now()
+	}
+	return time.Now()
+}
+
+// Cursor returns the learning cursor of a ref of a repository; its Hash
+// is "" when nothing has been learned from it.
+func (db *DB) Cursor(ctx context.Context, repo, ref string) (Cursor, error) {
+	c := Cursor{Repo: repo, Ref: ref}
+	err := db.db.QueryRowContext(ctx,
+		`SELECT hash, target, done FROM cursors WHERE repo = $1 AND ref = $2`, repo, ref).Scan(&c.Hash, &c.Target, &c.Done)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil
+	}
+	return c, db.wrap(fmt.Sprintf("cursor %s %s", repo, ref), err)
+}

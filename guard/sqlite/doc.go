@@ -1,0 +1,53 @@
+// Package sqlite is repoguard's store on SQLite (modernc.org/sqlite, pure
+// Go): author identities, behaviour profiles and learning cursors in one
+// database file.
+//
+// # Opening
+//
+// Open applies the migrations embedded from migrations/NNNN_*.sql in
+// order, each in a transaction with its row in schema_migrations
+// (version, applied_at). Every connection runs with WAL journaling,
+// foreign keys on, synchronous NORMAL and a busy timeout, set in the DSN.
+// A file that is not a database fails with ErrCorrupt, a lock held past
+// the timeout with ErrLocked, and a database that records a migration
+// this binary lacks with ErrNewerSchema; such a file is not written to.
+//
+// # Schema
+//
+// Times are unix seconds, counts BIGINT, text TEXT: the same DDL and
+// queries ($N placeholders, INSERT ... ON CONFLICT DO UPDATE) run on
+// PostgreSQL. What is SQLite's own (DSN, driver error codes, the catalog
+// query) lives in dialect.go.
+//
+//	identities      (key PK, login UNIQUE, created)
+//	identity_emails (identity_key FK, email, commits, first_seen, last_seen; PK both)
+//	identity_names  (identity_key FK, name, commits, first_seen, last_seen; PK both)
+//	profiles        (repo, key, commits, first_seen, last_seen, data; PK (repo, key))
+//	cursors         (repo, ref, hash, commits, updated; PK (repo, ref))
+//
+// An identity's key is its GitHub login, lowercased, when known (from
+// GitHub or from a noreply address); otherwise the normalized email.
+// Email keys always contain an '@' and logins never do, so the two cannot
+// collide. identity_emails doubles as the email index: which identities
+// used an address. When an email is linked to a login, the email's
+// identity and profiles are merged into the login's and deleted.
+//
+// A profile row is the JSON of guard.Profile (data) with its counts and
+// times copied into columns. repo "" holds organization-wide profiles and
+// key "*" (guard.OrgKey) the profile of everyone, so a commit updates four
+// rows: (repo, key), ("", key), (repo, "*") and ("", "*").
+//
+// A cursor is the last commit learned from a ref, written in the same
+// transaction as what was learned, so an interrupted backfill resumes
+// where its last Commit left off.
+//
+// # Learning
+//
+// A Learner keeps the profiles and identities it touches in memory and
+// writes them in batches with Commit; its Baseline answers from memory,
+// so a scan judges each commit against the baseline before it and then
+// learns it, without a database round trip per commit.
+//
+// Later issues add tables (inbox, anomalies, audit log) as further
+// migrations.
+package sqlite
