@@ -1,11 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -199,7 +199,6 @@ func (j *scanJob) close() {
 	}
 	j.repo.Close()
 }
-
 
 func filterSeverity(fs []guard.Finding, min guard.Severity) []guard.Finding {
 	out := fs[:0]
