@@ -1,0 +1,306 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/sqlite"
+)
+
+// scripted builds a repository from commits with explicit identities and
+// dates, through git fast-import (fast and exact).
+type scripted struct {
+	t     *testing.T
+	dir   string
+	buf   strings.Builder
+	mark  int
+	files map[string]string
+}
+
+type scriptCommit struct {
+	name, email       string
+	when              time.Time
+	committer, cemail string
+	cwhen             time.Time
+	branch            string
+	merge             string // a branch to merge as second parent
+	files             map[string]string
+}
+
+func newScripted(t *testing.T) *scripted {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	return &scripted{t: t, dir: t.TempDir(), files: map[string]string{}}
+}
+
+func (s *scripted) add(c scriptCommit) {
+	if c.branch == "" {
+		c.branch = "main"
+	}
+	if c.committer == "" {
+		c.committer, c.cemail, c.cwhen = c.name, c.email, c.when
+	}
+	s.mark++
+	msg := fmt.Sprintf("change %d", s.mark)
+	fmt.Fprintf(&s.buf, "commit refs/heads/%s\nmark :%d\n", c.branch, s.mark)
+	fmt.Fprintf(&s.buf, "author %s <%s> %d %s\n", c.name, c.email, c.when.Unix(), c.when.Format("-0700"))
+	fmt.Fprintf(&s.buf, "committer %s <%s> %d %s\n", c.committer, c.cemail, c.cwhen.Unix(), c.cwhen.Format("-0700"))
+	fmt.Fprintf(&s.buf, "data %d\n%s\n", len(msg), msg)
+	if c.merge != "" {
+		fmt.Fprintf(&s.buf, "merge refs/heads/%s\n", c.merge)
+	}
+	for p, body := range c.files {
+		fmt.Fprintf(&s.buf, "M 100644 inline %s\ndata %d\n%s\n", p, len(body), body)
+	}
+}
+
+// build runs fast-import and returns the repository path.
+func (s *scripted) build() string {
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"fast-import", "--quiet"}, {"checkout", "-q", "main"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = s.dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+s.dir)
+		if args[0] == "fast-import" {
+			cmd.Stdin = strings.NewReader(s.buf.String())
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			s.t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return s.dir
+}
+
+// ordinaryHistory scripts two authors with regular habits: alice works
+// 09:00-17:00 at +02:00 on weekdays in src/, bob 10:00-18:00 at -05:00 in
+// web/, and a feature branch merged midway so that the history interleaves.
+func ordinaryHistory(s *scripted, n int) time.Time {
+	cet := time.FixedZone("", 2*3600)
+	est := time.FixedZone("", -5*3600)
+	day := time.Date(2023, 1, 2, 0, 0, 0, 0, time.UTC) // a Monday
+	var last time.Time
+	for i := 0; i < n; i++ {
+		d := day.AddDate(0, 0, (i/2)%5+7*(i/10))
+		if i%2 == 0 {
+			last = time.Date(d.Year(), d.Month(), d.Day(), 9+i%8, 15, 0, 0, cet)
+			s.add(scriptCommit{name: "Alice", email: "alice@acme.io", when: last,
+				files: map[string]string{"src/app.go": fmt.Sprintf("package app\n// v%d\n", i)}})
+		} else {
+			last = time.Date(d.Year(), d.Month(), d.Day(), 10+i%8, 40, 0, 0, est)
+			branch := "main"
+			if i > n/2 && i < n/2+8 {
+				branch = "feature"
+				if i == n/2+1 {
+					fmt.Fprintf(&s.buf, "reset refs/heads/feature\nfrom refs/heads/main\n\n")
+				}
+			}
+			s.add(scriptCommit{name: "Bob", email: "bob@acme.io", when: last, branch: branch,
+				files: map[string]string{"web/index.js": fmt.Sprintf("// v%d\n", i)}})
+		}
+		if i == n/2+10 {
+			last = last.Add(time.Hour)
+			s.add(scriptCommit{name: "Alice", email: "alice@acme.io", when: last, merge: "feature",
+				files: map[string]string{"src/merge.go": "package app\n"}})
+		}
+	}
+	return last
+}
+
+func TestBackfillIncremental(t *testing.T) {
+	s := newScripted(t)
+	ordinaryHistory(s, 60)
+	dir := s.build()
+	db := filepath.Join(t.TempDir(), "rg.db")
+	code, out, stderr := runCmd(t, "backfill", "--db", db, dir)
+	if code != exitOK || !strings.Contains(out, "learned 61 commits") {
+		t.Fatalf("backfill: code %d, out %q, stderr %q", code, out, stderr)
+	}
+	code, out, _ = runCmd(t, "backfill", "--db", db, dir)
+	if code != exitOK || !strings.Contains(out, "up to date") {
+		t.Fatalf("second backfill: code %d, out %q", code, out)
+	}
+	org := profileOf(t, db, "", guard.OrgKey)
+	if org.Commits != 61 {
+		t.Errorf("org profile has %d commits, want 61", org.Commits)
+	}
+	alice := profileOf(t, db, "", "alice@acme.io")
+	if alice.AuthorZones[2*3600] == 0 || alice.Dirs["src"] == 0 || alice.Dirs["web"] != 0 {
+		t.Errorf("alice's profile: zones %v dirs %v", alice.AuthorZones, alice.Dirs)
+	}
+}
+
+func profileOf(t *testing.T, path, repo, key string) *guard.Profile {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.LoadProfile(context.Background(), repo, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestBackfillResumeMatchesUninterrupted interrupts a backfill of an
+// interleaved history part-way, resumes it, and checks the profiles equal
+// those of a run that was never interrupted.
+func TestBackfillResumeMatchesUninterrupted(t *testing.T) {
+	s := newScripted(t)
+	ordinaryHistory(s, 80)
+	dir := s.build()
+	whole := filepath.Join(t.TempDir(), "whole.db")
+	if code, _, stderr := runCmd(t, "backfill", "--db", whole, dir); code != exitOK {
+		t.Fatal(stderr)
+	}
+
+	broken := filepath.Join(t.TempDir(), "broken.db")
+	errStop := errors.New("killed")
+	for _, stopAt := range []int{37, 12} {
+		db, err := sqlite.Open(context.Background(), broken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo, err := gitrepo.Open(dir, gitrepo.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		learner := sqlite.NewLearner(db)
+		learner.BatchSize = 5
+		l, tip, err := newLearning(db, learner, repo, "", "HEAD", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs, err := l.plan(context.Background(), tip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		err = l.run(context.Background(), segs, func(*guard.Commit, *guard.Baseline) error {
+			if n++; n == stopAt {
+				return errStop
+			}
+			return nil
+		}, nil)
+		if !errors.Is(err, errStop) {
+			t.Fatalf("run: %v", err)
+		}
+		repo.Close()
+		db.Close()
+	}
+	if code, out, stderr := runCmd(t, "backfill", "--db", broken, dir); code != exitOK || !strings.Contains(out, "learned") {
+		t.Fatalf("resume: %d %s %s", code, out, stderr)
+	}
+	for _, key := range []string{guard.OrgKey, "alice@acme.io", "bob@acme.io"} {
+		a, _ := json.Marshal(profileOf(t, whole, "", key))
+		b, _ := json.Marshal(profileOf(t, broken, "", key))
+		if string(a) != string(b) {
+			t.Errorf("profile %s differs after resume:\nwhole  %s\nresume %s", key, a, b)
+		}
+	}
+}
+
+// TestScanBehaviour shows the behaviour detectors firing on anomalous
+// commits judged against the baseline built from the history before them.
+func TestScanBehaviour(t *testing.T) {
+	s := newScripted(t)
+	last := ordinaryHistory(s, 120)
+	tokyo := time.FixedZone("", 9*3600)
+	// Alice, at 03:10 UTC from a new time zone, first touches the keys.
+	night := time.Date(last.Year(), last.Month(), last.Day()+1, 12, 10, 0, 0, tokyo)
+	s.add(scriptCommit{name: "Alice", email: "alice@acme.io", when: night,
+		files: map[string]string{"src/signer/hsm_client.go": "package signer\n"}})
+	// A newcomer changes the CI.
+	s.add(scriptCommit{name: "Mallory", email: "mallory@acme.io", when: night.Add(time.Hour),
+		files: map[string]string{".github/workflows/ci.yml": "on: push\n"}})
+	dir := s.build()
+	db := filepath.Join(t.TempDir(), "rg.db")
+	code, out, stderr := runCmd(t, "scan", "--db", db, "--format", "json", "--fail-on", "none", dir)
+	if code != exitOK {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	var rep struct {
+		Results []struct {
+			Author   struct{ Email string } `json:"author"`
+			Findings []guard.Finding        `json:"findings"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	ordinary := 0
+	for _, r := range rep.Results {
+		for _, f := range r.Findings {
+			if f.Severity >= guard.Medium {
+				got[r.Author.Email+" "+f.Detector] = true
+				if r.Author.Email != "mallory@acme.io" && !strings.Contains(f.Message, "signer") && f.Detector != "unusual-time" && f.Detector != "timezone-change" {
+					ordinary++
+				}
+			}
+		}
+	}
+	for _, want := range []string{"alice@acme.io timezone-change", "alice@acme.io unusual-time", "alice@acme.io first-touch-sensitive"} {
+		if !got[want] {
+			t.Errorf("no %s finding; got %v", want, got)
+		}
+	}
+	if ordinary > 1 {
+		t.Errorf("%d medium+ findings on ordinary commits: %v", ordinary, got)
+	}
+	// A second scan learns nothing new and judges old commits on content only.
+	code, out, _ = runCmd(t, "scan", "--db", db, "--fail-on", "none", dir)
+	if code != exitOK || strings.Contains(out, "unusual-time") {
+		t.Errorf("second scan re-judged behaviour: code %d\n%s", code, out)
+	}
+}
+
+func TestStoreBadInput(t *testing.T) {
+	r, _ := repoWithKey(t)
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, []byte(strings.Repeat("not a database ", 100)), 0o600)
+	newer := filepath.Join(dir, "newer.db")
+	db, err := sqlite.Open(context.Background(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	before, _ := os.ReadFile(newer)
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"corrupt database": {[]string{"scan", "--db", junk, r.dir}, "not a database"},
+		"newer schema":     {[]string{"backfill", "--db", newer, r.dir}, "newer"},
+	} {
+		code, _, stderr := runCmd(t, tc.args...)
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != exitError || len(lines) != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: code %d, stderr %q", name, code, stderr)
+		}
+	}
+	if after, _ := os.ReadFile(newer); string(after) != string(before) {
+		t.Error("the newer-schema database was modified")
+	}
+}
