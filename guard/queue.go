@@ -1,0 +1,69 @@
+package guard
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors the stores return and the web layer maps to HTTP statuses.
+var (
+	// ErrNotFound: no such anomaly, session, token or suppression.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the request is not valid (a bad transition, a missing
+	// reason); the error's message says why.
+	ErrInvalid = errors.New("invalid request")
+	// ErrForbidden: the caller's role does not allow the action.
+	ErrForbidden = errors.New("forbidden")
+)
+
+// AnomalyFilter selects a page of the anomaly queue.
+type AnomalyFilter struct {
+	Status      []AnomalyStatus
+	MinSeverity Severity
+	Repo        string
+	Author      string
+	Detector    string
+	Since       time.Time
+	Until       time.Time
+	// Sort is "severity", "created", "updated", "score" or "repo".
+	Sort              string
+	Desc              bool
+	Limit             int
+	Offset            int
+	IncludeSuppressed bool
+}
+
+// TriageAction is one triage step on an anomaly.
+type TriageAction struct {
+	// Kind is ack, dismiss, confirm, resolve, reopen, assign or comment.
+	Kind     string `json:"kind"`
+	Reason   string `json:"reason,omitempty"`
+	Assignee string `json:"assignee,omitempty"`
+	Body     string `json:"body,omitempty"`
+}
+
+// Session is a signed-in user of the web UI.
+type Session struct {
+	Login     string
+	Role      string // "triage" or "read"
+	ExpiresAt time.Time
+	// CSRF is the token every state-changing request of the session must
+	// carry.
+	CSRF string
+}
+
+// The roles of sessions and API tokens.
+const (
+	RoleTriage = "triage"
+	RoleRead   = "read"
+)
+
+// APIToken is an automation token; only its hash is stored.
+type APIToken struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedBy string    `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+	LastUsed  time.Time `json:"last_used"`
+}
