@@ -1,0 +1,179 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/repoguard/repoguard/guard"
+)
+
+// Resolve returns the full hash of the commit a revision names: a branch,
+// a tag (annotated tags are peeled), a full or short hash, HEAD, or an
+// expression such as "HEAD~3" or "main^2". "" means HEAD.
+func (r *Repo) Resolve(rev string) (string, error) {
+	var h plumbing.Hash
+	err := r.withMain(func(hd *handle) (err error) {
+		h, err = r.resolve(hd, rev)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return h.String(), nil
+}
+
+func (r *Repo) resolve(h *handle, rev string) (hash plumbing.Hash, err error) {
+	if rev == "" {
+		rev = "HEAD"
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = newError(ErrCorrupt, nil, "resolve %q in %s: corrupt repository: %v", rev, r.path, p)
+		}
+	}()
+	res, err := h.repo.ResolveRevision(plumbing.Revision(rev))
+	if err == nil && res != nil && !res.IsZero() {
+		return *res, nil
+	}
+	if h.empty() {
+		return hash, newError(ErrEmpty, err, "%s: repository has no commits", r.path)
+	}
+	return hash, newError(ErrRefNotFound, err, "ref %q not found in %s", rev, r.path)
+}
+
+// empty reports whether no reference points to an object.
+func (h *handle) empty() bool {
+	refs, err := h.st.IterReferences()
+	if err != nil {
+		return false
+	}
+	defer refs.Close()
+	found := false
+	_ = refs.ForEach(func(ref *plumbing.Reference) error {
+		if ref.Type() == plumbing.HashReference && !ref.Hash().IsZero() {
+			found = true
+			return storer.ErrStop
+		}
+		return nil
+	})
+	return !found
+}
+
+// MergeBase returns the best common ancestor of two revisions, as
+// `git merge-base` does (one of them when there are several).
+func (r *Repo) MergeBase(a, b string) (string, error) {
+	var base plumbing.Hash
+	err := r.withMain(func(h *handle) error {
+		ha, err := r.resolve(h, a)
+		if err != nil {
+			return err
+		}
+		hb, err := r.resolve(h, b)
+		if err != nil {
+			return err
+		}
+		n, err := newGraph(h).mergeBase(context.Background(), ha, hb)
+		if errors.Is(err, ErrNoMergeBase) {
+			return newError(ErrNoMergeBase, nil, "no merge base of %q and %q in %s", a, b, r.path)
+		}
+		if err != nil {
+			return err
+		}
+		base = n.hash
+		return nil
+	})
+	return base.String(), err
+}
+
+// ReadFile returns the content of the file at path (slash-separated, from
+// the top of the repository) in the commit rev names. It returns an error
+// matching ErrFileNotFound when there is no such file.
+func (r *Repo) ReadFile(rev, path string) ([]byte, error) {
+	var data []byte
+	err := r.withMain(func(h *handle) error {
+		c, err := r.resolve(h, rev)
+		if err != nil {
+			return err
+		}
+		n, err := newGraph(h).get(c)
+		if err != nil {
+			return err
+		}
+		e, err := h.lookup(n.tree, path)
+		if err != nil {
+			return err
+		}
+		if e == nil || e.isDir() || e.mode&modeType == modeGitlink {
+			return newError(ErrFileNotFound, nil, "%s: not found at %s in %s", path, rev, r.path)
+		}
+		raw, err := h.readObject(plumbing.BlobObject, e.hash)
+		data = []byte(raw)
+		return err
+	})
+	return data, err
+}
+
+// lookup finds the entry at a slash-separated path below a tree; nil when
+// there is none.
+func (h *handle) lookup(tree plumbing.Hash, path string) (*treeEntry, error) {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i, name := range parts {
+		entries, err := h.tree(tree)
+		if err != nil {
+			return nil, err
+		}
+		var found *treeEntry
+		for k := range entries {
+			if entries[k].name == name {
+				found = &entries[k]
+				break
+			}
+		}
+		if found == nil || i == len(parts)-1 {
+			return found, nil
+		}
+		if !found.isDir() {
+			return nil, nil
+		}
+		tree = found.hash
+	}
+	return nil, nil
+}
+
+// DiffCommits returns the changes that turn the tree of base into the
+// tree of head: the combined diff of a change set when base is the merge
+// base.
+func (r *Repo) DiffCommits(base, head string) ([]guard.FileChange, error) {
+	var trees [2]plumbing.Hash
+	err := r.withMain(func(h *handle) error {
+		g := newGraph(h)
+		for i, rev := range []string{base, head} {
+			c, err := r.resolve(h, rev)
+			if err != nil {
+				return err
+			}
+			n, err := g.get(c)
+			if err != nil {
+				return err
+			}
+			trees[i] = n.tree
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	h, err := r.getHandle()
+	if err != nil {
+		return nil, err
+	}
+	defer r.putHandle(h)
+	cs, err := h.diffTrees(trees[0], trees[1], "", nil)
+	if err != nil {
+		return nil, err
+	}
+	return h.fileChanges(cs, r.opts.NoRenames, newLineDiffer())
+}
