@@ -148,7 +148,6 @@ func randomHistory(t testing.TB, n int) *testRepo {
 	return r
 }
 
-
 // numstat parses `git log --numstat --format=%H` output: commit ->
 // path -> "added deleted".
 func numstat(out string) map[string]map[string]string {

@@ -22,10 +22,12 @@
 // deletion and an addition, as with `git log --no-renames`. Empty files are
 // never paired.
 //
-// go-diff v1.4.0 was checked: its DiffLinesToChars is correct for more than
-// 55,000 distinct lines and for invalid UTF-8 (earlier releases were not);
-// this package does not use it anyway, because hashing lines to runes itself
-// avoids building and re-splitting the joined strings.
+// go-diff v1.4.0 was checked (TestGoDiffLineMode): its DiffLinesToChars is
+// correct for more than 55,296 distinct lines (past the surrogate range,
+// where older releases went wrong) and for invalid UTF-8. This package does
+// not use it anyway: it maps lines to runes itself, skipping surrogates,
+// calls DiffMainRunes, and reads line positions off the result, which
+// avoids joining and re-splitting the texts.
 //
 // # Performance
 //
@@ -33,8 +35,11 @@
 // with git.Open: the default git.PlainOpen reopens the pack file for every
 // object read. Walk computes changes on Options.Workers goroutines, each with
 // its own repository handle (go-git storage is not safe for concurrent
-// reads), while the caller receives commits in order. Each handle has its own
-// object cache of Options.CacheSize bytes.
+// reads) taking batches of consecutive commits, while the caller receives
+// commits in order. The worker handles share one object cache of
+// Options.CacheSize bytes, so that a delta base resolved by one serves all.
+// Count keeps its list of commits for a Walk with the same options that
+// follows, so that counting for a progress bar costs nothing extra.
 //
 // # Errors
 //

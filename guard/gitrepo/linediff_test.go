@@ -85,9 +85,9 @@ func TestLineDiff(t *testing.T) {
 	}
 }
 
-// TestLineDiffManyLines covers more distinct lines than the Basic
-// Multilingual Plane has runes before the surrogates (55,296): go-diff
-// releases before v1.3 mixed such lines up.
+// TestLineDiffManyLines covers more distinct lines than there are runes
+// below the surrogates (55,296), where a rune-per-line encoding must skip
+// the surrogate range.
 func TestLineDiffManyLines(t *testing.T) {
 	var old, new strings.Builder
 	for i := range 70000 {

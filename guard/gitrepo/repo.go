@@ -75,8 +75,9 @@ type Repo struct {
 	shared cache.Object
 }
 
-// handle is one go-git storage with its own descriptors and object cache.
-// It must not be used by two goroutines at once.
+// handle is one go-git storage with its own file descriptors (worker
+// handles share their object cache). It must not be used by two goroutines
+// at once.
 type handle struct {
 	st      *filesystem.Storage
 	repo    *git.Repository
@@ -142,7 +143,11 @@ func (r *Repo) Close() error {
 const mainCacheSize = 4 << 20
 
 func (r *Repo) openHandle(objects cache.Object) (h *handle, err error) {
-	defer recoverCorrupt(plumbing.ZeroHash, &err)
+	defer func() {
+		if p := recover(); p != nil {
+			err = newError(ErrCorrupt, nil, "open %s: corrupt repository: %v", r.path, p)
+		}
+	}()
 	var fs billy.Filesystem = osfs.New(r.gitDir)
 	if common, ok := commonDir(r.gitDir); ok {
 		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(common))

@@ -84,7 +84,6 @@ func newTreeCache() *treeCache {
 	return &treeCache{cur: make(map[plumbing.Hash][]treeEntry), prev: make(map[plumbing.Hash][]treeEntry)}
 }
 
-
 func (c *treeCache) get(h plumbing.Hash) ([]treeEntry, bool) {
 	if c == nil {
 		return nil, false

@@ -68,16 +68,17 @@ func TestWalkSelection(t *testing.T) {
 		{"tag-like rev", WalkOptions{Rev: "feature~1"}, []string{r.c2, r.c1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// Count first: the walk then reuses its plan.
+			n, err := repo.Count(context.Background(), tc.o)
+			if err != nil || n != len(tc.want) {
+				t.Errorf("Count = %d, %v; want %d", n, err, len(tc.want))
+			}
 			got := hashes(walkAll(t, repo, tc.o))
 			if len(got) == 0 && len(tc.want) == 0 {
 				return
 			}
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("walk = %v\nwant   %v", got, tc.want)
-			}
-			n, err := repo.Count(context.Background(), tc.o)
-			if err != nil || n != len(got) {
-				t.Errorf("Count = %d, %v; want %d", n, err, len(got))
 			}
 		})
 	}
@@ -126,7 +127,7 @@ func TestPeopleKeepTheirOffsets(t *testing.T) {
 	r.authorTZ, r.committerTZ = "-0930", "+0000"
 	r.write("a", "b\n")
 	r.commit("two")
-	cs := walkAll(t, r.open(Options{}), WalkOptions{Order: OldestFirst})
+	cs := walkAll(t, r.open(Options{Workers: 1}), WalkOptions{Order: OldestFirst})
 	for i, want := range []struct {
 		author, committer int
 		zone              string
@@ -216,5 +217,31 @@ func TestWalkCancel(t *testing.T) {
 	}
 	if n, _ := repo.Count(context.Background(), WalkOptions{}); n != 40 {
 		t.Errorf("Count = %d, want 40", n)
+	}
+	// A commit made after Count is seen by the walk that follows.
+	r.write("f", "new\n")
+	head := r.commit("after count")
+	if cs := walkAll(t, repo, WalkOptions{}); len(cs) != 41 || cs[0].Hash != head {
+		t.Errorf("walk after a new commit: %d commits, first %s; want 41, %s", len(cs), cs[0].Hash, head)
+	}
+}
+
+func TestShallowClone(t *testing.T) {
+	r := newMergeRepo(t)
+	dir := t.TempDir() + "/shallow"
+	r.run(r.dir, "clone", "-q", "--depth=2", "file://"+r.dir, dir)
+	repo, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	cs := walkAll(t, repo, WalkOptions{FirstParent: true})
+	if got := hashes(cs); !reflect.DeepEqual(got, []string{r.c6, r.m5}) {
+		t.Fatalf("shallow walk = %v, want [c6 m5]", got)
+	}
+	// The shallow boundary is diffed against the empty tree, as git log
+	// shows it.
+	if m := cs[1]; len(m.Parents) != 2 || len(m.Files) != 2 || m.Files[0].Status != guard.Added {
+		t.Errorf("boundary commit: parents %v files %+v", m.Parents, m.Files)
 	}
 }
