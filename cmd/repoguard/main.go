@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -65,7 +66,15 @@ func commands() []command {
 	}
 }
 
+// defaultMemoryLimit is the soft memory limit of the process unless
+// GOMEMLIMIT says otherwise: scans of long histories stay within it by
+// collecting garbage sooner rather than growing.
+const defaultMemoryLimit = 200 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{ctx: ctx, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}
 	code := run(e, os.Args[1:])

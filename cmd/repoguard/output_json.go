@@ -2,17 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
 )
 
-// jsonReporter writes one JSON document at the end of the scan.
+// jsonReporter writes one JSON document, streaming the results as the
+// scan goes so that memory stays flat however many findings there are.
 type jsonReporter struct {
 	w       io.Writer
 	job     *scanJob
-	commits []jsonCommit
+	started bool
+	n       int
 }
 
 type jsonPerson struct {
@@ -31,39 +34,57 @@ type jsonCommit struct {
 	Findings  []guard.Finding `json:"findings"`
 }
 
-type jsonReport struct {
-	Repository string         `json:"repository"`
-	Policy     string         `json:"policy"`
-	Commits    int            `json:"commits_scanned"`
-	Files      int            `json:"files_changed"`
-	Findings   int            `json:"findings"`
-	BySeverity map[string]int `json:"findings_by_severity"`
-	Results    []jsonCommit   `json:"results"`
-}
-
 func person(p guard.Person) jsonPerson { return jsonPerson{p.Name, p.Email, p.When} }
 
+// start writes the head of the document.
+func (r *jsonReporter) start() error {
+	if r.started {
+		return nil
+	}
+	r.started = true
+	repo, _ := json.Marshal(r.job.path)
+	pol, _ := json.Marshal(r.job.policySource)
+	_, err := fmt.Fprintf(r.w, "{\n  \"repository\": %s,\n  \"policy\": %s,\n  \"results\": [", repo, pol)
+	return err
+}
+
 func (r *jsonReporter) commit(c *guard.Commit, fs []guard.Finding) error {
-	r.commits = append(r.commits, jsonCommit{
+	if err := r.start(); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(jsonCommit{
 		Hash: c.Hash, Parents: c.Parents, Author: person(c.Author), Committer: person(c.Committer),
-		Signed: c.Signed, Subject: c.Subject(), Findings: append([]guard.Finding(nil), fs...),
-	})
-	return nil
+		Signed: c.Signed, Subject: c.Subject(), Findings: fs,
+	}, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	sep := ",\n    "
+	if r.n == 0 {
+		sep = "\n    "
+	}
+	r.n++
+	_, err = fmt.Fprintf(r.w, "%s%s", sep, b)
+	return err
 }
 
 func (r *jsonReporter) finish(s *scanSummary) error {
-	rep := jsonReport{
-		Repository: r.job.path, Policy: r.job.policySource,
-		Commits: s.commits, Files: s.files, Findings: s.findings,
-		BySeverity: map[string]int{}, Results: r.commits,
+	if err := r.start(); err != nil {
+		return err
 	}
-	if rep.Results == nil {
-		rep.Results = []jsonCommit{}
-	}
+	by := map[string]int{}
 	for sev, n := range s.bySeverity {
-		rep.BySeverity[sev.String()] = n
+		by[sev.String()] = n
 	}
-	enc := json.NewEncoder(r.w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rep)
+	bySev, err := json.Marshal(by)
+	if err != nil {
+		return err
+	}
+	end := "\n  ],\n"
+	if r.n == 0 {
+		end = "],\n"
+	}
+	_, err = fmt.Fprintf(r.w, "%s  \"commits_scanned\": %d,\n  \"files_changed\": %d,\n  \"findings\": %d,\n  \"findings_by_severity\": %s\n}\n",
+		end, s.commits, s.files, s.findings, bySev)
+	return err
 }

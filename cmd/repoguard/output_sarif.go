@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/repoguard/repoguard/detectors"
@@ -14,20 +15,10 @@ import (
 // one rule per detector (rule id = detector name), one result per finding
 // with a location, and partial fingerprints so alerts track across runs.
 type sarifReporter struct {
-	w       io.Writer
-	job     *scanJob
-	results []sarifResult
-}
-
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	w     io.Writer
+	job   *scanJob
+	index map[string]int // rule index by detector name; nil until started
+	n     int
 }
 
 type sarifTool struct {
@@ -133,9 +124,30 @@ func (r *sarifReporter) commit(c *guard.Commit, fs []guard.Finding) error {
 			}
 			res.Locations = []sarifLocation{loc}
 		}
-		r.results = append(r.results, res)
+		if err := r.write(res); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// write streams one result, starting the document first when needed.
+func (r *sarifReporter) write(res sarifResult) error {
+	if err := r.start(); err != nil {
+		return err
+	}
+	res.RuleIndex = r.index[res.RuleID]
+	b, err := json.MarshalIndent(res, "        ", "  ")
+	if err != nil {
+		return err
+	}
+	sep := ",\n        "
+	if r.n == 0 {
+		sep = "\n        "
+	}
+	r.n++
+	_, err = fmt.Fprintf(r.w, "%s%s", sep, b)
+	return err
 }
 
 func fingerprint(parts ...string) string {
@@ -147,12 +159,17 @@ func fingerprint(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func (r *sarifReporter) finish(*scanSummary) error {
+// start writes the head of the document: the tool with one rule per
+// detector, and the opening of the results array.
+func (r *sarifReporter) start() error {
+	if r.index != nil {
+		return nil
+	}
 	all := detectors.All()
-	index := map[string]int{}
+	r.index = map[string]int{}
 	rules := make([]sarifRule, 0, len(all))
 	for i, d := range all {
-		index[d.Name] = i
+		r.index[d.Name] = i
 		rules = append(rules, sarifRule{
 			ID: d.Name, Name: d.Name,
 			ShortDescription:     sarifText{Text: d.Name},
@@ -164,23 +181,25 @@ func (r *sarifReporter) finish(*scanSummary) error {
 			},
 		})
 	}
-	for i := range r.results {
-		r.results[i].RuleIndex = index[r.results[i].RuleID]
+	tool, err := json.MarshalIndent(sarifTool{Driver: sarifDriver{
+		Name: "repoguard", Version: version, InformationURI: "https://github.com/repoguard/repoguard", Rules: rules,
+	}}, "      ", "  ")
+	if err != nil {
+		return err
 	}
-	if r.results == nil {
-		r.results = []sarifResult{}
+	_, err = fmt.Fprintf(r.w, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n  \"version\": \"2.1.0\",\n"+
+		"  \"runs\": [\n    {\n      \"tool\": %s,\n      \"results\": [", tool)
+	return err
+}
+
+func (r *sarifReporter) finish(*scanSummary) error {
+	if err := r.start(); err != nil {
+		return err
 	}
-	log := sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{
-				Name: "repoguard", Version: version, InformationURI: "https://github.com/repoguard/repoguard", Rules: rules,
-			}},
-			Results: r.results,
-		}},
+	end := "\n      ]\n    }\n  ]\n}\n"
+	if r.n == 0 {
+		end = "]\n    }\n  ]\n}\n"
 	}
-	enc := json.NewEncoder(r.w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	_, err := io.WriteString(r.w, end)
+	return err
 }
