@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
@@ -31,6 +32,7 @@ type jsonCommit struct {
 	Committer jsonPerson      `json:"committer"`
 	Signed    bool            `json:"signed"`
 	Subject   string          `json:"subject"`
+	Risk      float64         `json:"risk"`
 	Findings  []guard.Finding `json:"findings"`
 }
 
@@ -48,13 +50,13 @@ func (r *jsonReporter) start() error {
 	return err
 }
 
-func (r *jsonReporter) commit(c *guard.Commit, fs []guard.Finding) error {
+func (r *jsonReporter) commit(c *guard.Commit, fs []guard.Finding, risk float64) error {
 	if err := r.start(); err != nil {
 		return err
 	}
 	b, err := json.MarshalIndent(jsonCommit{
 		Hash: c.Hash, Parents: c.Parents, Author: person(c.Author), Committer: person(c.Committer),
-		Signed: c.Signed, Subject: c.Subject(), Findings: fs,
+		Signed: c.Signed, Subject: c.Subject(), Risk: math.Round(risk*10) / 10, Findings: fs,
 	}, "    ", "  ")
 	if err != nil {
 		return err

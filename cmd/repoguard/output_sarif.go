@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/repoguard/repoguard/detectors"
 	"github.com/repoguard/repoguard/guard"
@@ -97,7 +98,7 @@ func securitySeverity(s guard.Severity) string {
 	return [...]string{"0.0", "1.0", "2.0", "5.0", "7.5", "9.5"}[s]
 }
 
-func (r *sarifReporter) commit(c *guard.Commit, fs []guard.Finding) error {
+func (r *sarifReporter) commit(c *guard.Commit, fs []guard.Finding, risk float64) error {
 	for _, f := range fs {
 		res := sarifResult{
 			RuleID:  f.Detector,
@@ -108,6 +109,7 @@ func (r *sarifReporter) commit(c *guard.Commit, fs []guard.Finding) error {
 			},
 			Properties: map[string]any{
 				"commit": c.Hash, "author": c.Author.Email, "severity": f.Severity.String(), "score": f.Score,
+				"commit_risk": math.Round(risk*10) / 10,
 			},
 		}
 		path := f.Path

@@ -19,7 +19,7 @@ type textReporter struct {
 	bw  *bufio.Writer
 }
 
-func (r *textReporter) commit(c *guard.Commit, fs []guard.Finding) error {
+func (r *textReporter) commit(c *guard.Commit, fs []guard.Finding, risk float64) error {
 	if r.bw == nil {
 		r.bw = bufio.NewWriter(r.w)
 	}
@@ -28,6 +28,12 @@ func (r *textReporter) commit(c *guard.Commit, fs []guard.Finding) error {
 	fmt.Fprintf(w, "  author    %s <%s>  %s\n", c.Author.Name, c.Author.Email, formatTime(c.Author.When))
 	if c.Committer.Email != c.Author.Email || !c.Committer.When.Equal(c.Author.When) {
 		fmt.Fprintf(w, "  committer %s <%s>  %s\n", c.Committer.Name, c.Committer.Email, formatTime(c.Committer.When))
+	}
+	if pol := r.job.engine.Policy; pol != nil && pol.Thresholds.Review > 0 && risk >= pol.Thresholds.Review {
+		fmt.Fprintf(w, "  risk      %.0f/100 (%s): at or over the review threshold %.0f, a second reviewer is needed\n",
+			risk, guard.RiskBand(risk), pol.Thresholds.Review)
+	} else {
+		fmt.Fprintf(w, "  risk      %.0f/100 (%s)\n", risk, guard.RiskBand(risk))
 	}
 	for _, f := range fs {
 		loc := f.Location()

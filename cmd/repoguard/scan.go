@@ -260,7 +260,8 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 
 // reporter writes scan results in one format.
 type reporter interface {
-	commit(c *guard.Commit, fs []guard.Finding) error
+	// commit reports a commit's findings and its risk score (0-100).
+	commit(c *guard.Commit, fs []guard.Finding, risk float64) error
 	finish(s *scanSummary) error
 }
 

@@ -129,6 +129,7 @@ func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
 	if err != nil {
 		r.errs = append(r.errs, err)
 	}
+	risk := guard.Risk(fs)
 	fs = filterSeverity(fs, r.job.minSeverity)
 	if len(fs) == 0 {
 		return nil
@@ -139,5 +140,5 @@ func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
 	}
 	r.sum.findings += len(fs)
 	r.bar.clear()
-	return r.rep.commit(c, fs)
+	return r.rep.commit(c, fs, risk)
 }
