@@ -1,0 +1,178 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// anomalyData is the anomaly page.
+type anomalyData struct {
+	common
+	A       *guard.Anomaly
+	Doc     string
+	FileURL string
+	// CommitURL links the commit on GitHub.
+	CommitURL string
+	Profile   *profileSummary
+	History   []guard.AuditEntry
+	Comments  []guard.Comment
+	// Actions are the status changes that apply now.
+	Actions []string
+}
+
+// anomalyPage shows one anomaly with its context and triage forms.
+func (s *server) anomalyPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.anomalyDetail(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	d.Title = fmt.Sprintf("#%d %s", d.A.ID, d.A.Detector)
+	d.Nav = "queue"
+	s.render(w, r, http.StatusOK, "anomaly", d)
+	return nil
+}
+
+// anomalyDetail loads an anomaly with its author's profile, history and
+// comments.
+func (s *server) anomalyDetail(ctx context.Context, idParam string) (*anomalyData, error) {
+	id, err := parseID(idParam)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.Anomaly(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &anomalyData{A: a, Doc: s.cfg.DetectorDocs[a.Detector], FileURL: s.fileURL(a), CommitURL: s.commitURL(a), Actions: statusActions(a.Status)}
+	if a.Author != "" {
+		p, err := s.profile(ctx, a.Repo, a.Author)
+		if err != nil {
+			return nil, err
+		}
+		d.Profile = summarize(p, 5)
+	}
+	if d.History, err = s.store.History(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Comments, err = s.store.Comments(ctx, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// profile loads a profile; nil when nothing is known.
+func (s *server) profile(ctx context.Context, repo, key string) (*guard.Profile, error) {
+	p, err := s.store.LoadProfile(ctx, repo, key)
+	if errors.Is(err, guard.ErrNotFound) || (err == nil && (p == nil || p.Commits == 0)) {
+		return nil, nil
+	}
+	return p, err
+}
+
+// fileURL links the finding's file and line on GitHub, at the commit when
+// known, else in the pull request's files.
+func (s *server) fileURL(a *guard.Anomaly) string {
+	if a.Path == "" || a.Repo == "" {
+		return ""
+	}
+	base := s.github + "/" + escapeRepo(a.Repo)
+	if a.Commit == "" {
+		if a.PullRequest > 0 {
+			return fmt.Sprintf("%s/pull/%d/files", base, a.PullRequest)
+		}
+		return ""
+	}
+	segs := strings.Split(a.Path, "/")
+	for i, seg := range segs {
+		segs[i] = url.PathEscape(seg)
+	}
+	u := base + "/blob/" + url.PathEscape(a.Commit) + "/" + strings.Join(segs, "/")
+	if a.Line > 0 {
+		u += "#L" + strconv.Itoa(a.Line)
+	}
+	return u
+}
+
+// commitURL is the anomaly's URL when it is a commit's, else the
+// commit's page on GitHub.
+func (s *server) commitURL(a *guard.Anomaly) string {
+	if a.Commit == "" || strings.Contains(a.URL, "/commit/") {
+		return a.URL
+	}
+	return s.github + "/" + escapeRepo(a.Repo) + "/commit/" + url.PathEscape(a.Commit)
+}
+
+// statusActions are the status changes offered for an anomaly in status
+// st, as the store allows them.
+func statusActions(st guard.AnomalyStatus) []string {
+	switch st {
+	case guard.StatusOpen:
+		return []string{"ack", "confirm", "resolve", "dismiss"}
+	case guard.StatusAcknowledged:
+		return []string{"confirm", "resolve", "reopen", "dismiss"}
+	case guard.StatusConfirmed:
+		return []string{"resolve", "reopen"}
+	}
+	return []string{"reopen"}
+}
+
+// triageKinds are the triage actions.
+var triageKinds = map[string]bool{"ack": true, "dismiss": true, "confirm": true, "resolve": true,
+	"reopen": true, "assign": true, "comment": true}
+
+// triage checks and applies an action, then calls OnResolve when a
+// severe enough anomaly was resolved.
+func (s *server) triage(ctx context.Context, idParam, actor string, a guard.TriageAction) (*guard.Anomaly, error) {
+	id, err := parseID(idParam)
+	if err != nil {
+		return nil, err
+	}
+	if !triageKinds[a.Kind] {
+		return nil, notFound("no such triage action " + strconv.Quote(a.Kind))
+	}
+	a.Reason, a.Assignee, a.Body = strings.TrimSpace(a.Reason), strings.TrimSpace(a.Assignee), strings.TrimSpace(a.Body)
+	switch {
+	case a.Kind == "dismiss" && a.Reason == "":
+		return nil, invalid("dismissing needs a reason")
+	case a.Kind == "comment" && a.Body == "":
+		return nil, invalid("the comment is empty")
+	case len(a.Reason) > 2000 || len(a.Body) > 20000 || len(a.Assignee) > 100:
+		return nil, invalid("text too long")
+	}
+	got, err := s.store.Triage(ctx, id, actor, a)
+	if err != nil {
+		return nil, err
+	}
+	if a.Kind == "resolve" && s.cfg.OnResolve != nil && got.Severity >= s.cfg.ResolveSeverity {
+		s.cfg.OnResolve(context.WithoutCancel(ctx), got)
+	}
+	return got, nil
+}
+
+// triageForm handles the anomaly page's forms and returns to the page.
+func (s *server) triageForm(w http.ResponseWriter, r *http.Request) error {
+	a := guard.TriageAction{Kind: r.PathValue("action"), Reason: r.PostFormValue("reason"),
+		Assignee: r.PostFormValue("assignee"), Body: r.PostFormValue("body")}
+	got, err := s.triage(r.Context(), r.PathValue("id"), principalOf(r).Login, a)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/anomalies/%d", got.ID), http.StatusSeeOther)
+	return nil
+}
+
+// parseID reads a positive id.
+func parseID(v string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, notFound("no such id " + strconv.Quote(v))
+	}
+	return id, nil
+}

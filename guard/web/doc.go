@@ -1,0 +1,14 @@
+// Package web serves the security team's anomaly queue: HTML pages
+// rendered on the server (html/template, embedded CSS and a few lines of
+// JavaScript for keyboard shortcuts only) and a JSON API under /api/v1
+// that does everything the pages do.
+//
+// Every page and API call needs a session (a cookie, after signing in
+// with GitHub or a local one-time link) or an API token
+// (Authorization: Bearer rgt_...). State changes need the "triage" role,
+// and a cookie-authenticated state change also needs the session's CSRF
+// token and a same-origin request.
+//
+// The package depends only on guard: the store, the pull request source
+// and the sign-in methods are interfaces that cmd/repoguard wires.
+package web

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// Store is what the queue reads and changes. Errors wrap guard.ErrNotFound,
+// guard.ErrInvalid or guard.ErrForbidden when the caller can act on them;
+// anything else is a server error. Every method must be safe for
+// concurrent use.
+type Store interface {
+	// Anomalies returns a page of anomalies matching f and how many match
+	// in all.
+	Anomalies(ctx context.Context, f guard.AnomalyFilter) ([]guard.Anomaly, int, error)
+	// AnomalyCounts counts the anomalies matching f by status (f.Status,
+	// Limit and Offset are ignored).
+	AnomalyCounts(ctx context.Context, f guard.AnomalyFilter) (map[guard.AnomalyStatus]int, error)
+	// Anomaly returns one anomaly.
+	Anomaly(ctx context.Context, id int64) (*guard.Anomaly, error)
+	// AuthorAnomalies returns the latest anomalies of an author.
+	AuthorAnomalies(ctx context.Context, authorKey string, limit int) ([]guard.Anomaly, error)
+	// AnomaliesForPR returns the anomalies of a pull request.
+	AnomaliesForPR(ctx context.Context, repo string, pr int) ([]guard.Anomaly, error)
+	// Triage applies a triage action by actor, records it in the audit
+	// log and returns the anomaly as it is now. A transition that does
+	// not apply (reopening an open anomaly) wraps guard.ErrInvalid.
+	Triage(ctx context.Context, id int64, actor string, a guard.TriageAction) (*guard.Anomaly, error)
+	// Comments returns the comments on an anomaly, oldest first.
+	Comments(ctx context.Context, id int64) ([]guard.Comment, error)
+	// History returns the audit entries of an anomaly, oldest first.
+	History(ctx context.Context, id int64) ([]guard.AuditEntry, error)
+	// AddSuppression stores a suppression and returns its id.
+	AddSuppression(ctx context.Context, s guard.Suppression) (int64, error)
+	// RemoveSuppression removes a suppression on behalf of actor.
+	RemoveSuppression(ctx context.Context, id int64, actor string) error
+	// Suppressions lists suppressions, with expired ones when asked.
+	Suppressions(ctx context.Context, includeExpired bool) ([]guard.Suppression, error)
+	// LoadProfile returns an author's profile in repo ("" for every
+	// repository); a profile with no commits, or guard.ErrNotFound, when
+	// nothing is known.
+	LoadProfile(ctx context.Context, repo, key string) (*guard.Profile, error)
+	// Identity returns a known identity, or guard.ErrNotFound.
+	Identity(ctx context.Context, key string) (*guard.Identity, error)
+	// CreateSession starts a session and returns its secret token.
+	CreateSession(ctx context.Context, login, role string, ttl time.Duration) (string, error)
+	// Session returns the live session of a token, or guard.ErrNotFound.
+	Session(ctx context.Context, token string) (*guard.Session, error)
+	// DeleteSession ends a session.
+	DeleteSession(ctx context.Context, token string) error
+	// TokenAuth returns the API token with this secret, or
+	// guard.ErrNotFound.
+	TokenAuth(ctx context.Context, secret string) (*guard.APIToken, error)
+}
+
+// PullRequests gives the pull request page its content; the App
+// implements it from the pull request's saved evaluation.
+type PullRequests interface {
+	// PullRequestView returns the latest evaluation of repo#number, or an
+	// error wrapping guard.ErrNotFound.
+	PullRequestView(ctx context.Context, repo string, number int) (*PRView, error)
+}
+
+// PRView is a pull request as the repoguard check last judged it.
+type PRView struct {
+	Repo      string          `json:"repo"`
+	Number    int             `json:"number"`
+	Title     string          `json:"title"`
+	Author    string          `json:"author"`
+	HeadSHA   string          `json:"head_sha"`
+	Verdict   guard.Verdict   `json:"verdict"`
+	Findings  []guard.Finding `json:"findings"`
+	UpdatedAt time.Time       `json:"updated_at"`
+}
