@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/github"
+)
+
+// startCheck marks the repoguard check of head in progress: the run of
+// the saved state when it is for the same head, else the newest run the
+// App made on head, else a new one. It returns the run's ID.
+func (a *App) startCheck(ctx context.Context, c GitHubClient, owner, name, head string, number int, prev *PullState) (int64, error) {
+	cr := github.CheckRun{HeadSHA: head, Status: github.StatusInProgress, StartedAt: a.Now()}
+	if number > 0 {
+		cr.ExternalID = strconv.Itoa(number)
+	}
+	id := int64(0)
+	if prev != nil && prev.HeadSHA == head {
+		id = prev.CheckRunID
+	}
+	if id == 0 {
+		found, ok, err := c.FindCheckRun(ctx, owner, name, head, github.CheckName)
+		if err != nil {
+			return 0, transient(err)
+		}
+		if ok {
+			id = found
+		}
+	}
+	if id != 0 {
+		if err := c.UpdateCheckRun(ctx, owner, name, id, cr); err == nil {
+			return id, nil
+		} else if !github.IsNotFound(err) {
+			return 0, transient(err)
+		} // deleted meanwhile: make a new one
+	}
+	id, err := c.CreateCheckRun(ctx, owner, name, cr)
+	if err != nil {
+		return 0, transient(err)
+	}
+	return id, nil
+}
+
+// report writes a decision to the state's check run: conclusion, title,
+// Markdown summary, details link and, with annotate, an annotation per
+// finding on a line.
+func (a *App) report(ctx context.Context, c GitHubClient, st *PullState, out *outcome, annotate bool) error {
+	owner, name, err := splitRepo(st.Repo)
+	if err != nil {
+		return err
+	}
+	v := &out.verdict
+	cr := github.CheckRun{
+		Conclusion:  github.Conclusion(v.Conclusion),
+		CompletedAt: a.Now(),
+		Title:       v.Title,
+		Summary:     renderSummary(st, out, a.PublicURL),
+	}
+	if v.Conclusion != guard.ConclusionSuccess && !st.MergeGroup {
+		cr.DetailsURL = a.detailsURL(owner, name, st.Number)
+	}
+	if annotate {
+		anns := github.FindingAnnotations(st.Findings)
+		if len(anns) > a.MaxAnnotations {
+			anns = anns[:a.MaxAnnotations]
+		}
+		cr.Annotations = anns
+	}
+	if err := c.UpdateCheckRun(ctx, owner, name, st.CheckRunID, cr); err != nil {
+		return transient(err)
+	}
+	st.Conclusion, st.Verdict = v.Conclusion, *v
+	return nil
+}
+
+// failCheck completes a check run as failed when the evaluation cannot
+// finish: a required check must not pass on an error.
+func (a *App) failCheck(ctx context.Context, c GitHubClient, owner, name string, id int64, cause error) {
+	if id == 0 {
+		return
+	}
+	cr := github.CheckRun{
+		Conclusion:  github.ConclusionFailure,
+		CompletedAt: a.Now(),
+		Title:       "repoguard could not evaluate this change",
+		Summary: fmt.Sprintf("### :x: Evaluation failed\n\nrepoguard could not finish its evaluation, so the check "+
+			"fails rather than let the change through unchecked. Re-run the check once the cause is fixed.\n\n"+
+			"```\n%s\n```\n", cause),
+	}
+	if err := c.UpdateCheckRun(ctx, owner, name, id, cr); err != nil {
+		a.logger(ctx).Error("could not fail the check run", "check_run", id, "err", err)
+	}
+}
+
+// cancelCheck completes a check run on a head that no longer matters.
+func (a *App) cancelCheck(ctx context.Context, c GitHubClient, owner, name string, id int64, why string) {
+	cr := github.CheckRun{Conclusion: github.ConclusionCancelled, CompletedAt: a.Now(), Title: why,
+		Summary: why + ": repoguard evaluates the pull request's current head instead."}
+	if err := c.UpdateCheckRun(ctx, owner, name, id, cr); err != nil {
+		a.logger(ctx).Warn("could not cancel the check run", "check_run", id, "err", err)
+	}
+}
+
+// observe reports a check run written.
+func (a *App) observe(kind, conclusion string, start time.Time) {
+	a.Observer.Evaluated(kind, conclusion, a.Now().Sub(start))
+}

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/github/githubtest"
+)
+
+func TestCheckRunCreateRetriedAfter502(t *testing.T) {
+	e := newEnv(t)
+	e.git("checkout", "-q", "-b", "feature")
+	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.openPR(6, "alice", "feature")
+	e.gh.FailNext("POST", "/repos/acme/widgets/check-runs", 502, 1, nil)
+	if err := e.pullRequestEvent("opened", 6, "alice", head, base, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "action_required", "contracts")
+	faults := 0
+	for _, r := range e.gh.Requests() {
+		if r.Fault {
+			faults++
+		}
+	}
+	if faults != 1 {
+		t.Errorf("%d faults answered, want 1", faults)
+	}
+}
+
+func TestCheckRunRerequested(t *testing.T) {
+	e := newEnv(t)
+	e.git("checkout", "-q", "-b", "feature")
+	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.openPR(7, "alice", "feature")
+	if err := e.pullRequestEvent("opened", 7, "alice", head, base, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	id := e.checkRun(head).ID
+	fetches := e.repos.n.Load()
+	if err := e.deliver("check_run", map[string]any{"action": "rerequested",
+		"check_run": map[string]any{"id": id, "name": "repoguard", "head_sha": head,
+			"pull_requests": []any{map[string]any{"number": 7}}},
+		"repository": repoJSON(), "installation": installation(), "sender": user("bob")}); err != nil {
+		t.Fatal(err)
+	}
+	cr := e.checkRun(head)
+	wantCheck(t, cr, "action_required")
+	if cr.ID != id || e.repos.n.Load() != fetches+1 {
+		t.Errorf("re-run: check run %d (want %d), %d fetches (want 1)", cr.ID, id, e.repos.n.Load()-fetches)
+	}
+}
+
+func TestMergeGroup(t *testing.T) {
+	e := newEnv(t)
+	base := e.head()
+	e.git("checkout", "-q", "-b", "queue")
+	head := e.commit("alice", "Merge pull request #8 from acme/feature", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	ref := "refs/heads/gh-readonly-queue/main/pr-8-" + base
+	e.push("queue:" + ref)
+	if err := e.deliver("merge_group", map[string]any{"action": "checks_requested",
+		"merge_group": map[string]any{"head_sha": head, "head_ref": ref, "base_sha": base, "base_ref": "refs/heads/main"},
+		"repository":  repoJSON(), "installation": installation(), "sender": user("alice")}); err != nil {
+		t.Fatal(err)
+	}
+	cr := e.checkRun(head)
+	wantCheck(t, cr, "success", "merge group")
+	if cr.DetailsURL != "" {
+		t.Errorf("details_url %q on a merge group", cr.DetailsURL)
+	}
+}
+
+// fixture reads a GitHub webhook example from ../shared/fixtures, found
+// by walking up to go.mod, or skips the test.
+func fixture(t *testing.T, event, name string) []byte {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "fixtures", "github-webhooks", event, name)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Skipf("webhook fixture %s not available: %v", p, err)
+	}
+	return b
+}
+
+func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
+	cases := []struct{ event, file string }{
+		{"check_run", "created.payload.json"},
+		{"check_suite", "completed.payload.json"},
+		{"push", "payload.json"},
+	}
+	for _, c := range cases {
+		t.Run(c.event, func(t *testing.T) {
+			body := fixture(t, c.event, c.file)
+			e := &env{t: t}
+			e.app = &App{Logger: testLogger(t)}
+			job := e.job(c.event, body)
+			if job.Delivery.InstallationID != 0 {
+				t.Fatalf("fixture has installation %d", job.Delivery.InstallationID)
+			}
+			if err := e.app.Handle(context.Background(), job); err != nil {
+				t.Fatalf("Handle: %v, want nil (skipped)", err)
+			}
+		})
+	}
+}
+
+func TestMergeGroupHonoursResolutionsOfItsPullRequests(t *testing.T) {
+	e := newEnv(t)
+	key := testKeyPEM(t)
+	e.git("checkout", "-q", "-b", "feature")
+	e.commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": key})
+	head, base := e.openPR(8, "alice", "feature")
+	if err := e.pullRequestEvent("opened", 8, "alice", head, base, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "failure")
+
+	// The queue squashes #8 onto main.
+	e.git("checkout", "-q", "-b", "queue", base)
+	group := e.commit("alice", "Add deploy key (#8)", map[string]string{"deploy/keys/deploy.pem": key})
+	ref := "refs/heads/gh-readonly-queue/main/pr-8-" + base
+	e.push("queue:" + ref)
+	deliverGroup := func() {
+		t.Helper()
+		if err := e.deliver("merge_group", map[string]any{"action": "checks_requested",
+			"merge_group": map[string]any{"head_sha": group, "head_ref": ref, "base_sha": base, "base_ref": "refs/heads/main"},
+			"repository":  repoJSON(), "installation": installation(), "sender": user("alice")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deliverGroup()
+	wantCheck(t, e.latestCheckRun(group), "failure", "key-material")
+
+	for _, an := range e.store.Anomalies() {
+		if an.Detector == "key-material" {
+			if err := e.store.SetStatus(an.ID, guard.StatusDismissed, "test fixture"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	deliverGroup()
+	wantCheck(t, e.latestCheckRun(group), "success")
+}
+
+// latestCheckRun returns the newest check run on head.
+func (e *env) latestCheckRun(head string) githubtest.CheckRun {
+	e.t.Helper()
+	var last githubtest.CheckRun
+	for _, cr := range e.gh.CheckRuns() {
+		if cr.HeadSHA == head {
+			last = cr
+		}
+	}
+	if last.ID == 0 {
+		e.t.Fatalf("no check run on %s", head)
+	}
+	return last
+}

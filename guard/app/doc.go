@@ -1,0 +1,91 @@
+// Package app is the GitHub App's behaviour: App.Handle is the job
+// handler a webhooks.Pool calls for each stored delivery. It decodes the
+// delivery and dispatches it by event, one file per event:
+//
+//	pull_request         opened, synchronize, reopened, ready_for_review,
+//	                     edited (base changed): full evaluation; closed and
+//	                     merged: the merge commit is remembered
+//	pull_request_review  submitted, edited, dismissed: decide again from
+//	                     the saved state, without touching Git
+//	push                 judge new commits on every branch, learn those
+//	                     reaching the default branch, flag force pushes,
+//	                     moved or deleted tags, deleted protected branches
+//	                     and direct pushes to the default branch
+//	installation,        backfill the profiles of added repositories in
+//	installation_repositories  the background; stop them on removal
+//	check_run, check_suite     rerequested: full evaluation again
+//	merge_group          checks_requested: check the group's head
+//
+// Deliveries without an installation are skipped with a log line.
+//
+// # Full evaluation of a pull request
+//
+// The check run "repoguard" on the head is created (or the run of the
+// same head reused) in progress. The base branch and refs/pull/N/head are
+// fetched into the repository cache. The policy is read from the base
+// branch's tip, never from the head: the repository's
+// .github/repoguard.yml, else the organization's default (the same path
+// in the organization's ".github" repository, default branch), else the
+// built-in defaults. A policy that does not parse fails the check. Every
+// commit of base..head is judged with its author's baseline as it is
+// (pull requests never teach profiles), then the change set from the
+// merge base to the head; a commit's finding that the change set repeats
+// is dropped, one the change set lost (a key added, then removed) is
+// kept. guard.Decide turns the categories touched, the findings and the
+// reviews into the check's conclusion: success, action_required (with a
+// details link to the App's page) or failure for an unresolved finding at
+// or above the policy's block severity. The findings enter the anomaly
+// queue (Store.RecordFindings, keyed by pull request): a security
+// reviewer who resolves or dismisses a blocking finding's anomaly there,
+// or a suppression that matches it, releases the check; a confirmed one
+// keeps it failing. What deciding needs is saved as a PullState, so that
+// a review is decided on in milliseconds.
+//
+// An approval counts when it comes from someone who is not the pull
+// request's author, not an author or committer of any of its commits
+// (GitHub's attribution and noreply addresses), not the pusher of its
+// head (the sender of the synchronize event), not a bot, and was given on
+// the current head. A counted approval of a large sensitive change within
+// RubberStampWindow of the last push is a rubber-stamp finding, shown and
+// recorded.
+//
+// # Pushes
+//
+// A push's new commits are those of before..after, or for a new branch
+// those not on the default branch; their findings enter the anomaly
+// queue. On the default branch each is judged, then learned, from the
+// learning cursor up to the pushed head, with the cursor model of the
+// command line's backfill (sqlite.Cursor), so that the App and the CLI
+// resume each other's work; a repository never learned gets a background
+// backfill instead. Merge commits are learned, as the CLI does, but never
+// judged (their first-parent diff is other people's work). Commits are
+// mapped through the repository's .mailmap first, as in the CLI. A push to the default branch came through a pull request
+// when its head is the merge commit or head of a pull request the store
+// saw, or when GitHub made it (committer web-flow or noreply@github.com)
+// with a merge or squash subject naming a pull request ("Merge pull
+// request #12 ...", "Title (#12)"). Anything else is a direct push. The
+// heuristic misses a rebase merge whose push arrives before its closed
+// event; it cannot tell a forged GitHub committer. Push findings are
+// recorded in the store and logged; pushes get no check run (pull request
+// branches get theirs from their pull request).
+//
+// # Merge queues
+//
+// A merge group is judged like a pull request from base_sha to head_sha
+// with the base's policy, without reviews: each pull request needed its
+// approvals to join the queue. Its check fails only on blocking findings
+// not released in the anomalies of the pull requests it holds (named by
+// its queue branch and by its merge or squash subjects).
+//
+// # Errors
+//
+// Errors from GitHub, Git or the store are returned for the pool to
+// retry; GitHub refusing a request (4xx) and bad payloads are wrapped
+// with webhooks.Permanent. A check left in progress by a transient error
+// blocks the merge until the retry completes it; a permanent error fails
+// it.
+//
+// The App's dependencies are interfaces defined here and wired in cmd:
+// GitHubClient (*github.Client), Repos (RepoCache, over go-git), Store
+// and Profiles (the SQLite store; MemStore and MemProfiles in memory).
+package app

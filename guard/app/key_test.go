@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"testing"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/github/githubtest"
+)
+
+// testKeyPEM generates an EC private key at test time: no key material
+// is ever committed to this repository.
+func testKeyPEM(t testing.TB) string {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
+}
+
+func TestPrivateKeyBlocksUntilResolved(t *testing.T) {
+	e := newEnv(t)
+	e.git("checkout", "-q", "-b", "feature")
+	e.commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
+	head, base := e.openPR(5, "alice", "feature")
+	if err := e.pullRequestEvent("opened", 5, "alice", head, base, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	cr := e.checkRun(head)
+	wantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
+	annotations := len(cr.Annotations)
+	if len(cr.Annotations) == 0 || cr.Annotations[0].Path != "deploy/keys/deploy.pem" || cr.Annotations[0].Level != "failure" {
+		t.Errorf("annotations %+v, want a failure on deploy/keys/deploy.pem", cr.Annotations)
+	}
+
+	// Two independent approvals are not enough while the key blocks.
+	for _, who := range []string{"bob", "carol"} {
+		e.gh.AddReview(testOwner, testRepo, 5, githubtest.Review{User: who, State: "APPROVED", CommitID: head})
+	}
+	if err := e.reviewEvent(5, "alice", head, base, "carol"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "failure")
+
+	// A security reviewer resolves its anomaly in the queue: the
+	// approvals now pass the check.
+	resolved := 0
+	for _, an := range e.store.Anomalies() {
+		if an.Detector == "key-material" && an.PullRequest == 5 {
+			if err := e.store.SetStatus(an.ID, guard.StatusResolved, "test fixture, never deployed"); err != nil {
+				t.Fatal(err)
+			}
+			resolved++
+		}
+	}
+	if resolved != 1 {
+		t.Fatalf("%d key-material anomalies for #5, want 1: %+v", resolved, e.store.Anomalies())
+	}
+	fetches := e.repos.n.Load()
+	if err := e.app.Reevaluate(context.Background(), testFull, 5); err != nil {
+		t.Fatal(err)
+	}
+	if e.repos.n.Load() != fetches {
+		t.Error("Reevaluate fetched")
+	}
+	cr = e.checkRun(head)
+	wantCheck(t, cr, "success", "resolved: test fixture")
+	if got := len(cr.Annotations); got != annotations {
+		t.Errorf("re-evaluations sent annotations again: %d, want %d", got, annotations)
+	}
+	t.Logf("summary:\n%s", cr.Summary)
+}

@@ -1,0 +1,174 @@
+package app
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// MemProfiles is a Profiles in memory, for tests and for running the App
+// without a database. Identities resolve as the SQLite store's do, in
+// short: a login when known, else the login that used the email most,
+// else the normalized email; history under an email is not merged into a
+// login learned later. It is safe for concurrent use.
+type MemProfiles struct {
+	// BatchSize is how many commits make a Commit due [1000].
+	BatchSize int
+
+	mu       sync.Mutex
+	profiles map[[2]string]*guard.Profile
+	idents   map[string]*guard.Identity
+	emails   map[string]map[string]int // email -> identity key -> commits
+	cursors  map[[2]string]Cursor
+	pending  int
+	commits  int
+}
+
+var _ Profiles = (*MemProfiles)(nil)
+
+// NewMemProfiles returns empty profiles.
+func NewMemProfiles() *MemProfiles {
+	return &MemProfiles{profiles: map[[2]string]*guard.Profile{}, idents: map[string]*guard.Identity{},
+		emails: map[string]map[string]int{}, cursors: map[[2]string]Cursor{}}
+}
+
+// ResolveIdentity implements Profiles.
+func (m *MemProfiles) ResolveIdentity(ctx context.Context, login, email string) (string, error) {
+	e := guard.NormalizeEmail(email)
+	login = strings.ToLower(strings.TrimSpace(login))
+	if login == "" {
+		login = guard.NoreplyLogin(e)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if login != "" {
+		m.index(e)[login] += 0
+		return login, nil
+	}
+	best := ""
+	for k, n := range m.emails[e] {
+		if !strings.Contains(k, "@") && (best == "" || n > m.emails[e][best] || n == m.emails[e][best] && k < best) {
+			best = k
+		}
+	}
+	if best != "" {
+		return best, nil
+	}
+	return e, nil
+}
+
+func (m *MemProfiles) index(e string) map[string]int {
+	idx := m.emails[e]
+	if idx == nil {
+		idx = map[string]int{}
+		m.emails[e] = idx
+	}
+	return idx
+}
+
+func (m *MemProfiles) profile(repo, key string) *guard.Profile {
+	k := [2]string{repo, key}
+	p := m.profiles[k]
+	if p == nil {
+		p = guard.NewProfile(key, repo)
+		m.profiles[k] = p
+	}
+	return p
+}
+
+// Baseline implements Profiles.
+func (m *MemProfiles) Baseline(ctx context.Context, repo, key, email string) (*guard.Baseline, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b := &guard.Baseline{Author: m.profile(repo, key), AuthorAll: m.profile("", key), Org: m.profile("", guard.OrgKey)}
+	if id := m.idents[key]; id != nil {
+		c := *id
+		c.Emails, c.Names = append([]string(nil), id.Emails...), append([]string(nil), id.Names...)
+		b.Identity = &c
+	}
+	for k := range m.emails[guard.NormalizeEmail(email)] {
+		if k != key {
+			b.EmailKeys = append(b.EmailKeys, k)
+		}
+	}
+	sort.Strings(b.EmailKeys)
+	return b, nil
+}
+
+// Learn implements Profiles.
+func (m *MemProfiles) Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string) error {
+	key, err := m.ResolveIdentity(ctx, login, c.Author.Email)
+	if err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range [][2]string{{repo, key}, {"", key}, {repo, guard.OrgKey}, {"", guard.OrgKey}} {
+		m.profile(k[0], k[1]).Learn(c, categories)
+	}
+	id := m.idents[key]
+	if id == nil {
+		id = &guard.Identity{Key: key}
+		if !strings.Contains(key, "@") {
+			id.Login = key
+		}
+		m.idents[key] = id
+	}
+	e := guard.NormalizeEmail(c.Author.Email)
+	id.Emails = appendNew(id.Emails, e)
+	id.Names = appendNew(id.Names, c.Author.Name)
+	m.index(e)[key]++
+	m.pending++
+	m.commits++
+	return nil
+}
+
+// Due implements Profiles.
+func (m *MemProfiles) Due() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := m.BatchSize
+	if n <= 0 {
+		n = 1000
+	}
+	return m.pending >= n
+}
+
+// Commit implements Profiles: it records the cursors.
+func (m *MemProfiles) Commit(ctx context.Context, cursors ...Cursor) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range cursors {
+		m.cursors[[2]string{c.Repo, c.Ref}] = c
+	}
+	m.pending = 0
+	return nil
+}
+
+// Cursor implements Profiles.
+func (m *MemProfiles) Cursor(ctx context.Context, repo, ref string) (Cursor, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c, ok := m.cursors[[2]string{repo, ref}]; ok {
+		return c, nil
+	}
+	return Cursor{Repo: repo, Ref: ref}, nil
+}
+
+// Profile returns a copy of the profile of key in repo ("" for the
+// organization; guard.OrgKey for everyone).
+func (m *MemProfiles) Profile(repo, key string) *guard.Profile {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.profile(repo, key).Clone()
+}
+
+// Learned returns how many commits were learned in all.
+func (m *MemProfiles) Learned() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.commits
+}

@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// MemStore is a Store in memory, for tests and for running the App
+// without a database. States are kept as JSON, so that what is saved is
+// what a database would give back; anomalies are recorded as the SQLite
+// store records them, without suppressions or an audit log. It is safe
+// for concurrent use.
+type MemStore struct {
+	mu        sync.Mutex
+	pulls     map[string][]byte // "repo#n" -> JSON of PullState
+	heads     map[[2]string]string
+	anomalies []*guard.Anomaly // by ID - 1
+	byKey     map[string]*guard.Anomaly
+	now       func() time.Time
+}
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty MemStore.
+func NewMemStore() *MemStore {
+	return &MemStore{pulls: map[string][]byte{}, heads: map[[2]string]string{}, byKey: map[string]*guard.Anomaly{},
+		now: time.Now}
+}
+
+func pullKey(repo string, n int) string { return fmt.Sprintf("%s#%d", repo, n) }
+
+// PullState implements Store.
+func (m *MemStore) PullState(ctx context.Context, repo string, number int) (*PullState, error) {
+	m.mu.Lock()
+	b, ok := m.pulls[pullKey(repo, number)]
+	m.mu.Unlock()
+	if !ok {
+		return nil, nil
+	}
+	var st PullState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return nil, fmt.Errorf("memstore: decode state of %s#%d: %w", repo, number, err)
+	}
+	return &st, nil
+}
+
+// SavePullState implements Store.
+func (m *MemStore) SavePullState(ctx context.Context, s *PullState) error {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("memstore: encode state of %s#%d: %w", s.Repo, s.Number, err)
+	}
+	m.mu.Lock()
+	m.pulls[pullKey(s.Repo, s.Number)] = b
+	m.mu.Unlock()
+	return nil
+}
+
+// PullForCommit implements Store.
+func (m *MemStore) PullForCommit(ctx context.Context, repo, sha string) (int, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, b := range m.pulls {
+		var st struct {
+			Repo     string `json:"repo"`
+			Number   int    `json:"number"`
+			HeadSHA  string `json:"head_sha"`
+			MergeSHA string `json:"merge_sha"`
+		}
+		if json.Unmarshal(b, &st) == nil && st.Repo == repo && (st.HeadSHA == sha || st.MergeSHA == sha) {
+			return st.Number, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// RefHead implements Store.
+func (m *MemStore) RefHead(ctx context.Context, repo, ref string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.heads[[2]string{repo, ref}], nil
+}
+
+// SetRefHead implements Store.
+func (m *MemStore) SetRefHead(ctx context.Context, repo, ref, sha string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.heads[[2]string{repo, ref}] = sha
+	return nil
+}

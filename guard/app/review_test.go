@@ -1,0 +1,98 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/github/githubtest"
+)
+
+func TestRubberStampReview(t *testing.T) {
+	e := newEnv(t)
+	e.commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
+	e.push("main")
+	e.git("checkout", "-q", "-b", "feature")
+	var src strings.Builder
+	for i := range 150 {
+		fmt.Fprintf(&src, "    uint256 public v%d;\n", i)
+	}
+	e.commit("alice", "Big token", map[string]string{"contracts/Token.sol": "contract Token {\n" + src.String() + "}\n"})
+	head, base := e.openPR(10, "alice", "feature")
+	if err := e.pullRequestEvent("opened", 10, "alice", head, base, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	e.gh.AddReview(testOwner, testRepo, 10, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head,
+		SubmittedAt: time.Now().Add(30 * time.Second)})
+	if err := e.reviewEvent(10, "alice", head, base, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "success", "Rubber-stamp reviews", "bob approved 152 changed lines")
+	stamps := func() (out []guard.Anomaly) {
+		for _, an := range e.store.Anomalies() {
+			if an.Detector == guard.RubberStampDetector {
+				out = append(out, an)
+			}
+		}
+		return out
+	}
+	if fs := stamps(); len(fs) != 1 || fs[0].PullRequest != 10 || fs[0].Author != "bob" {
+		t.Fatalf("recorded %+v, want one rubber stamp by bob on #10", fs)
+	}
+	// Deciding again does not record it twice.
+	if err := e.reviewEvent(10, "alice", head, base, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if fs := stamps(); len(fs) != 1 || fs[0].Seen != 1 {
+		t.Errorf("recorded %+v, want one, seen once", fs)
+	}
+}
+
+func TestTeamRequirement(t *testing.T) {
+	e := newEnv(t)
+	e.commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy + "    teams: [acme/security]\n"})
+	e.push("main")
+	e.git("checkout", "-q", "-b", "feature")
+	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.openPR(11, "alice", "feature")
+	e.gh.SetTeamMember("acme", "security", "carol", "active")
+	e.gh.AddReview(testOwner, testRepo, 11, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head})
+	if err := e.pullRequestEvent("opened", 11, "alice", head, base, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "action_required", "@bob: not a member of acme/security", "1 from acme/security")
+	e.gh.AddReview(testOwner, testRepo, 11, githubtest.Review{User: "carol", State: "APPROVED", CommitID: head})
+	if err := e.reviewEvent(11, "alice", head, base, "carol"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "success", "@carol")
+}
+
+func TestContributorsAndPusherCannotApprove(t *testing.T) {
+	e := newEnv(t)
+	e.commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
+	e.push("main")
+	e.git("checkout", "-q", "-b", "feature")
+	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	e.commit("bob", "Help", map[string]string{"contracts/Token.sol": "contract Token { }\n"})
+	head, base := e.openPR(12, "alice", "feature")
+	// dave pushed the head (a synchronize he sent).
+	if err := e.pullRequestEvent("synchronize", 12, "alice", head, base, "dave"); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{"bob", "dave", "dependabot[bot]"} {
+		e.gh.AddReview(testOwner, testRepo, 12, githubtest.Review{User: who, State: "APPROVED", CommitID: head})
+	}
+	if err := e.reviewEvent(12, "alice", head, base, "dave"); err != nil {
+		t.Fatal(err)
+	}
+	wantCheck(t, e.checkRun(head), "action_required",
+		"@bob: authored or committed commits", "@dave: pushed the latest commits", "@dependabot[bot]: bots cannot approve")
+	st, _ := e.store.PullState(context.Background(), testFull, 12)
+	if st.Pusher != "dave" {
+		t.Errorf("pusher %q, want dave", st.Pusher)
+	}
+}

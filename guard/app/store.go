@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// Profiles is the behaviour store: author baselines and the learning of
+// commits that reached a default branch. It is the API of
+// *sqlite.Learner, with Cursor from *sqlite.DB; Cursor has the fields of
+// sqlite.Cursor, so cmd adapts the SQLite store by converting it.
+//
+// The App holds one Profiles for all its work and serializes every call
+// (a Learner is not safe for concurrent use, and a database should have
+// one Learner at a time). Profiles returned by Baseline are only read,
+// and only until the next call.
+type Profiles interface {
+	// ResolveIdentity returns the identity key of a commit author: the
+	// login when known (from GitHub or a noreply address), else the
+	// login that used the email most, else the normalized email.
+	ResolveIdentity(ctx context.Context, login, email string) (string, error)
+	// Baseline returns the author's baseline as it is now.
+	Baseline(ctx context.Context, repo, key, email string) (*guard.Baseline, error)
+	// Learn adds commit c of repo to the author's and everyone's
+	// profiles; categories[i] are those of c.Files[i], login is the
+	// author's GitHub login ("" when unknown).
+	Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string) error
+	// Due reports whether enough was learned to be worth a Commit.
+	Due() bool
+	// Commit writes what was learned since the last Commit, with the
+	// cursors (at most one per repository), in one transaction.
+	Commit(ctx context.Context, cursors ...Cursor) error
+	// Cursor returns how far learning has gone on ref of repo (a zero
+	// Hash when it has not started).
+	Cursor(ctx context.Context, repo, ref string) (Cursor, error)
+}
+
+// Cursor records how far learning has gone on a ref of a repository:
+// every commit reachable from Hash, plus the first Done commits of the
+// oldest-first walk Hash..Target when a run stopped part-way (Target is
+// "" otherwise). It is sqlite.Cursor, field for field.
+type Cursor struct {
+	Repo string
+	Ref  string // "refs/heads/main"
+	// Hash is the tip of the last walk learned completely.
+	Hash string
+	// Target and Done describe a walk in progress.
+	Target string
+	Done   int
+}
+
+// Store is what the App persists besides profiles: the state of each
+// pull request's evaluation (so that a review re-evaluates without
+// touching Git), the heads of branches and tags seen (to notice force
+// pushes and moved tags), and findings, which enter the security team's
+// anomaly queue, where resolving or dismissing a blocking finding
+// releases the check it fails. RecordFindings and AnomaliesForPR are
+// those of *sqlite.DB (FindingRecord converts to sqlite.FindingRecord).
+// Repositories are named "owner/name". Every method must be safe for
+// concurrent use.
+type Store interface {
+	// PullState returns the saved state of a pull request, or nil (and
+	// no error) when there is none.
+	PullState(ctx context.Context, repo string, number int) (*PullState, error)
+	// SavePullState inserts or replaces the state of s.Repo#s.Number.
+	SavePullState(ctx context.Context, s *PullState) error
+	// PullForCommit returns the number of a pull request of repo whose
+	// saved head or merge commit is sha.
+	PullForCommit(ctx context.Context, repo, sha string) (number int, ok bool, err error)
+
+	// RefHead returns the last head seen for a full ref name of repo
+	// ("refs/heads/main", "refs/tags/v1"), "" when never seen. A deleted
+	// ref keeps its last head, so that a tag deleted and created again
+	// elsewhere is noticed.
+	RefHead(ctx context.Context, repo, ref string) (string, error)
+	// SetRefHead records the head of a ref.
+	SetRefHead(ctx context.Context, repo, ref, sha string) error
+
+	// RecordFindings turns each finding at or above rec.Queue into an
+	// anomaly keyed by guard.AnomalyKey, or merges it into the existing
+	// one, keeping its triage status.
+	RecordFindings(ctx context.Context, rec FindingRecord) ([]guard.Anomaly, error)
+	// AnomaliesForPR returns every anomaly of a pull request.
+	AnomaliesForPR(ctx context.Context, repo string, pr int) ([]guard.Anomaly, error)
+}
+
+// FindingRecord is what one judged commit, push or pull request head
+// reports to the anomaly queue. It is sqlite.FindingRecord, field for
+// field.
+type FindingRecord struct {
+	// Repo is "owner/name".
+	Repo string
+	// Commit is the commit judged, used for findings that name none;
+	// PullRequest the pull request's number (0 for a push).
+	Commit      string
+	PullRequest int
+	// Author is the identity key of the author; AuthorName and
+	// AuthorEmail as the commit recorded them.
+	Author, AuthorName, AuthorEmail string
+	// URL links to the commit or pull request.
+	URL      string
+	Findings []guard.Finding
+	// Queue is the lowest severity that becomes an anomaly.
+	Queue guard.Severity
+	// Actor records the anomalies in the audit log; "repoguard" when
+	// empty.
+	Actor string
+}
+
+// Released reports whether an anomaly no longer blocks a check: a
+// security reviewer resolved or dismissed it, or a suppression matched
+// it. A confirmed one keeps blocking.
+func Released(a guard.Anomaly) bool { return a.Status.Closed() || a.Suppressed }
+
+// PullState is the outcome of a pull request's last evaluation: all that
+// deciding on its reviews needs, and what the pull request page shows.
+type PullState struct {
+	Repo           string `json:"repo"`
+	Number         int    `json:"number"`
+	Title          string `json:"title,omitempty"`
+	InstallationID int64  `json:"installation_id"`
+	Author         string `json:"author"`
+	HeadSHA        string `json:"head_sha"`
+	BaseRef        string `json:"base_ref"`
+	// BaseSHA is the base branch commit the policy was read from;
+	// MergeBase the commit the change set is diffed from.
+	BaseSHA   string `json:"base_sha"`
+	MergeBase string `json:"merge_base"`
+	// MergeSHA is the merge commit, once the pull request is merged.
+	MergeSHA   string `json:"merge_sha,omitempty"`
+	CheckRunID int64  `json:"check_run_id"`
+	// Categories are the sensitive categories the change set touches.
+	Categories []string        `json:"categories"`
+	Findings   []guard.Finding `json:"findings"`
+	// Lines is the number of lines the change set adds and deletes.
+	Lines int `json:"lines"`
+	// Contributors are the logins of the authors and committers of the
+	// pull request's commits.
+	Contributors []string `json:"contributors"`
+	// Pusher pushed the current head, at PushedAt.
+	Pusher   string    `json:"pusher"`
+	PushedAt time.Time `json:"pushed_at"`
+	// Policy is the part of the effective policy deciding needs: the
+	// categories touched and the thresholds. PolicySource says where it
+	// came from; PolicyError, when set, is why the base branch's policy
+	// was rejected, and fails the check.
+	Policy       *guard.Policy `json:"policy"`
+	PolicySource string        `json:"policy_source"`
+	PolicyError  string        `json:"policy_error,omitempty"`
+	// MergeGroup is set for a merge queue group's evaluation, which
+	// needs no reviews; GroupPulls are the pull requests it holds.
+	MergeGroup bool  `json:"merge_group,omitempty"`
+	GroupPulls []int `json:"group_pulls,omitempty"`
+	// ReviewFindings are findings about the reviews (rubber stamps).
+	ReviewFindings []guard.Finding `json:"review_findings,omitempty"`
+	// Annotated is set once the check run has its annotations (they
+	// accumulate, so a re-evaluation does not send them again).
+	Annotated bool `json:"annotated,omitempty"`
+	// Verdict is the last decision, as the check run shows it.
+	Verdict     guard.Verdict `json:"verdict"`
+	Conclusion  string        `json:"conclusion"`
+	EvaluatedAt time.Time     `json:"evaluated_at"`
+}
