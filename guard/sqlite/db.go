@@ -24,6 +24,13 @@ type DB struct {
 	BusyTimeout time.Duration
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
+	// AuditKey, when set, keys the audit log's hash chain: each entry's
+	// hash is an HMAC-SHA256 under this key instead of a plain SHA-256,
+	// so that someone who can write the database but does not hold the
+	// key cannot forge a valid chain after editing it. Keep it outside
+	// the database, and set it before the first entry: entries written
+	// under one mode do not verify under the other.
+	AuditKey []byte
 
 	db *sql.DB
 	// upto limits the migrations applied at Open (tests); 0 means all.

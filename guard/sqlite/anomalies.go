@@ -1,0 +1,328 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// FindingRecord is what one judged commit or pull request head reports
+// to the anomaly queue.
+type FindingRecord struct {
+	// Repo is "owner/name".
+	Repo string
+	// Commit is the commit judged, used for findings that name none;
+	// PullRequest the pull request's number (0 for a push).
+	Commit      string
+	PullRequest int
+	// Author is the identity key of the author; AuthorName and
+	// AuthorEmail as the commit recorded them.
+	Author, AuthorName, AuthorEmail string
+	// URL links to the commit or pull request.
+	URL      string
+	Findings []guard.Finding
+	// Queue is the lowest severity that becomes an anomaly.
+	Queue guard.Severity
+	// Actor records the anomalies in the audit log; "repoguard" when
+	// empty.
+	Actor string
+}
+
+// anomalyCols are the columns scanAnomaly reads, in order.
+const anomalyCols = `id, key, repo, detector, commit_sha, pull_request, author, author_name, author_email,
+	severity, score, path, line, message, evidence, url, status, reason, assignee, suppressed, seen, created, updated`
+
+// exportBatch is how many anomalies ExportAnomalies reads per query.
+const exportBatch = 500
+
+// RecordFindings turns each finding at or above rec.Queue into an
+// anomaly keyed by guard.AnomalyKey, in one transaction. A finding whose
+// anomaly exists merges into it: Seen grows, UpdatedAt moves, severity
+// and score rise to the larger, the commit and line (and the evidence
+// and URL when given) become the latest, and the status stays as it is
+// (a closed anomaly stays closed); so a reopened or re-pushed pull
+// request reuses its anomalies. A new anomaly that an active suppression matches is
+// recorded with Suppressed set and kept out of the queue; a suppression
+// does not take an anomaly already queued out of it. Each anomaly
+// created is appended to the audit log ("anomaly.created", suppressed
+// or not, naming the suppression).
+//
+// created holds the anomalies that entered the queue: the new ones not
+// suppressed, and suppressed ones seen again once no suppression
+// matches them any more (audited as "anomaly.queued").
+func (db *DB) RecordFindings(ctx context.Context, rec FindingRecord) (created []guard.Anomaly, err error) {
+	if rec.Repo == "" {
+		return nil, invalidf("record findings: repository required")
+	}
+	if rec.Actor == "" {
+		rec.Actor = "repoguard"
+	}
+	err = db.inTx(ctx, "record findings "+rec.Repo, func(tx *sql.Tx) error {
+		now := db.now().Unix()
+		sups, err := suppressionsAfter(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		queued := map[int64]bool{}
+		for i := range rec.Findings {
+			f := &rec.Findings[i]
+			if f.Severity < rec.Queue {
+				continue
+			}
+			id, q, err := db.recordFinding(ctx, tx, &rec, f, matchSuppression(sups, rec.Repo, rec.Author, f), now)
+			if err != nil {
+				return fmt.Errorf("finding %d (%s): %w", i, f.Detector, err)
+			}
+			if q && !queued[id] {
+				queued[id] = true
+				ids = append(ids, id)
+			}
+		}
+		for _, id := range ids {
+			a, err := anomalyByID(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			created = append(created, *a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+// recordFinding creates or merges the anomaly of f and reports whether
+// it entered the queue.
+func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord, f *guard.Finding,
+	sup *guard.Suppression, now int64) (id int64, queued bool, err error) {
+	commit := f.Commit
+	if commit == "" {
+		commit = rec.Commit
+	}
+	key := guard.AnomalyKey(rec.Repo, f.Detector, commit, rec.PullRequest, f.Path, f.Message)
+	evidence, err := json.Marshal(nonNil(f.Evidence))
+	if err != nil {
+		return 0, false, err
+	}
+	var suppressed bool
+	err = tx.QueryRowContext(ctx, `SELECT id, suppressed FROM anomalies WHERE key = $1`, key).Scan(&id, &suppressed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return db.insertAnomaly(ctx, tx, rec, f, key, commit, string(evidence), sup, now)
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	unsuppress := suppressed && sup == nil
+	_, err = tx.ExecContext(ctx, `UPDATE anomalies SET seen = seen + 1, updated = $2,
+		severity = CASE WHEN $3 > severity THEN $3 ELSE severity END,
+		score = CASE WHEN $4 > score THEN $4 ELSE score END,
+		commit_sha = $5, line = $6,
+		evidence = CASE WHEN $7 = '[]' THEN evidence ELSE $7 END,
+		url = CASE WHEN $8 = '' THEN url ELSE $8 END,
+		suppressed = CASE WHEN $9 THEN 0 ELSE suppressed END,
+		suppression_id = CASE WHEN $9 THEN 0 ELSE suppression_id END
+		WHERE id = $1`,
+		id, now, int64(f.Severity), f.Score, commit, f.Line, string(evidence), rec.URL, unsuppress)
+	if err != nil || !unsuppress {
+		return id, false, err
+	}
+	_, err = db.appendAuditTx(ctx, tx, rec.Actor, "anomaly.queued", anomalySubject(id), "no suppression matches any more")
+	return id, true, err
+}
+
+// insertAnomaly creates the anomaly of f and its audit entry.
+func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *FindingRecord, f *guard.Finding,
+	key, commit, evidence string, sup *guard.Suppression, now int64) (int64, bool, error) {
+	var supID int64
+	if sup != nil {
+		supID = sup.ID
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO anomalies (key, repo, detector, commit_sha, pull_request,
+		author, author_name, author_email, severity, score, path, line, message, evidence, url,
+		status, suppressed, suppression_id, seen, created, updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19)
+		RETURNING id`,
+		key, rec.Repo, f.Detector, commit, rec.PullRequest, rec.Author, rec.AuthorName, rec.AuthorEmail,
+		int64(f.Severity), f.Score, f.Path, f.Line, f.Message, evidence, rec.URL,
+		string(guard.StatusOpen), sup != nil, supID, now).Scan(&id)
+	if err != nil {
+		return 0, false, err
+	}
+	detail := createdDetail(rec, f, commit)
+	if sup != nil {
+		detail += fmt.Sprintf(" [suppressed by suppression/%d]", sup.ID)
+	}
+	_, err = db.appendAuditTx(ctx, tx, rec.Actor, "anomaly.created", anomalySubject(id), detail)
+	return id, sup == nil, err
+}
+
+// createdDetail describes a new anomaly in one line for the audit log:
+// "high secrets acme/vault#7 (1a2b3c4d5e6f) by alice deploy/key.pem: message".
+func createdDetail(rec *FindingRecord, f *guard.Finding, commit string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s %s", f.Severity, f.Detector, rec.Repo)
+	if rec.PullRequest > 0 {
+		fmt.Fprintf(&b, "#%d", rec.PullRequest)
+	}
+	if commit != "" {
+		fmt.Fprintf(&b, " (%.12s)", commit)
+	}
+	if rec.Author != "" {
+		fmt.Fprintf(&b, " by %s", rec.Author)
+	}
+	if loc := f.Location(); loc != "" {
+		fmt.Fprintf(&b, " %s", loc)
+	}
+	fmt.Fprintf(&b, ": %s", f.Message)
+	return b.String()
+}
+
+// Anomaly returns the anomaly id; the error wraps guard.ErrNotFound when
+// there is none.
+func (db *DB) Anomaly(ctx context.Context, id int64) (*guard.Anomaly, error) {
+	a, err := anomalyByID(ctx, db.db, id)
+	if errors.Is(err, guard.ErrNotFound) {
+		return nil, err
+	}
+	return a, db.wrap("anomaly", err)
+}
+
+// AuthorAnomalies returns the latest anomalies of an author (identity
+// key), suppressed ones included, newest first: up to limit (100 when
+// limit <= 0).
+func (db *DB) AuthorAnomalies(ctx context.Context, authorKey string, limit int) ([]guard.Anomaly, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	as, err := queryAnomalies(ctx, db.db, `SELECT `+anomalyCols+` FROM anomalies
+		WHERE author = $1 ORDER BY created DESC, id DESC LIMIT $2`, authorKey, limit)
+	return as, db.wrap("author anomalies", err)
+}
+
+// AnomaliesForPR returns every anomaly of a pull request, suppressed
+// ones included, most severe first.
+func (db *DB) AnomaliesForPR(ctx context.Context, repo string, pr int) ([]guard.Anomaly, error) {
+	as, err := queryAnomalies(ctx, db.db, `SELECT `+anomalyCols+` FROM anomalies
+		WHERE repo = $1 AND pull_request = $2 ORDER BY severity DESC, id`, repo, pr)
+	return as, db.wrap("pull request anomalies", err)
+}
+
+// ExportAnomalies calls fn with every anomaly updated at or after since
+// (all of them for the zero time), suppressed ones included, in id
+// order. It reads in batches, so fn may take its time and use the DB;
+// an anomaly changed during the export may be seen in its old or new
+// state. It stops at the first error fn returns, and returns it.
+func (db *DB) ExportAnomalies(ctx context.Context, since time.Time, fn func(guard.Anomaly) error) error {
+	from := int64(0)
+	if !since.IsZero() {
+		from = since.Unix()
+	}
+	var last int64
+	for {
+		as, err := queryAnomalies(ctx, db.db, `SELECT `+anomalyCols+` FROM anomalies
+			WHERE id > $1 AND updated >= $2 ORDER BY id LIMIT $3`, last, from, exportBatch)
+		if err != nil {
+			return db.wrap("export anomalies", err)
+		}
+		for _, a := range as {
+			if err := fn(a); err != nil {
+				return err
+			}
+			last = a.ID
+		}
+		if len(as) < exportBatch {
+			return nil
+		}
+	}
+}
+
+// anomalySubject is the audit subject of anomaly id.
+func anomalySubject(id int64) string { return "anomaly/" + strconv.FormatInt(id, 10) }
+
+// anomalyExists returns an error wrapping guard.ErrNotFound when there
+// is no anomaly id.
+func (db *DB) anomalyExists(ctx context.Context, id int64) error {
+	var n int
+	err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM anomalies WHERE id = $1`, id).Scan(&n)
+	if err == nil && n == 0 {
+		return fmt.Errorf("anomaly %d: %w", id, guard.ErrNotFound)
+	}
+	return db.wrap("anomaly", err)
+}
+
+// rowQuerier is what *sql.DB and *sql.Tx have in common for reading.
+type rowQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// anomalyByID reads anomaly id; the error wraps guard.ErrNotFound when
+// there is none.
+func anomalyByID(ctx context.Context, q rowQuerier, id int64) (*guard.Anomaly, error) {
+	a, err := scanAnomaly(q.QueryRowContext(ctx, `SELECT `+anomalyCols+` FROM anomalies WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("anomaly %d: %w", id, guard.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// queryAnomalies runs a query selecting anomalyCols.
+func queryAnomalies(ctx context.Context, q rowQuerier, query string, args ...any) ([]guard.Anomaly, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []guard.Anomaly
+	for rows.Next() {
+		a, err := scanAnomaly(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// scanAnomaly reads one row of anomalyCols.
+func scanAnomaly(row interface{ Scan(...any) error }) (guard.Anomaly, error) {
+	var a guard.Anomaly
+	var sev, created, updated int64
+	var evidence, status string
+	err := row.Scan(&a.ID, &a.Key, &a.Repo, &a.Detector, &a.Commit, &a.PullRequest, &a.Author, &a.AuthorName,
+		&a.AuthorEmail, &sev, &a.Score, &a.Path, &a.Line, &a.Message, &evidence, &a.URL, &status, &a.Reason,
+		&a.Assignee, &a.Suppressed, &a.Seen, &created, &updated)
+	if err != nil {
+		return a, err
+	}
+	a.Severity, a.Status = guard.Severity(sev), guard.AnomalyStatus(status)
+	a.CreatedAt, a.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
+	if evidence != "" && evidence != "[]" {
+		if err := json.Unmarshal([]byte(evidence), &a.Evidence); err != nil {
+			return a, fmt.Errorf("anomaly %d: evidence: %w", a.ID, err)
+		}
+	}
+	return a, nil
+}
+
+// nonNil returns s, or an empty slice for nil, so that it encodes as [].
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,499 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/repoguard/repoguard/webhooks"
+)
+
+// InboxOptions configures an Inbox.
+type InboxOptions struct {
+	// Now is the clock leases and retry times are measured with; nil
+	// means the DB's (DB.Now, else time.Now). Tests pass a fake clock.
+	Now func() time.Time
+}
+
+// Inbox is the durable webhooks.Inbox, in the inbox table of the
+// database: a delivery is on disk once Enqueue returns, and leases,
+// retries and dead letters survive a restart. It is safe for concurrent
+// use, also by several processes sharing the file.
+//
+// Enqueue is a single INSERT ... ON CONFLICT DO NOTHING, and Claim a
+// single UPDATE of the job it picks (so a claim is atomic), both using
+// indexes only: their cost does not grow with the jobs queued behind a
+// busy repository, nor with the done jobs kept for deduplication. Prune
+// removes those once GitHub can no longer redeliver them.
+//
+// The writes of an Inbox take turns in the process rather than contend
+// for SQLite's lock, whose busy handler sleeps milliseconds at a time: so
+// create one Inbox per DB and share it between the Handler and the Pool.
+//
+// Times are kept in unix seconds. Leases and retry times are rounded up
+// to the second, so they never end early.
+type Inbox struct {
+	db  *DB
+	now func() time.Time
+	// write holds a token while a write of this Inbox is in progress.
+	write chan struct{}
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt // prepared statements by query
+}
+
+var _ webhooks.Inbox = (*Inbox)(nil)
+
+// Inbox returns the webhook inbox of the database.
+func (db *DB) Inbox(opts InboxOptions) *Inbox {
+	now := opts.Now
+	if now == nil {
+		now = db.now
+	}
+	return &Inbox{db: db, now: now, write: make(chan struct{}, 1), stmts: map[string]*sql.Stmt{}}
+}
+
+// lock waits for the Inbox's turn to write; unlock ends it.
+func (in *Inbox) lock(ctx context.Context) error {
+	select {
+	case in.write <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (in *Inbox) unlock() { <-in.write }
+
+// prepared returns the queries prepared: parsing and planning them would
+// cost an Enqueue as much as writing a 10 KB payload. A transaction gets
+// its statements before it begins, since preparing may take a connection
+// of the pool (the only one, for ":memory:").
+func (in *Inbox) prepared(ctx context.Context, queries ...string) ([]*sql.Stmt, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := make([]*sql.Stmt, len(queries))
+	for i, q := range queries {
+		s := in.stmts[q]
+		if s == nil {
+			var err error
+			if s, err = in.db.db.PrepareContext(ctx, q); err != nil {
+				return nil, err
+			}
+			in.stmts[q] = s
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// exec runs a query, prepared, outside a transaction.
+func (in *Inbox) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := in.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return s[0].ExecContext(ctx, args...)
+}
+
+// queryRow runs a query returning a row, prepared, outside a
+// transaction.
+func (in *Inbox) queryRow(ctx context.Context, query string, args []any, dest ...any) error {
+	s, err := in.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	return s[0].QueryRowContext(ctx, args...).Scan(dest...)
+}
+
+// The job states as stored (webhooks.JobState values).
+const (
+	stateReady   = string(webhooks.StateReady)
+	stateRunning = string(webhooks.StateRunning)
+	stateDone    = string(webhooks.StateDone)
+	stateDead    = string(webhooks.StateDead)
+)
+
+// Statements of the Inbox. A job is pending while ready or running; head
+// marks the lowest-numbered pending job of each serial key (see the
+// migration 0005_inbox.sql).
+const (
+	// enqueueSQL inserts a ready job, the head of its key when nothing
+	// of the key is pending. $1 delivery id, $2 serial key, $3 now.
+	enqueueSQL = `INSERT INTO inbox (delivery_id, serial_key, state, head, retry_at,
+		event, action, installation_id, repo, repo_id, sender, received_at, body)
+	VALUES ($1, $2, 'ready',
+		CASE WHEN EXISTS (SELECT 1 FROM inbox p WHERE p.serial_key = $2 AND p.state IN ('ready', 'running'))
+			THEN 0 ELSE 1 END,
+		$3, $4, $5, $6, $7, $8, $9, $10, $11)
+	ON CONFLICT (delivery_id) DO NOTHING`
+
+	// reviveSQL makes a dead job ready again with its attempts reset; it
+	// is the head of its key unless a lower-numbered job is pending.
+	reviveSQL = `UPDATE inbox SET state = 'ready', attempts = 0, retry_at = $2, finished = 0,
+		head = CASE WHEN EXISTS (SELECT 1 FROM inbox p
+			WHERE p.serial_key = inbox.serial_key AND p.state IN ('ready', 'running') AND p.id < inbox.id)
+			THEN 0 ELSE 1 END
+	WHERE delivery_id = $1 AND state = 'dead'
+	RETURNING id, serial_key, head`
+
+	// demoteSQL unmarks the former head of a key after a lower-numbered
+	// job of the key was revived.
+	demoteSQL = `UPDATE inbox SET head = 0
+	WHERE serial_key = $1 AND state IN ('ready', 'running') AND id > $2 AND head = 1`
+
+	// claimSQL leases the lowest-numbered head that is due (ready at its
+	// retry time, or running with its lease expired) and whose key has no
+	// running job with an unexpired lease. $3 is now.
+	claimSQL = `UPDATE inbox SET state = 'running', worker = $1, lease_until = $2, retry_at = 0,
+		attempts = attempts + 1
+	WHERE id = (SELECT j.id FROM inbox j
+		WHERE j.head = 1
+			AND ((j.state = 'ready' AND j.retry_at <= $3) OR (j.state = 'running' AND j.lease_until <= $3))
+			AND NOT EXISTS (SELECT 1 FROM inbox r
+				WHERE r.serial_key = j.serial_key AND r.state = 'running' AND r.lease_until > $3)
+		ORDER BY j.id LIMIT 1)
+	RETURNING id, attempts, lease_until, last_error,
+		delivery_id, event, action, installation_id, repo, repo_id, sender, received_at, body`
+
+	// leaveSQL ends a job held by a worker: done or dead ($3), with
+	// finished time $4 and last error $5 (NULL keeps the last one). It is
+	// no longer pending, so no longer a head.
+	leaveSQL = `UPDATE inbox SET state = $3, head = 0, worker = '', lease_until = 0, retry_at = 0,
+		finished = $4, last_error = coalesce($5, last_error)
+	WHERE id = $1 AND state = 'running' AND worker = $2
+	RETURNING serial_key`
+
+	// promoteSQL marks the lowest-numbered pending job of a key as its
+	// head (a no-op when it already is or nothing is pending).
+	promoteSQL = `UPDATE inbox SET head = 1
+	WHERE id = (SELECT min(id) FROM inbox WHERE serial_key = $1 AND state IN ('ready', 'running')) AND head = 0`
+
+	// retrySQL makes a job held by a worker ready again at $3.
+	retrySQL = `UPDATE inbox SET state = 'ready', worker = '', lease_until = 0, retry_at = $3, last_error = $4
+	WHERE id = $1 AND state = 'running' AND worker = $2`
+
+	extendSQL = `UPDATE inbox SET lease_until = $3 WHERE id = $1 AND state = 'running' AND worker = $2`
+
+	// releaseSQL gives back a worker's jobs without counting the attempt:
+	// they stay pending, so the heads do not change.
+	releaseSQL = `UPDATE inbox SET state = 'ready', worker = '', lease_until = 0, retry_at = $2,
+		attempts = attempts - 1
+	WHERE state = 'running' AND worker = $1`
+
+	depthSQL = `SELECT
+		(SELECT count(*) FROM inbox WHERE state IN ('ready', 'running')),
+		(SELECT count(*) FROM inbox WHERE state = 'running'),
+		(SELECT count(*) FROM inbox WHERE state = 'dead')`
+
+	statusSQL = `SELECT id, state, attempts, worker, lease_until, retry_at, last_error
+	FROM inbox WHERE delivery_id = $1`
+
+	// pruneSQL deletes a batch of done jobs finished before $1, but not
+	// the latest job: a new job is numbered after the highest number in
+	// the table, so keeping it means numbers are never reused.
+	pruneSQL = `DELETE FROM inbox WHERE id IN (SELECT id FROM inbox
+		WHERE state = 'done' AND finished < $1 AND id < (SELECT max(id) FROM inbox)
+		ORDER BY finished LIMIT $2)`
+)
+
+// pruneBatch is how many rows a statement of Prune deletes: deleting a
+// job with a 12 KB payload takes about 0.1 ms, so a batch holds up the
+// deliveries being stored for about 10 ms.
+const pruneBatch = 100
+
+// Enqueue implements webhooks.Enqueuer with one INSERT; only when the
+// delivery id is already stored does a second transaction check for a
+// dead job to revive.
+func (in *Inbox) Enqueue(ctx context.Context, d webhooks.Delivery) (bool, error) {
+	if d.ID == "" {
+		return false, errors.New("inbox enqueue: delivery has no id")
+	}
+	op := "inbox enqueue " + d.ID
+	if err := in.lock(ctx); err != nil {
+		return false, in.db.wrap(op, err)
+	}
+	defer in.unlock()
+	args := in.enqueueArgs(d)
+	res, err := in.exec(ctx, enqueueSQL, args...)
+	if err != nil {
+		return false, in.db.wrap(op, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, in.db.wrap(op, err)
+	} else if n == 1 {
+		return false, nil
+	}
+	dup, err := in.reenqueue(ctx, d, args)
+	return dup, in.db.wrap(op, err)
+}
+
+// enqueueArgs returns the arguments of enqueueSQL for d.
+func (in *Inbox) enqueueArgs(d webhooks.Delivery) []any {
+	body := d.Body
+	if body == nil {
+		body = []byte{}
+	}
+	return []any{d.ID, d.SerialKey(), floorUnix(in.now()),
+		d.Event, d.Action, d.InstallationID, d.Repo, d.RepoID, d.Sender, floorUnix(d.ReceivedAt), body}
+}
+
+// reenqueue handles a delivery id found stored: in one transaction, it
+// inserts the delivery again (another process may have pruned it
+// meanwhile) or revives it if dead; otherwise it is a duplicate.
+func (in *Inbox) reenqueue(ctx context.Context, d webhooks.Delivery, args []any) (dup bool, err error) {
+	s, err := in.prepared(ctx, enqueueSQL, reviveSQL, demoteSQL)
+	if err != nil {
+		return false, err
+	}
+	tx, err := in.db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	res, err := tx.StmtContext(ctx, s[0]).ExecContext(ctx, args...)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, err
+	} else if n == 1 {
+		return false, tx.Commit()
+	}
+	var (
+		id   int64
+		key  string
+		head int
+	)
+	err = tx.StmtContext(ctx, s[1]).QueryRowContext(ctx, d.ID, floorUnix(in.now())).Scan(&id, &key, &head)
+	if errors.Is(err, sql.ErrNoRows) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if head == 1 {
+		if _, err := tx.StmtContext(ctx, s[2]).ExecContext(ctx, key, id); err != nil {
+			return false, err
+		}
+	}
+	return false, tx.Commit()
+}
+
+// Claim implements webhooks.Inbox with a single UPDATE ... RETURNING.
+func (in *Inbox) Claim(ctx context.Context, worker string, lease time.Duration) (*webhooks.Job, error) {
+	op := "inbox claim by " + worker
+	if err := in.lock(ctx); err != nil {
+		return nil, in.db.wrap(op, err)
+	}
+	defer in.unlock()
+	now := in.now()
+	var (
+		j                    webhooks.Job
+		leaseUntil, received int64
+	)
+	d := &j.Delivery
+	err := in.queryRow(ctx, claimSQL, []any{worker, ceilUnix(now.Add(lease)), floorUnix(now)},
+		&j.ID, &j.Attempts, &leaseUntil, &j.LastError,
+		&d.ID, &d.Event, &d.Action, &d.InstallationID, &d.Repo, &d.RepoID, &d.Sender, &received, &d.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, in.db.wrap(op, err)
+	}
+	j.LeaseUntil = fromUnix(leaseUntil)
+	d.ReceivedAt = fromUnix(received)
+	return &j, nil
+}
+
+// Complete implements webhooks.Inbox.
+func (in *Inbox) Complete(ctx context.Context, jobID int64, worker string) error {
+	return in.leave(ctx, "complete", jobID, worker, stateDone, nil)
+}
+
+// Fail implements webhooks.Inbox.
+func (in *Inbox) Fail(ctx context.Context, jobID int64, worker, errMsg string, retryAt time.Time, dead bool) error {
+	if dead {
+		return in.leave(ctx, "fail", jobID, worker, stateDead, errMsg)
+	}
+	return in.held(ctx, "fail", jobID, worker, retrySQL, ceilUnix(retryAt), errMsg)
+}
+
+// Extend implements webhooks.Inbox.
+func (in *Inbox) Extend(ctx context.Context, jobID int64, worker string, lease time.Duration) error {
+	return in.held(ctx, "extend", jobID, worker, extendSQL, ceilUnix(in.now().Add(lease)))
+}
+
+// held runs query, an UPDATE of job jobID conditioned on worker holding
+// it ($1 job, $2 worker, then args), and fails with ErrLeaseLost when
+// the worker does not.
+func (in *Inbox) held(ctx context.Context, op string, jobID int64, worker, query string, args ...any) error {
+	wrap := func(err error) error {
+		return in.db.wrap(fmt.Sprintf("inbox %s job %d by %s", op, jobID, worker), err)
+	}
+	if err := in.lock(ctx); err != nil {
+		return wrap(err)
+	}
+	defer in.unlock()
+	res, err := in.exec(ctx, query, append([]any{jobID, worker}, args...)...)
+	if err != nil {
+		return wrap(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrap(err)
+	} else if n == 0 {
+		return leaseLost(op, jobID, worker)
+	}
+	return nil
+}
+
+// leave ends job jobID held by worker in state (done or dead), recording
+// errMsg unless nil, and makes the next pending job of its key the head,
+// in one transaction.
+func (in *Inbox) leave(ctx context.Context, op string, jobID int64, worker, state string, errMsg any) error {
+	wrap := func(err error) error {
+		return in.db.wrap(fmt.Sprintf("inbox %s job %d by %s", op, jobID, worker), err)
+	}
+	if err := in.lock(ctx); err != nil {
+		return wrap(err)
+	}
+	defer in.unlock()
+	s, err := in.prepared(ctx, leaveSQL, promoteSQL)
+	if err != nil {
+		return wrap(err)
+	}
+	tx, err := in.db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err)
+	}
+	defer tx.Rollback()
+	var key string
+	err = tx.StmtContext(ctx, s[0]).QueryRowContext(ctx, jobID, worker, state, floorUnix(in.now()), errMsg).Scan(&key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return leaseLost(op, jobID, worker)
+	}
+	if err != nil {
+		return wrap(err)
+	}
+	if _, err := tx.StmtContext(ctx, s[1]).ExecContext(ctx, key); err != nil {
+		return wrap(err)
+	}
+	return wrap(tx.Commit())
+}
+
+func leaseLost(op string, jobID int64, worker string) error {
+	return fmt.Errorf("inbox %s job %d by %s: %w", op, jobID, worker, webhooks.ErrLeaseLost)
+}
+
+// Release implements webhooks.Inbox.
+func (in *Inbox) Release(ctx context.Context, worker string) error {
+	op := "inbox release " + worker
+	if err := in.lock(ctx); err != nil {
+		return in.db.wrap(op, err)
+	}
+	defer in.unlock()
+	_, err := in.exec(ctx, releaseSQL, worker, floorUnix(in.now()))
+	return in.db.wrap(op, err)
+}
+
+// Depth implements webhooks.Inbox. It reads the pending jobs' index, so
+// it costs in proportion to the jobs waiting.
+func (in *Inbox) Depth(ctx context.Context) (ready, running, dead int, err error) {
+	var pending int
+	if err := in.queryRow(ctx, depthSQL, nil, &pending, &running, &dead); err != nil {
+		return 0, 0, 0, in.db.wrap("inbox depth", err)
+	}
+	return pending - running, running, dead, nil
+}
+
+// Status implements webhooks.Inbox.
+func (in *Inbox) Status(ctx context.Context, deliveryID string) (webhooks.JobStatus, error) {
+	st := webhooks.JobStatus{DeliveryID: deliveryID}
+	var (
+		state               string
+		leaseUntil, retryAt int64
+	)
+	err := in.queryRow(ctx, statusSQL, []any{deliveryID},
+		&st.ID, &state, &st.Attempts, &st.Worker, &leaseUntil, &retryAt, &st.LastError)
+	if errors.Is(err, sql.ErrNoRows) {
+		return webhooks.JobStatus{}, fmt.Errorf("inbox status of %s: %w", deliveryID, webhooks.ErrNotFound)
+	}
+	if err != nil {
+		return webhooks.JobStatus{}, in.db.wrap("inbox status of "+deliveryID, err)
+	}
+	st.State = webhooks.JobState(state)
+	switch state {
+	case stateRunning:
+		st.LeaseUntil = fromUnix(leaseUntil)
+	case stateReady:
+		st.RetryAt = fromUnix(retryAt)
+	}
+	return st, nil
+}
+
+// Prune deletes the done jobs finished before olderThan and returns how
+// many it deleted. A delivery whose job was pruned is no longer
+// recognized as a duplicate, so olderThan must lie beyond GitHub's
+// redelivery window (deliveries of the past 3 days can be redelivered):
+// now minus a few days. It deletes in small batches, each a transaction
+// of its own, so that deliveries are stored in between. Ready, running
+// and dead jobs are kept, and so is the latest job, so that job numbers
+// are never reused.
+func (in *Inbox) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
+	var total int64
+	for {
+		n, err := in.pruneSome(ctx, floorUnix(olderThan))
+		total += n
+		if err != nil {
+			return total, in.db.wrap("inbox prune", err)
+		}
+		if n < pruneBatch {
+			return total, nil
+		}
+	}
+}
+
+// pruneSome deletes a batch of done jobs finished before before.
+func (in *Inbox) pruneSome(ctx context.Context, before int64) (int64, error) {
+	if err := in.lock(ctx); err != nil {
+		return 0, err
+	}
+	defer in.unlock()
+	res, err := in.exec(ctx, pruneSQL, before, pruneBatch)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// floorUnix returns t in unix seconds, rounded down; 0 for the zero time.
+func floorUnix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+// ceilUnix returns t in unix seconds, rounded up; 0 for the zero time.
+func ceilUnix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	s := t.Unix()
+	if t.Nanosecond() != 0 {
+		s++
+	}
+	return s
+}
+
+// fromUnix is the inverse of floorUnix, in UTC.
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
