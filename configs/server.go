@@ -53,6 +53,19 @@ type GitHub struct {
 	// prefer WebhookSecretFile. It is never printed.
 	WebhookSecret     string `yaml:"webhook_secret"`
 	WebhookSecretFile string `yaml:"webhook_secret_file"`
+	// WebURL is GitHub's web and git base (https://github.com, or
+	// https://HOST for GitHub Enterprise Server); derived from APIURL
+	// when empty.
+	WebURL string `yaml:"web_url"`
+	// ClientID and ClientSecret(File) are the App's OAuth credentials for
+	// signing in to the web UI.
+	ClientID         string `yaml:"client_id"`
+	ClientSecret     string `yaml:"client_secret"`
+	ClientSecretFile string `yaml:"client_secret_file"`
+	// TriageTeams and ReadTeams ("org/slug") decide who may sign in and
+	// with which role.
+	TriageTeams []string `yaml:"triage_teams"`
+	ReadTeams   []string `yaml:"read_teams"`
 }
 
 // ServerEnv maps each environment variable to the setting it overrides.
@@ -66,6 +79,12 @@ var ServerEnv = []struct{ Name, Setting string }{
 	{"REPOGUARD_PRIVATE_KEY_FILE", "github.private_key_file"},
 	{"REPOGUARD_WEBHOOK_SECRET", "github.webhook_secret"},
 	{"REPOGUARD_WEBHOOK_SECRET_FILE", "github.webhook_secret_file"},
+	{"REPOGUARD_GITHUB_URL", "github.web_url"},
+	{"REPOGUARD_GITHUB_CLIENT_ID", "github.client_id"},
+	{"REPOGUARD_GITHUB_CLIENT_SECRET", "github.client_secret"},
+	{"REPOGUARD_GITHUB_CLIENT_SECRET_FILE", "github.client_secret_file"},
+	{"REPOGUARD_TRIAGE_TEAMS", "github.triage_teams"},
+	{"REPOGUARD_READ_TEAMS", "github.read_teams"},
 	{"REPOGUARD_WORKERS", "workers"},
 	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes"},
 	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace"},
@@ -145,6 +164,18 @@ func (c *Server) set(setting, v string) error {
 		c.GitHub.WebhookSecret = v
 	case "github.webhook_secret_file":
 		c.GitHub.WebhookSecretFile = v
+	case "github.web_url":
+		c.GitHub.WebURL = v
+	case "github.client_id":
+		c.GitHub.ClientID = v
+	case "github.client_secret":
+		c.GitHub.ClientSecret = v
+	case "github.client_secret_file":
+		c.GitHub.ClientSecretFile = v
+	case "github.triage_teams":
+		c.GitHub.TriageTeams = splitList(v)
+	case "github.read_teams":
+		c.GitHub.ReadTeams = splitList(v)
 	case "workers":
 		c.Workers, err = strconv.Atoi(v)
 	case "cache_max_bytes":
@@ -158,6 +189,47 @@ func (c *Server) set(setting, v string) error {
 		return fmt.Errorf("%s: %q is not a valid value", setting, v)
 	}
 	return nil
+}
+
+// splitList splits a comma-separated environment value.
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// GitHubWebURL returns GitHub's web base: WebURL, else derived from the
+// API URL (api.github.com gives https://github.com; https://HOST/api/v3/
+// gives https://HOST).
+func (c *Server) GitHubWebURL() string {
+	if c.GitHub.WebURL != "" {
+		return strings.TrimSuffix(c.GitHub.WebURL, "/")
+	}
+	u, err := url.Parse(c.GitHub.APIURL)
+	if err != nil {
+		return "https://github.com"
+	}
+	if u.Host == "api.github.com" {
+		return "https://github.com"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
+	return strings.TrimSuffix(u.String(), "/")
+}
+
+// ClientSecretValue returns the OAuth client secret ("" when none is set).
+func (c *Server) ClientSecretValue() (string, error) {
+	if c.GitHub.ClientSecret != "" || c.GitHub.ClientSecretFile == "" {
+		return c.GitHub.ClientSecret, nil
+	}
+	b, err := os.ReadFile(c.GitHub.ClientSecretFile)
+	if err != nil {
+		return "", fmt.Errorf("read client secret: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // Validate reports the first invalid setting.

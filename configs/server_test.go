@@ -102,3 +102,22 @@ func TestAppManifest(t *testing.T) {
 		t.Error("bad URL accepted")
 	}
 }
+
+func TestGitHubWebURL(t *testing.T) {
+	for api, want := range map[string]string{
+		"https://api.github.com/":         "https://github.com",
+		"https://ghe.example.com/api/v3/": "https://ghe.example.com",
+		"http://127.0.0.1:4000/api/v3":    "http://127.0.0.1:4000",
+	} {
+		c := DefaultServer()
+		c.GitHub.APIURL = api
+		if got := c.GitHubWebURL(); got != want {
+			t.Errorf("%s: %s, want %s", api, got, want)
+		}
+	}
+	c := DefaultServer()
+	c.GitHub.WebURL = "http://git.local/"
+	if c.GitHubWebURL() != "http://git.local" {
+		t.Error("explicit web URL not used")
+	}
+}

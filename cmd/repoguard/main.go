@@ -58,6 +58,8 @@ func commands() []command {
 		{"scan", "scan a repository's history for risky changes", runScan},
 		{"backfill", "learn author profiles from the history of repositories", runBackfill},
 		{"policy", "check or show a policy (policy check FILE..., policy show [PATH])", runPolicy},
+		{"serve", "run the GitHub App and the anomaly queue (serve --config FILE)", runServe},
+		{"app", "GitHub App helpers (app manifest [--url PUBLIC_URL])", runAppCmd},
 		{"detectors", "list the detectors and what they catch", runDetectors},
 		{"version", "print the version", func(e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "repoguard", version)

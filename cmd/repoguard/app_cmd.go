@@ -1,0 +1,40 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/repoguard/repoguard/configs"
+)
+
+// runAppCmd prints the GitHub App manifest for the manifest flow.
+func runAppCmd(e *env, args []string) int {
+	if len(args) == 0 || args[0] != "manifest" {
+		fmt.Fprintln(e.stderr, "usage: repoguard app manifest [--url PUBLIC_URL] [--name NAME]")
+		return exitError
+	}
+	fs := newFlagSet("app manifest", "app manifest [--url PUBLIC_URL] [--name NAME]", e.stderr)
+	url := fs.String("url", os.Getenv("REPOGUARD_PUBLIC_URL"), "public `URL` of the server (default $REPOGUARD_PUBLIC_URL)")
+	name := fs.String("name", "repoguard", "`NAME` of the App")
+	if _, err := parseInterspersed(fs, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitError
+	}
+	if *url == "" {
+		return fail(e, errors.New("app manifest: give the server's public URL with --url or REPOGUARD_PUBLIC_URL"))
+	}
+	m, err := configs.NewAppManifest(*name, *url)
+	if err != nil {
+		return fail(e, err)
+	}
+	b, err := m.JSON()
+	if err != nil {
+		return fail(e, err)
+	}
+	e.stdout.Write(b)
+	return exitOK
+}

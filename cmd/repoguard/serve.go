@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/repoguard/repoguard/configs"
+	"github.com/repoguard/repoguard/detectors"
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app"
+	ghapp "github.com/repoguard/repoguard/guard/github"
+	"github.com/repoguard/repoguard/guard/sqlite"
+	"github.com/repoguard/repoguard/guard/web"
+	"github.com/repoguard/repoguard/webhooks"
+)
+
+// runServe runs the GitHub App: the webhook endpoint with its durable
+// inbox and workers, the anomaly queue UI and API, health and metrics.
+func runServe(e *env, args []string) int {
+	fs := newFlagSet("serve", "serve [--config FILE]", e.stderr)
+	cfgFile := fs.String("config", "", "YAML configuration `FILE`; every setting can also come from REPOGUARD_* variables")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitError
+	}
+	cfg, err := configs.LoadServer(*cfgFile, os.Getenv)
+	if err != nil {
+		return fail(e, err)
+	}
+	srv, err := newServer(e.ctx, cfg, e.stderr)
+	if err != nil {
+		return fail(e, err)
+	}
+	if err := srv.run(e.ctx, e.stdout); err != nil {
+		return fail(e, err)
+	}
+	return exitOK
+}
+
+// server is a wired `repoguard serve`.
+type server struct {
+	cfg     *configs.Server
+	log     *slog.Logger
+	db      *sqlite.DB
+	inbox   *sqlite.Inbox
+	pool    *webhooks.Pool
+	app     *app.App
+	local   *web.LocalLogin
+	handler http.Handler
+	metrics *serverMetrics
+}
+
+func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*server, error) {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	s := &server{cfg: cfg, log: slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}))}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	s.db = db
+	s.inbox = db.Inbox(sqlite.InboxOptions{})
+	s.metrics = newServerMetrics(s.inbox)
+	if err := s.wire(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// wire builds the App (when GitHub credentials are set), the workers and
+// the HTTP routes.
+func (s *server) wire(ctx context.Context) error {
+	cfg := s.cfg
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+
+	store := &appStore{db: s.db, metrics: s.metrics}
+	if cfg.AppConfigured() {
+		if err := s.wireApp(mux, store); err != nil {
+			return err
+		}
+	} else {
+		s.log.Warn("no GitHub App credentials: serving the anomaly queue only, on loopback",
+			slog.String("hint", "set REPOGUARD_APP_ID, REPOGUARD_PRIVATE_KEY_FILE and REPOGUARD_WEBHOOK_SECRET"))
+	}
+	ui, err := s.webUI(store)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", ui)
+	s.handler = mux
+	return nil
+}
+
+func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
+	cfg := s.cfg
+	key, err := os.ReadFile(cfg.GitHub.PrivateKeyFile)
+	if err != nil {
+		return fmt.Errorf("read App private key: %w", err)
+	}
+	gh, err := ghapp.NewApp(ghapp.AppConfig{AppID: cfg.GitHub.AppID, PrivateKeyPEM: key, BaseURL: cfg.GitHub.APIURL,
+		Logger: s.log, Metrics: s.metrics})
+	if err != nil {
+		return err
+	}
+	secret, err := cfg.Secret()
+	if err != nil {
+		return err
+	}
+	s.app = &app.App{
+		Clients: func(id int64) app.GitHubClient { return gh.Installation(id) },
+		Repos: &app.RepoCache{Dir: filepath.Join(cfg.DataDir, "repos"), MaxBytes: cfg.CacheMaxBytes,
+			Token: gh.Token, Logger: s.log},
+		Store:     store,
+		Profiles:  appProfiles{Learner: sqlite.NewLearner(s.db), db: s.db},
+		Detectors: detectors.All(),
+		PublicURL: cfg.PublicURL,
+		GitURL:    cfg.GitHubWebURL(),
+		Logger:    s.log,
+		Observer:  s.metrics,
+	}
+	s.pool = &webhooks.Pool{Inbox: s.inbox, Handle: s.app.Handle, Workers: cfg.Workers, Grace: cfg.ShutdownGrace,
+		Observer: s.metrics, Logger: s.log}
+	hook, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{secret}, Inbox: s.inbox,
+		Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
+	if err != nil {
+		return err
+	}
+	mux.Handle("POST /webhook", hook)
+	return nil
+}
+
+// webUI builds the anomaly queue: GitHub sign-in when the App's OAuth
+// credentials are set, else a one-time local sign-in link.
+func (s *server) webUI(store *appStore) (http.Handler, error) {
+	cfg := s.cfg
+	docs := map[string]string{}
+	for _, d := range detectors.All() {
+		docs[d.Name] = d.Doc
+	}
+	wc := web.Config{Store: s.db, PullRequests: pullViews{store: store}, BaseURL: cfg.PublicURL,
+		GitHubURL: cfg.GitHubWebURL(), DetectorDocs: docs, Logger: s.log}
+	if s.app != nil {
+		wc.OnResolve = func(ctx context.Context, a *guard.Anomaly) {
+			if a.PullRequest == 0 {
+				return
+			}
+			if err := s.app.Reevaluate(ctx, a.Repo, a.PullRequest); err != nil {
+				s.log.Error("re-evaluate after resolve", slog.String("repo", a.Repo), slog.Int("pull_request", a.PullRequest),
+					slog.String("error", err.Error()))
+			}
+		}
+		wc.ResolveSeverity = guard.Info
+	}
+	clientSecret, err := cfg.ClientSecretValue()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.GitHub.ClientID != "" && clientSecret != "" {
+		gl, err := web.NewGitHubLogin(web.GitHubConfig{ClientID: cfg.GitHub.ClientID, ClientSecret: clientSecret,
+			AuthorizeURL: cfg.GitHubWebURL() + "/login/oauth/authorize", TokenURL: cfg.GitHubWebURL() + "/login/oauth/access_token",
+			APIURL: cfg.GitHub.APIURL, TriageTeams: cfg.GitHub.TriageTeams, ReadTeams: cfg.GitHub.ReadTeams})
+		if err != nil {
+			return nil, err
+		}
+		wc.SignIn = append(wc.SignIn, gl)
+	} else {
+		s.local = web.NewLocalLogin()
+		wc.SignIn = append(wc.SignIn, s.local)
+		host, port, _ := net.SplitHostPort(cfg.Listen)
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			s.log.Warn("no GitHub sign-in configured: binding to loopback only", slog.String("requested", cfg.Listen))
+			cfg.Listen = net.JoinHostPort("127.0.0.1", port)
+		}
+		if wc.BaseURL == "" || !isLoopbackURL(wc.BaseURL) {
+			wc.BaseURL = "http://" + cfg.Listen
+		}
+		wc.InsecureCookies = true
+	}
+	return web.New(wc)
+}
+
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if _, _, _, err := s.inbox.Depth(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	fmt.Fprintln(w, "ready")
+}
+
+// run serves until ctx ends, then shuts down gracefully: it stops taking
+// requests, lets the workers finish or release the jobs in hand, and
+// closes the database.
+func (s *server) run(ctx context.Context, out io.Writer) error {
+	defer s.db.Close()
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	addr := ln.Addr().String()
+	s.log.Info("serving", slog.String("addr", addr), slog.Any("config", *s.cfg), slog.Bool("app", s.app != nil))
+	if s.local != nil {
+		fmt.Fprintf(out, "repoguard: sign in at %s\n", s.local.Link("http://"+addr))
+	}
+	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 1 << 20}
+	poolDone := make(chan error, 1)
+	poolCtx, stopPool := context.WithCancel(context.Background())
+	defer stopPool()
+	if s.pool != nil {
+		go func() { poolDone <- s.pool.Run(poolCtx) }()
+	} else {
+		poolDone <- nil
+	}
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- hs.Serve(ln) }()
+	select {
+	case err := <-httpDone:
+		stopPool()
+		<-poolDone
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	defer cancel()
+	_ = hs.Shutdown(shutCtx)
+	stopPool()
+	err = <-poolDone
+	if s.app != nil {
+		s.app.Close()
+	}
+	s.log.Info("stopped")
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func isLoopbackURL(u string) bool {
+	for _, p := range []string{"http://127.0.0.1", "http://localhost", "http://[::1]"} {
+		if len(u) >= len(p) && u[:len(p)] == p {
+			return true
+		}
+	}
+	return false
+}
