@@ -32,7 +32,16 @@ type DB struct {
 	// under one mode do not verify under the other.
 	AuditKey []byte
 
-	db *sql.DB
+	// Checkpoint, when positive, moves WAL checkpoints out of the
+	// writers: automatic checkpoints are turned off and a goroutine runs a
+	// passive checkpoint at this interval (the server uses it so that a
+	// webhook's insert never pays for one). Zero keeps SQLite's automatic
+	// checkpoints.
+	Checkpoint time.Duration
+
+	db       *sql.DB
+	stopCkpt chan struct{}
+	ckptDone chan struct{}
 	// upto limits the migrations applied at Open (tests); 0 means all.
 	upto int
 }
@@ -60,7 +69,8 @@ func (db *DB) Open(ctx context.Context) error {
 	if db.Path == "" {
 		return errors.New("open: database path required")
 	}
-	sdb, err := sql.Open(driverName, dsn(db.Path, db.busyTimeout()))
+	background := db.Checkpoint > 0 && db.Path != memoryPath
+	sdb, err := sql.Open(driverName, dsn(db.Path, db.busyTimeout(), background))
 	if err != nil {
 		return db.wrap("open "+db.Path, err)
 	}
@@ -74,13 +84,40 @@ func (db *DB) Open(ctx context.Context) error {
 		sdb.Close()
 		return err
 	}
+	if background {
+		db.stopCkpt, db.ckptDone = make(chan struct{}), make(chan struct{})
+		go db.checkpointLoop()
+	}
 	return nil
+}
+
+// checkpointLoop runs passive WAL checkpoints until Close.
+func (db *DB) checkpointLoop() {
+	defer close(db.ckptDone)
+	t := time.NewTicker(db.Checkpoint)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stopCkpt:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			_, _ = db.db.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+			cancel()
+		}
+	}
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
 	if db.db == nil {
 		return nil
+	}
+	if db.stopCkpt != nil {
+		close(db.stopCkpt)
+		<-db.ckptDone
+		db.stopCkpt = nil
+		_, _ = db.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
 	return db.wrap("close", db.db.Close())
 }

@@ -30,14 +30,18 @@ var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 // so that every connection of the pool gets them; transactions begin
 // IMMEDIATE so a writer waits for the lock up front instead of failing
 // when it upgrades a read.
-func dsn(path string, busy time.Duration) string {
+func dsn(path string, busy time.Duration, backgroundCheckpoint bool) string {
 	name := path
 	if path != memoryPath {
 		name = uriEscaper.Replace(path)
 	}
-	return fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)"+
+	s := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)"+
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
 		name, busy.Milliseconds())
+	if backgroundCheckpoint {
+		s += "&_pragma=wal_autocheckpoint(0)"
+	}
+	return s
 }
 
 // configurePool adapts the pool to the database: every connection to
