@@ -13,10 +13,11 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}"
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/repoguard /usr/local/bin/repoguard
 COPY --from=build --chown=65532:65532 /out/data /data
-ENV REPOGUARD_DATA_DIR=/data
+ENV REPOGUARD_DATA_DIR=/data \
+    REPOGUARD_LISTEN=0.0.0.0:8080
 VOLUME /data
 WORKDIR /data
 USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/repoguard"]
-CMD ["help"]
+CMD ["serve"]
