@@ -6,8 +6,14 @@
 // Usage:
 //
 //	repoguard scan [PATH] [flags]      scan a local repository's history
+//	repoguard backfill PATH...         learn author profiles from history
 //	repoguard policy check FILE...     validate policy files
 //	repoguard policy show [PATH]       print the effective policy
+//	repoguard serve [--config FILE]    run the GitHub App and the anomaly queue
+//	repoguard app manifest --url URL   print the GitHub App manifest
+//	repoguard queue list|show|ack|...  triage anomalies
+//	repoguard audit verify|export      check or export the audit log
+//	repoguard token create|list|revoke manage API tokens
 //	repoguard detectors                list the detectors
 //	repoguard version                  print the version
 //
@@ -60,6 +66,9 @@ func commands() []command {
 		{"policy", "check or show a policy (policy check FILE..., policy show [PATH])", runPolicy},
 		{"serve", "run the GitHub App and the anomaly queue (serve --config FILE)", runServe},
 		{"app", "GitHub App helpers (app manifest [--url PUBLIC_URL])", runAppCmd},
+		{"queue", "list, show and triage anomalies (queue list|show|ack|dismiss|...; queue export)", runQueue},
+		{"audit", "verify or export the hash-chained audit log (audit verify|export)", runAudit},
+		{"token", "create, list or revoke API tokens (token create|list|revoke)", runToken},
 		{"detectors", "list the detectors and what they catch", runDetectors},
 		{"version", "print the version", func(e *env, _ []string) int {
 			fmt.Fprintln(e.stdout, "repoguard", version)
