@@ -25,9 +25,9 @@ func (r *textReporter) commit(c *guard.Commit, fs []guard.Finding, risk float64)
 	}
 	w := r.bw
 	fmt.Fprintf(w, "commit %s  %s\n", c.ShortHash(), oneLine(c.Subject(), 72))
-	fmt.Fprintf(w, "  author    %s <%s>  %s\n", c.Author.Name, c.Author.Email, formatTime(c.Author.When))
+	fmt.Fprintf(w, "  author    %s <%s>  %s\n", safe(c.Author.Name), safe(c.Author.Email), formatTime(c.Author.When))
 	if c.Committer.Email != c.Author.Email || !c.Committer.When.Equal(c.Author.When) {
-		fmt.Fprintf(w, "  committer %s <%s>  %s\n", c.Committer.Name, c.Committer.Email, formatTime(c.Committer.When))
+		fmt.Fprintf(w, "  committer %s <%s>  %s\n", safe(c.Committer.Name), safe(c.Committer.Email), formatTime(c.Committer.When))
 	}
 	if pol := r.job.engine.Policy; pol != nil && pol.Thresholds.Review > 0 && risk >= pol.Thresholds.Review {
 		fmt.Fprintf(w, "  risk      %.0f/100 (%s): at or over the review threshold %.0f, a second reviewer is needed\n",
@@ -40,7 +40,7 @@ func (r *textReporter) commit(c *guard.Commit, fs []guard.Finding, risk float64)
 		if loc != "" {
 			loc += "  "
 		}
-		fmt.Fprintf(w, "  %-8s  %-18s  %s%s\n", strings.ToUpper(f.Severity.String()), f.Detector, loc, f.Message)
+		fmt.Fprintf(w, "  %-8s  %-18s  %s%s\n", strings.ToUpper(f.Severity.String()), f.Detector, safe(loc), safe(f.Message))
 		for _, ev := range f.Evidence {
 			fmt.Fprintf(w, "  %8s  %18s    %s\n", "", "", oneLine(ev, 160))
 		}
@@ -79,8 +79,10 @@ func severityCounts(m map[guard.Severity]int) string {
 // formatTime shows a time in its own zone, with the offset.
 func formatTime(t time.Time) string { return t.Format("2006-01-02 15:04:05 -0700") }
 
+// oneLine collapses whitespace, escapes control characters (see safe)
+// and cuts s to max runes.
 func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = safe(strings.Join(strings.Fields(s), " "))
 	if r := []rune(s); len(r) > max {
 		return string(r[:max-1]) + "…"
 	}

@@ -262,3 +262,20 @@ func corruptRepo(t *testing.T) string {
 	}
 	return r.dir
 }
+
+// TestScanTextEscapesControlCharacters keeps a commit message from
+// driving the terminal: escape sequences are shown, not obeyed.
+func TestScanTextEscapesControlCharacters(t *testing.T) {
+	r := newTestRepo(t)
+	r.commit("evil \x1b[2J\x1b[31mclean\u202e subject", ".github/workflows/ci.yml", "on: push\n")
+	code, out, _ := runCmd(t, "scan", r.dir, "--fail-on", "none")
+	if code != exitOK {
+		t.Fatalf("code %d", code)
+	}
+	if strings.ContainsAny(out, "\x1b\u202e") {
+		t.Errorf("output carries raw control characters:\n%q", out)
+	}
+	if !strings.Contains(out, `\u001b[2J`) {
+		t.Errorf("escape not shown escaped:\n%s", out)
+	}
+}
