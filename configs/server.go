@@ -38,6 +38,11 @@ type Server struct {
 	CacheMaxBytes int64 `yaml:"cache_max_bytes"`
 	// ShutdownGrace is how long a shutdown waits for jobs in hand.
 	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+	// JobLease is how long a worker's claim of an inbox job lasts; it is
+	// renewed every third of it while the job runs. The jobs of a server
+	// that died without giving them back are taken over once it lapses
+	// (at least 1s: leases are kept in whole seconds).
+	JobLease time.Duration `yaml:"job_lease"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 }
@@ -88,6 +93,7 @@ var ServerEnv = []struct{ Name, Setting string }{
 	{"REPOGUARD_WORKERS", "workers"},
 	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes"},
 	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace"},
+	{"REPOGUARD_JOB_LEASE", "job_lease"},
 	{"REPOGUARD_LOG_LEVEL", "log_level"},
 }
 
@@ -101,6 +107,7 @@ func DefaultServer() Server {
 		Workers:       4,
 		CacheMaxBytes: 20 << 30,
 		ShutdownGrace: 25 * time.Second,
+		JobLease:      time.Minute,
 		LogLevel:      "info",
 	}
 }
@@ -182,6 +189,8 @@ func (c *Server) set(setting, v string) error {
 		c.CacheMaxBytes, err = strconv.ParseInt(v, 10, 64)
 	case "shutdown_grace":
 		c.ShutdownGrace, err = time.ParseDuration(v)
+	case "job_lease":
+		c.JobLease, err = time.ParseDuration(v)
 	case "log_level":
 		c.LogLevel = v
 	}
@@ -254,6 +263,9 @@ func (c *Server) Validate() error {
 	if c.Workers < 1 || c.Workers > 256 {
 		return fmt.Errorf("workers %d: want 1 to 256", c.Workers)
 	}
+	if c.JobLease < time.Second {
+		return fmt.Errorf("job_lease %s: want 1s or more", c.JobLease)
+	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
 	}
@@ -295,7 +307,7 @@ func (c Server) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
 		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
-		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers),
+		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
 		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
 	)
 }

@@ -29,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 )
@@ -79,18 +80,32 @@ func commands() []command {
 
 // defaultMemoryLimit is the soft memory limit of the process unless
 // GOMEMLIMIT says otherwise: scans of long histories stay within it by
-// collecting garbage sooner rather than growing.
-const defaultMemoryLimit = 200 << 20
+// collecting garbage sooner rather than growing. It must stay well above
+// the live heap of a large walk: at 200 MiB a 100,000-commit backfill
+// spent most of its time in the garbage collector and the scavenger
+// (317 s instead of 44 s).
+const defaultMemoryLimit = 400 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
+	if path := os.Getenv("REPOGUARD_CPUPROFILE"); path != "" {
+		// A CPU profile of the whole run, for performance work.
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := &env{ctx: ctx, stdout: os.Stdout, stderr: os.Stderr, stderrTTY: isTerminal(os.Stderr)}
 	code := run(e, os.Args[1:])
 	stop()
-	os.Exit(code)
+	if code != exitOK {
+		pprof.StopCPUProfile()
+		os.Exit(code)
+	}
 }
 
 // run dispatches to a subcommand and returns the exit code. No panic

@@ -61,6 +61,9 @@ type server struct {
 	local   *web.LocalLogin
 	handler http.Handler
 	metrics *serverMetrics
+	// onListen, when set, is told the address run bound (tests listen
+	// on port 0).
+	onListen func(addr string)
 }
 
 func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*server, error) {
@@ -70,8 +73,10 @@ func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*ser
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	db, err := sqlite.Open(ctx, cfg.DB)
-	if err != nil {
+	// Background checkpoints keep WAL writes out of the webhook's insert.
+	db := sqlite.NewDB(cfg.DB)
+	db.Checkpoint = time.Second
+	if err := db.Open(ctx); err != nil {
 		return nil, err
 	}
 	s.db = db
@@ -139,7 +144,7 @@ func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
 		Observer:  s.metrics,
 	}
 	s.pool = &webhooks.Pool{Inbox: s.inbox, Handle: s.app.Handle, Workers: cfg.Workers, Grace: cfg.ShutdownGrace,
-		Observer: s.metrics, Logger: s.log}
+		Lease: cfg.JobLease, Observer: s.metrics, Logger: s.log}
 	hook, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{secret}, Inbox: s.inbox,
 		Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
 	if err != nil {
@@ -220,6 +225,9 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	}
 	addr := ln.Addr().String()
 	s.log.Info("serving", slog.String("addr", addr), slog.Any("config", *s.cfg), slog.Bool("app", s.app != nil))
+	if s.onListen != nil {
+		s.onListen(addr)
+	}
 	if s.local != nil {
 		fmt.Fprintf(out, "repoguard: sign in at %s\n", s.local.Link("http://"+addr))
 	}

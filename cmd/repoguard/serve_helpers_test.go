@@ -1,0 +1,701 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/repoguard/repoguard/configs"
+	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/webhooks"
+)
+
+// The world of the end-to-end tests of `repoguard serve`: the App is
+// installed (installation e2eInst) on acme/widgets, whose main branch
+// asks one independent approval for contracts.
+const (
+	e2eOwner     = "acme"
+	e2eRepo      = "widgets"
+	e2eFull      = e2eOwner + "/" + e2eRepo
+	e2eInst      = 77
+	e2ePublicURL = "https://repoguard.acme.test"
+	e2eSecret    = "e2e-webhook-secret"
+	e2ePolicy    = "version: 1\ncategories:\n  - name: contracts\n    approvals: 1\n"
+
+	// serveChildEnv makes the test binary run `repoguard serve` instead
+	// of the tests (see init), so that a test can SIGKILL a server.
+	serveChildEnv = "REPOGUARD_TEST_SERVE_CHILD"
+	// e2eTimeout bounds every wait for asynchronous processing.
+	e2eTimeout = 30 * time.Second
+)
+
+// init runs `repoguard serve` configured from the environment when the
+// test binary is re-executed as a server child process.
+func init() {
+	if os.Getenv(serveChildEnv) != "1" {
+		return
+	}
+	os.Exit(run(&env{ctx: context.Background(), stdout: os.Stdout, stderr: os.Stderr}, []string{"serve"}))
+}
+
+var e2eEpoch = time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
+
+// e2e is a fake GitHub API, a Git server (git http-backend) holding
+// acme/widgets.git, a working clone to commit in, the App's private key
+// and the server's data directory. Tests using it run in parallel.
+type e2e struct {
+	t       *testing.T
+	gh      *githubtest.Server
+	gitURL  string
+	root    string // GIT_PROJECT_ROOT
+	work    string // the working clone
+	dataDir string
+	keyFile string
+	tick    int
+	seq     atomic.Int64
+	gate    gitGate
+}
+
+// gitGate holds the Git server's requests while closed.
+type gitGate struct {
+	mu      sync.Mutex
+	hold    chan struct{} // non-nil: requests wait until it is closed
+	arrived chan struct{} // told when a request is held
+}
+
+func newE2E(t *testing.T) *e2e {
+	t.Helper()
+	backend := gitHTTPBackend(t)
+	t.Parallel()
+	e := &e2e{t: t, root: t.TempDir(), work: filepath.Join(t.TempDir(), "work"), dataDir: t.TempDir()}
+	e.gh = githubtest.NewServer(t)
+	e.keyFile = filepath.Join(t.TempDir(), "app.pem")
+	if err := os.WriteFile(e.keyFile, e.gh.AppKeyPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.gitServer(backend)
+	e.initRepo()
+	return e
+}
+
+func gitHTTPBackend(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed: skipping end-to-end tests of serve")
+	}
+	out, err := exec.Command("git", "--exec-path").Output()
+	if err != nil {
+		t.Skipf("git --exec-path: %v", err)
+	}
+	p := filepath.Join(strings.TrimSpace(string(out)), "git-http-backend")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("git-http-backend not found at %s: skipping end-to-end tests of serve", p)
+	}
+	return p
+}
+
+// gitServer serves root over smart HTTP as GitHub does, to the
+// installation token as the password of x-access-token.
+func (e *e2e) gitServer(backend string) {
+	h := &cgi.Handler{Path: backend, Env: []string{"GIT_PROJECT_ROOT=" + e.root, "GIT_HTTP_EXPORT_ALL=1"}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || user != "x-access-token" || !strings.HasPrefix(pass, "ghs_fake_") {
+			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+			return
+		}
+		e.gate.mu.Lock()
+		hold, arrived := e.gate.hold, e.gate.arrived
+		e.gate.mu.Unlock()
+		if hold != nil {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	e.t.Cleanup(srv.Close)
+	e.gitURL = srv.URL
+}
+
+// holdGit makes the Git server hold every request until release; arrived
+// is told when one is held.
+func (e *e2e) holdGit() (arrived <-chan struct{}, release func()) {
+	hold, arr := make(chan struct{}), make(chan struct{}, 1)
+	e.gate.mu.Lock()
+	e.gate.hold, e.gate.arrived = hold, arr
+	e.gate.mu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			e.gate.mu.Lock()
+			e.gate.hold, e.gate.arrived = nil, nil
+			e.gate.mu.Unlock()
+			close(hold)
+		})
+	}
+	e.t.Cleanup(release)
+	return arr, release
+}
+
+// gitIn runs git in dir and returns its trimmed output; extra adds to the
+// environment.
+func (e *e2e) gitIn(dir string, extra []string, args ...string) string {
+	e.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+e.root,
+		"GIT_TERMINAL_PROMPT=0")
+	cmd.Env = append(cmd.Env, extra...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		e.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func (e *e2e) git(args ...string) string { e.t.Helper(); return e.gitIn(e.work, nil, args...) }
+
+// initRepo makes the origin acme/widgets.git with the policy on main, and
+// a working clone of it.
+func (e *e2e) initRepo() {
+	origin := filepath.Join(e.root, e2eOwner, e2eRepo+".git")
+	if err := os.MkdirAll(origin, 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	e.gitIn(origin, nil, "init", "--bare", "-q", "-b", "main")
+	e.gitIn(filepath.Dir(e.work), nil, "clone", "-q", origin, e.work)
+	e.git("checkout", "-q", "-b", "main")
+	e.commit("alice", "Initial commit", map[string]string{"README.md": "# widgets\n", guard.PolicyPath: e2ePolicy})
+	e.git("push", "-q", "origin", "main")
+}
+
+// commit writes files and commits them as login (login@acme.test).
+func (e *e2e) commit(login, msg string, files map[string]string) string {
+	e.t.Helper()
+	for p, content := range files {
+		full := filepath.Join(e.work, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			e.t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+			e.t.Fatal(err)
+		}
+		e.git("add", p)
+	}
+	e.tick++
+	date := e2eEpoch.Add(time.Duration(e.tick) * time.Hour).Format(time.RFC3339)
+	name, email := strings.ToUpper(login[:1])+login[1:], login+"@acme.test"
+	e.gitIn(e.work, []string{"GIT_AUTHOR_NAME=" + name, "GIT_AUTHOR_EMAIL=" + email, "GIT_AUTHOR_DATE=" + date,
+		"GIT_COMMITTER_NAME=" + name, "GIT_COMMITTER_EMAIL=" + email, "GIT_COMMITTER_DATE=" + date},
+		"commit", "-q", "-m", msg)
+	return e.git("rev-parse", "HEAD")
+}
+
+// branch starts branch from main and commits files on it as author.
+func (e *e2e) branch(branch, author string, files map[string]string) {
+	e.t.Helper()
+	e.git("checkout", "-q", "-b", branch, "main")
+	e.commit(author, "Change on "+branch, files)
+}
+
+// openPR pushes branch as pull request number (refs/pull/N/head) and
+// registers it, with its commits, on the fake GitHub. Calling it again
+// after more commits is a push to the pull request.
+func (e *e2e) openPR(number int, author, branch string) (head, base string) {
+	e.t.Helper()
+	head = e.git("rev-parse", branch)
+	base = e.git("rev-parse", "origin/main")
+	e.git("push", "-q", "origin", "+"+branch+":refs/heads/"+branch, fmt.Sprintf("+%s:refs/pull/%d/head", branch, number))
+	var commits []githubtest.Commit
+	for _, line := range strings.Split(e.git("log", "--reverse", "--format=%H %ae %ce", base+".."+head), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		commits = append(commits, githubtest.Commit{SHA: f[0],
+			AuthorLogin: strings.TrimSuffix(f[1], "@acme.test"), AuthorEmail: f[1],
+			CommitterLogin: strings.TrimSuffix(f[2], "@acme.test"), CommitterEmail: f[2]})
+	}
+	e.gh.AddPullRequest(e2eOwner, e2eRepo, githubtest.PullRequest{Number: number, Author: author,
+		HeadSHA: head, HeadRef: branch, BaseSHA: base, BaseRef: "main", Commits: commits})
+	return head, base
+}
+
+// contractsPR opens pull request number by alice changing a contract.
+func (e *e2e) contractsPR(number int) (head, base string) {
+	e.t.Helper()
+	b := fmt.Sprintf("feature-%d", number)
+	e.branch(b, "alice", map[string]string{fmt.Sprintf("contracts/Token%d.sol", number): "contract Token {}\n"})
+	return e.openPR(number, "alice", b)
+}
+
+// testKeyPEM generates an EC private key at test time: no key material
+// is ever committed.
+func testKeyPEM(t *testing.T) string {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
+}
+
+// serveEnv is the environment `repoguard serve` is configured from;
+// extra are NAME=value overrides.
+func (e *e2e) serveEnv(extra ...string) map[string]string {
+	env := map[string]string{
+		"REPOGUARD_LISTEN":           "127.0.0.1:0",
+		"REPOGUARD_DATA_DIR":         e.dataDir,
+		"REPOGUARD_PUBLIC_URL":       e2ePublicURL,
+		"REPOGUARD_GITHUB_API_URL":   e.gh.BaseURL(),
+		"REPOGUARD_GITHUB_URL":       e.gitURL,
+		"REPOGUARD_APP_ID":           strconv.FormatInt(e.gh.AppID, 10),
+		"REPOGUARD_PRIVATE_KEY_FILE": e.keyFile,
+		"REPOGUARD_WEBHOOK_SECRET":   e2eSecret,
+		"REPOGUARD_WORKERS":          "2",
+		"REPOGUARD_SHUTDOWN_GRACE":   "5s",
+		"REPOGUARD_LOG_LEVEL":        "debug",
+	}
+	for _, kv := range extra {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	return env
+}
+
+// liveServer is `repoguard serve` running in the test's process.
+type liveServer struct {
+	*server
+	t    testing.TB
+	url  string
+	logs *syncBuffer
+	stop func() error // graceful shutdown, once
+}
+
+// start runs `repoguard serve` in process, configured like a container
+// from REPOGUARD_* variables (serveEnv with extra), until the test ends.
+func (e *e2e) start(extra ...string) *liveServer {
+	e.t.Helper()
+	env := e.serveEnv(extra...)
+	cfg, err := configs.LoadServer("", func(k string) string { return env[k] })
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return startServer(e.t, cfg, nil)
+}
+
+// startServer runs a server with cfg until the test ends. Its log is kept
+// and shown if the test fails, unless logOut takes it.
+func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServer {
+	t.Helper()
+	ls := &liveServer{t: t, logs: &syncBuffer{}}
+	if logOut == nil {
+		logOut = ls.logs
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s, err := newServer(ctx, cfg, logOut)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ls.server = s
+	addrc := make(chan string, 1)
+	s.onListen = func(addr string) { addrc <- addr }
+	done := make(chan error, 1)
+	go func() { done <- s.run(ctx, io.Discard) }()
+	ls.stop = sync.OnceValue(func() error { cancel(); return <-done })
+	t.Cleanup(func() {
+		if err := ls.stop(); err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		if t.Failed() && logOut == ls.logs {
+			t.Logf("server log:\n%s", ls.logs)
+		}
+	})
+	select {
+	case addr := <-addrc:
+		ls.url = "http://" + addr
+	case err := <-done:
+		t.Fatalf("serve ended before listening: %v", err)
+	case <-time.After(e2eTimeout):
+		t.Fatal("serve did not start listening")
+	}
+	return ls
+}
+
+// status is the inbox's state of a delivery's job (zero when unknown).
+func (ls *liveServer) status(id string) webhooks.JobStatus {
+	ls.t.Helper()
+	st, err := ls.inbox.Status(context.Background(), id)
+	if errors.Is(err, webhooks.ErrNotFound) {
+		return webhooks.JobStatus{}
+	}
+	if err != nil {
+		ls.t.Fatal(err)
+	}
+	return st
+}
+
+// waitJob waits until the job of a delivery is done, and returns its
+// status; a dead job fails the test.
+func (ls *liveServer) waitJob(id string) webhooks.JobStatus {
+	ls.t.Helper()
+	var st webhooks.JobStatus
+	waitFor(ls.t, "job of delivery "+id, func() bool {
+		st = ls.status(id)
+		if st.State == webhooks.StateDead {
+			ls.t.Fatalf("job of delivery %s dead-lettered: %s", id, st.LastError)
+		}
+		return st.State == webhooks.StateDone
+	})
+	return st
+}
+
+// get fetches path and returns the status and body.
+func (ls *liveServer) get(path string) (int, string) {
+	ls.t.Helper()
+	return httpGet(ls.t, ls.url+path)
+}
+
+func httpGet(t testing.TB, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// metric scrapes /metrics and sums the samples of name (an exact metric
+// name) whose labels include each of labels (`key="value"`).
+func (ls *liveServer) metric(name string, labels ...string) float64 {
+	ls.t.Helper()
+	code, body := ls.get("/metrics")
+	if code != http.StatusOK {
+		ls.t.Fatalf("/metrics: %d", code)
+	}
+	return sumMetric(ls.t, body, name, labels...)
+}
+
+func sumMetric(t testing.TB, exposition, name string, labels ...string) float64 {
+	t.Helper()
+	var sum float64
+	sc := bufio.NewScanner(strings.NewReader(exposition))
+	sc.Buffer(nil, 1<<20)
+next:
+	for sc.Scan() {
+		line := sc.Text()
+		rest, ok := strings.CutPrefix(line, name)
+		if !ok || (rest != "" && rest[0] != '{' && rest[0] != ' ') {
+			continue
+		}
+		sp := strings.LastIndexByte(rest, ' ')
+		for _, l := range labels {
+			if !strings.Contains(rest[:sp], l) {
+				continue next
+			}
+		}
+		v, err := strconv.ParseFloat(rest[sp+1:], 64)
+		if err != nil {
+			t.Fatalf("metric line %q: %v", line, err)
+		}
+		sum += v
+	}
+	return sum
+}
+
+// delivery is a webhook delivery as GitHub sends it.
+type delivery struct {
+	id, event string
+	body      []byte
+}
+
+// deliveryOf makes a delivery of payload with a fresh id.
+func (e *e2e) deliveryOf(event string, payload map[string]any) delivery {
+	e.t.Helper()
+	body, err := json.Marshal(payload)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return delivery{id: fmt.Sprintf("e2e-%d-%d", time.Now().UnixNano(), e.seq.Add(1)), event: event, body: body}
+}
+
+// post sends d to the webhook endpoint at base, signed with secret, and
+// returns the status and body of the answer.
+func post(t testing.TB, base string, d delivery, secret string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/webhook", bytes.NewReader(d.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setDeliveryHeaders(req, d, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(b))
+}
+
+func setDeliveryHeaders(req *http.Request, d delivery, secret string) {
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "GitHub-Hookshot/e2e")
+	req.Header.Set("X-GitHub-Event", d.event)
+	req.Header.Set("X-GitHub-Delivery", d.id)
+	req.Header.Set("X-GitHub-Hook-ID", "1")
+	req.Header.Set(webhooks.SignatureHeader, webhooks.Sign([]byte(secret), d.body))
+}
+
+// deliver posts d signed with the right secret and wants it stored.
+func (ls *liveServer) deliver(d delivery) {
+	ls.t.Helper()
+	if code, body := post(ls.t, ls.url, d, e2eSecret); code != http.StatusAccepted {
+		ls.t.Fatalf("delivery %s (%s): %d %s, want 202", d.id, d.event, code, body)
+	}
+}
+
+func repoJSON() map[string]any {
+	return map[string]any{"id": 1296269, "name": e2eRepo, "full_name": e2eFull, "private": true,
+		"owner": map[string]any{"login": e2eOwner, "type": "Organization"}, "default_branch": "main"}
+}
+
+func userJSON(login string) map[string]any { return map[string]any{"login": login, "type": "User"} }
+
+func pullJSON(number int, author, head, base string) map[string]any {
+	return map[string]any{
+		"number": number, "state": "open", "title": fmt.Sprintf("Change %d", number), "user": userJSON(author),
+		"head": map[string]any{"sha": head, "ref": fmt.Sprintf("feature-%d", number), "repo": repoJSON()},
+		"base": map[string]any{"sha": base, "ref": "main", "repo": repoJSON()},
+	}
+}
+
+// pullRequest is a pull_request delivery.
+func (e *e2e) pullRequest(action string, number int, author, head, base, sender string) delivery {
+	return e.deliveryOf("pull_request", map[string]any{
+		"action": action, "number": number, "pull_request": pullJSON(number, author, head, base),
+		"repository": repoJSON(), "installation": map[string]any{"id": e2eInst}, "sender": userJSON(sender),
+	})
+}
+
+// review is a pull_request_review delivery of an approval by reviewer.
+func (e *e2e) review(number int, author, head, base, reviewer string) delivery {
+	return e.deliveryOf("pull_request_review", map[string]any{
+		"action": "submitted", "pull_request": pullJSON(number, author, head, base),
+		"review":     map[string]any{"id": e.seq.Add(1), "state": "approved", "user": userJSON(reviewer), "commit_id": head},
+		"repository": repoJSON(), "installation": map[string]any{"id": e2eInst}, "sender": userJSON(reviewer),
+	})
+}
+
+// waitFor polls cond until it holds, failing the test after e2eTimeout.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(e2eTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", e2eTimeout, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// checkRuns returns the check runs on head.
+func (e *e2e) checkRuns(head string) []githubtest.CheckRun {
+	var out []githubtest.CheckRun
+	for _, cr := range e.gh.CheckRuns() {
+		if cr.HeadSHA == head {
+			out = append(out, cr)
+		}
+	}
+	return out
+}
+
+// waitCheck polls the fake GitHub until the only check run on head
+// satisfies cond, and returns it.
+func (e *e2e) waitCheck(head, what string, cond func(githubtest.CheckRun) bool) githubtest.CheckRun {
+	e.t.Helper()
+	var cr githubtest.CheckRun
+	waitFor(e.t, "check run on "+guard.ShortHash(head)+" "+what, func() bool {
+		runs := e.checkRuns(head)
+		if len(runs) > 1 {
+			e.t.Fatalf("%d check runs on %s, want 1: %+v", len(runs), guard.ShortHash(head), runs)
+		}
+		if len(runs) == 1 && cond(runs[0]) {
+			cr = runs[0]
+			return true
+		}
+		return false
+	})
+	return cr
+}
+
+// completed matches a completed check run with conclusion, written at
+// least writes times (create and updates).
+func completed(conclusion string, writes int) func(githubtest.CheckRun) bool {
+	return func(cr githubtest.CheckRun) bool {
+		return cr.Status == "completed" && cr.Conclusion == conclusion && len(cr.Updates) >= writes
+	}
+}
+
+// onlyCheck returns the only check run on head.
+func (e *e2e) onlyCheck(head string) githubtest.CheckRun {
+	e.t.Helper()
+	runs := e.checkRuns(head)
+	if len(runs) != 1 {
+		e.t.Fatalf("%d check runs on %s, want 1: %+v", len(runs), guard.ShortHash(head), runs)
+	}
+	return runs[0]
+}
+
+func wantCheck(t *testing.T, cr githubtest.CheckRun, conclusion string, inSummary ...string) {
+	t.Helper()
+	if cr.Status != "completed" || cr.Conclusion != conclusion {
+		t.Fatalf("check run %s/%s, want completed/%s\n%s\n%s", cr.Status, cr.Conclusion, conclusion, cr.Title, cr.Summary)
+	}
+	for _, s := range inSummary {
+		if !strings.Contains(cr.Summary, s) {
+			t.Errorf("check run summary lacks %q:\n%s", s, cr.Summary)
+		}
+	}
+}
+
+// childServer is `repoguard serve` in a child process (the test binary
+// re-executed, see init), which a test can kill.
+type childServer struct {
+	url  string
+	kill func() // SIGKILL, and wait for the exit
+}
+
+// startChild runs `repoguard serve` in a child process configured from
+// the environment (serveEnv with extra), killed when the test ends.
+func (e *e2e) startChild(extra ...string) *childServer {
+	e.t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^$")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "REPOGUARD_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	for k, v := range e.serveEnv(extra...) {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Env = append(cmd.Env, serveChildEnv+"=1")
+	w := &addrWatcher{addr: make(chan string, 1)}
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	c := &childServer{}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	c.kill = sync.OnceFunc(func() {
+		_ = cmd.Process.Kill() // SIGKILL: no graceful release of its jobs
+		<-exited
+	})
+	e.t.Cleanup(func() {
+		c.kill()
+		if e.t.Failed() {
+			e.t.Logf("child server log:\n%s", w.buf.String())
+		}
+	})
+	select {
+	case addr := <-w.addr:
+		c.url = "http://" + addr
+	case err := <-exited:
+		exited <- err
+		e.t.Fatalf("child server exited before listening: %v\n%s", err, w.buf.String())
+	case <-time.After(e2eTimeout):
+		e.t.Fatalf("child server did not start listening:\n%s", w.buf.String())
+	}
+	return c
+}
+
+// addrWatcher keeps a child's output and reports the address of its
+// "serving" log line.
+type addrWatcher struct {
+	buf  syncBuffer
+	mu   sync.Mutex
+	line []byte
+	addr chan string
+	sent bool
+}
+
+func (w *addrWatcher) Write(p []byte) (int, error) {
+	w.buf.Write(p)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.line = append(w.line, p...)
+	for {
+		i := bytes.IndexByte(w.line, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal(w.line[:i], &rec) == nil && rec.Msg == "serving" && !w.sent {
+			w.sent = true
+			w.addr <- rec.Addr
+		}
+		w.line = w.line[i+1:]
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
