@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
 // Server is the configuration of `repoguard serve`. Every setting can be
@@ -45,6 +47,27 @@ type Server struct {
 	JobLease time.Duration `yaml:"job_lease"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
+	// AuditKeyFile holds a key that makes the audit log's hash chain an
+	// HMAC chain: without the key, someone with write access to the
+	// database cannot re-forge it. Set it before the first entry.
+	AuditKeyFile string `yaml:"audit_key_file"`
+	// Notify sends new anomalies to an outgoing webhook.
+	Notify Notify `yaml:"notify"`
+}
+
+// Notify is one outgoing webhook for new anomalies.
+type Notify struct {
+	// URL (or URLFile, for a Slack webhook URL, which is a secret)
+	// receives the notifications; none are sent when both are empty.
+	URL     string `yaml:"url"`
+	URLFile string `yaml:"url_file"`
+	// SecretFile holds the HMAC key of the X-Repoguard-Signature-256
+	// header.
+	SecretFile string `yaml:"secret_file"`
+	// MinSeverity is the lowest severity notified (default high).
+	MinSeverity string `yaml:"min_severity"`
+	// Format is json or slack.
+	Format string `yaml:"format"`
 }
 
 // GitHub is how the server reaches GitHub as an App.
@@ -95,6 +118,12 @@ var ServerEnv = []struct{ Name, Setting string }{
 	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace"},
 	{"REPOGUARD_JOB_LEASE", "job_lease"},
 	{"REPOGUARD_LOG_LEVEL", "log_level"},
+	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file"},
+	{"REPOGUARD_NOTIFY_URL", "notify.url"},
+	{"REPOGUARD_NOTIFY_URL_FILE", "notify.url_file"},
+	{"REPOGUARD_NOTIFY_SECRET_FILE", "notify.secret_file"},
+	{"REPOGUARD_NOTIFY_MIN_SEVERITY", "notify.min_severity"},
+	{"REPOGUARD_NOTIFY_FORMAT", "notify.format"},
 }
 
 // DefaultServer returns the settings used when neither file nor
@@ -193,6 +222,18 @@ func (c *Server) set(setting, v string) error {
 		c.JobLease, err = time.ParseDuration(v)
 	case "log_level":
 		c.LogLevel = v
+	case "audit_key_file":
+		c.AuditKeyFile = v
+	case "notify.url":
+		c.Notify.URL = v
+	case "notify.url_file":
+		c.Notify.URLFile = v
+	case "notify.secret_file":
+		c.Notify.SecretFile = v
+	case "notify.min_severity":
+		c.Notify.MinSeverity = v
+	case "notify.format":
+		c.Notify.Format = v
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %q is not a valid value", setting, v)
@@ -268,6 +309,17 @@ func (c *Server) Validate() error {
 	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
+	}
+	if c.Notify.MinSeverity != "" {
+		if _, err := guard.ParseSeverity(c.Notify.MinSeverity); err != nil {
+			return fmt.Errorf("notify.min_severity: %w", err)
+		}
+	}
+	if f := c.Notify.Format; f != "" && f != "json" && f != "slack" {
+		return fmt.Errorf("notify.format %q: want json or slack", f)
+	}
+	if c.Notify.URL != "" && c.Notify.URLFile != "" {
+		return errors.New("notify: set url or url_file, not both")
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -20,6 +21,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app"
 	ghapp "github.com/repoguard/repoguard/guard/github"
+	"github.com/repoguard/repoguard/guard/notify"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/guard/web"
 	"github.com/repoguard/repoguard/webhooks"
@@ -61,6 +63,7 @@ type server struct {
 	local   *web.LocalLogin
 	handler http.Handler
 	metrics *serverMetrics
+	notify  *notify.Notifier
 	// onListen, when set, is told the address run bound (tests listen
 	// on port 0).
 	onListen func(addr string)
@@ -76,6 +79,11 @@ func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*ser
 	// Background checkpoints keep WAL writes out of the webhook's insert.
 	db := sqlite.NewDB(cfg.DB)
 	db.Checkpoint = time.Second
+	key, err := readAuditKey(cfg.AuditKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	db.AuditKey = key
 	if err := db.Open(ctx); err != nil {
 		return nil, err
 	}
@@ -98,7 +106,12 @@ func (s *server) wire(ctx context.Context) error {
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 
-	store := &appStore{db: s.db, metrics: s.metrics}
+	notifier, err := s.notifier()
+	if err != nil {
+		return err
+	}
+	s.notify = notifier
+	store := &appStore{db: s.db, metrics: s.metrics, notify: notifier}
 	if cfg.AppConfigured() {
 		if err := s.wireApp(mux, store); err != nil {
 			return err
@@ -204,6 +217,37 @@ func (s *server) webUI(store *appStore) (http.Handler, error) {
 	return web.New(wc)
 }
 
+// notifier builds the outgoing webhook for new anomalies, or nil.
+func (s *server) notifier() (*notify.Notifier, error) {
+	n := s.cfg.Notify
+	url := n.URL
+	if n.URLFile != "" {
+		b, err := os.ReadFile(n.URLFile)
+		if err != nil {
+			return nil, fmt.Errorf("read notify URL: %w", err)
+		}
+		url = strings.TrimSpace(string(b))
+	}
+	if url == "" {
+		return nil, nil
+	}
+	ep := notify.Endpoint{URL: url, Format: n.Format, MinSeverity: guard.High}
+	if n.MinSeverity != "" {
+		ep.MinSeverity, _ = guard.ParseSeverity(n.MinSeverity)
+	}
+	if n.SecretFile != "" {
+		b, err := os.ReadFile(n.SecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("read notify secret: %w", err)
+		}
+		ep.Secret = strings.TrimSpace(string(b))
+	}
+	if err := ep.Validate(); err != nil {
+		return nil, fmt.Errorf("notify: %w", err)
+	}
+	return notify.New([]notify.Endpoint{ep}, notify.Options{Logger: s.log, BaseURL: s.cfg.PublicURL}), nil
+}
+
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -258,6 +302,11 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	err = <-poolDone
 	if s.app != nil {
 		s.app.Close()
+	}
+	if s.notify != nil {
+		if err := s.notify.Close(); err != nil {
+			s.log.Warn("notifications not delivered at shutdown", slog.String("error", err.Error()))
+		}
 	}
 	s.log.Info("stopped")
 	if err != nil && !errors.Is(err, context.Canceled) {

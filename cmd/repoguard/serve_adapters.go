@@ -7,6 +7,7 @@ import (
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app"
+	"github.com/repoguard/repoguard/guard/notify"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/guard/web"
 )
@@ -16,6 +17,7 @@ import (
 type appStore struct {
 	db      *sqlite.DB
 	metrics *serverMetrics
+	notify  *notify.Notifier // nil: no outgoing webhook
 }
 
 func (s *appStore) PullState(ctx context.Context, repo string, number int) (*app.PullState, error) {
@@ -54,7 +56,11 @@ func (s *appStore) RecordFindings(ctx context.Context, rec app.FindingRecord) ([
 	for _, f := range rec.Findings {
 		s.metrics.findings.WithLabelValues(f.Detector, f.Severity.String()).Inc()
 	}
-	return s.db.RecordFindings(ctx, sqlite.FindingRecord(rec))
+	created, err := s.db.RecordFindings(ctx, sqlite.FindingRecord(rec))
+	if err == nil && s.notify != nil && len(created) > 0 {
+		s.notify.Notify(ctx, created)
+	}
+	return created, err
 }
 
 func (s *appStore) AnomaliesForPR(ctx context.Context, repo string, pr int) ([]guard.Anomaly, error) {

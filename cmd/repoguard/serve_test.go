@@ -1,12 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/repoguard/repoguard/guard/github/githubtest"
 	"github.com/repoguard/repoguard/guard/sqlite"
@@ -68,7 +76,19 @@ func TestServePullRequestLifecycle(t *testing.T) {
 // the check, with an annotation on the file.
 func TestServePrivateKeyFails(t *testing.T) {
 	e := newE2E(t)
-	ls := e.start()
+	// New anomalies go out signed to an outgoing webhook.
+	got := make(chan *http.Request, 8)
+	bodies := make(chan []byte, 8)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- r
+		bodies <- b
+	}))
+	defer hook.Close()
+	secretFile := filepath.Join(t.TempDir(), "notify-secret")
+	os.WriteFile(secretFile, []byte("notify-s3cret\n"), 0o600)
+	ls := e.start("REPOGUARD_NOTIFY_URL="+hook.URL, "REPOGUARD_NOTIFY_SECRET_FILE="+secretFile,
+		"REPOGUARD_NOTIFY_MIN_SEVERITY=critical")
 	e.branch("feature-2", "alice", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
 	head, base := e.openPR(2, "alice", "feature-2")
 	ls.deliver(e.pullRequest("opened", 2, "alice", head, base, "alice"))
@@ -79,6 +99,20 @@ func TestServePrivateKeyFails(t *testing.T) {
 	}
 	if want := e2ePublicURL + "/pulls/acme/widgets/2"; cr.DetailsURL != want {
 		t.Errorf("details_url %q, want %q", cr.DetailsURL, want)
+	}
+	select {
+	case r := <-got:
+		body := <-bodies
+		mac := hmac.New(sha256.New, []byte("notify-s3cret"))
+		mac.Write(body)
+		if want := "sha256=" + hex.EncodeToString(mac.Sum(nil)); r.Header.Get("X-Repoguard-Signature-256") != want {
+			t.Errorf("notification signature %q, want %q", r.Header.Get("X-Repoguard-Signature-256"), want)
+		}
+		if !bytes.Contains(body, []byte("key-material")) || bytes.Contains(body, []byte("PRIVATE KEY-----\nM")) {
+			t.Errorf("notification body: %s", body)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("no notification of the critical anomaly")
 	}
 }
 
