@@ -32,12 +32,27 @@ func (s *appStore) PullState(ctx context.Context, repo string, number int) (*app
 	return &st, nil
 }
 
+// SavePullState stores the evaluation and, when it posts a new verdict
+// (another conclusion, or the same on a new head), appends the verdict to
+// the audit log.
 func (s *appStore) SavePullState(ctx context.Context, st *app.PullState) error {
+	prev, err := s.PullState(ctx, st.Repo, st.Number)
+	if err != nil {
+		return err
+	}
 	b, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("encode state of %s#%d: %w", st.Repo, st.Number, err)
 	}
-	return s.db.SavePullStateJSON(ctx, st.Repo, st.Number, st.HeadSHA, st.MergeSHA, b)
+	if err := s.db.SavePullStateJSON(ctx, st.Repo, st.Number, st.HeadSHA, st.MergeSHA, b); err != nil {
+		return err
+	}
+	if st.Conclusion == "" || (prev != nil && prev.Conclusion == st.Conclusion && prev.HeadSHA == st.HeadSHA) {
+		return nil
+	}
+	_, err = s.db.AppendAudit(ctx, "repoguard", "verdict.posted", fmt.Sprintf("pr/%s#%d", st.Repo, st.Number),
+		fmt.Sprintf("%s on %s: %s", st.Conclusion, guard.ShortHash(st.HeadSHA), st.Verdict.Title))
+	return err
 }
 
 func (s *appStore) PullForCommit(ctx context.Context, repo, sha string) (int, bool, error) {

@@ -114,6 +114,19 @@ func TestServePrivateKeyFails(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Error("no notification of the critical anomaly")
 	}
+	entries, err := ls.db.AuditEntries(context.Background(), 1, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var verdict bool
+	for _, en := range entries {
+		if en.Action == "verdict.posted" && en.Subject == "pr/acme/widgets#2" && strings.HasPrefix(en.Detail, "failure on ") {
+			verdict = true
+		}
+	}
+	if !verdict {
+		t.Errorf("no verdict.posted audit entry for the failing check in %+v", entries)
+	}
 }
 
 // TestServeRedeliveryProcessedOnce: GitHub redelivering a delivery (same
