@@ -137,14 +137,6 @@ func (c *ciFile) report(sev guard.Severity, line int, msg string, ev ...string) 
 	})
 }
 
-func ciEvidenceLine(l guard.Line) string {
-	t := strings.TrimSpace(l.Text)
-	if len(t) > 160 {
-		t = t[:157] + "..."
-	}
-	return fmt.Sprintf("line %d: %s", l.Number, t)
-}
-
 // ciHeadRefs are expressions naming the pull request's own code.
 var ciHeadRefs = []string{"github.event.pull_request.head.sha", "github.event.pull_request.head.ref",
 	"github.head_ref", "github.event.pull_request.head.repo.full_name", "refs/pull/"}
@@ -206,23 +198,23 @@ func (c *ciFile) triggers() {
 	oldPRT := strings.Contains(c.deleted, "pull_request_target")
 	var headEv []string
 	for _, h := range heads {
-		headEv = append(headEv, "checks out the pull request's code at "+ciEvidenceLine(h))
+		headEv = append(headEv, "checks out the pull request's code at "+evidenceLine(h))
 	}
 	switch {
 	case prt != nil && !oldPRT && len(heads) > 0:
 		c.report(guard.Critical, prt.Number, "Switches the workflow to pull_request_target and checks out the "+
 			"pull request's own code: code from any fork then runs with the repository's secrets and a write token.",
-			append([]string{ciEvidenceLine(*prt)}, headEv...)...)
+			append([]string{evidenceLine(*prt)}, headEv...)...)
 	case prt != nil && !oldPRT:
 		c.report(guard.High, prt.Number, "Adds the pull_request_target trigger: the workflow runs for pull requests "+
-			"from forks with the repository's secrets and a write token.", ciEvidenceLine(*prt))
+			"from forks with the repository's secrets and a write token.", evidenceLine(*prt))
 	case (prt != nil || oldPRT) && len(heads) > 0:
 		c.report(guard.Critical, heads[0].Number, "Checks out the pull request's own code in a pull_request_target "+
 			"workflow: code from any fork then runs with the repository's secrets.", headEv...)
 	}
 	if wfRun != nil && !strings.Contains(c.deleted, "workflow_run") {
 		c.report(guard.Medium, wfRun.Number, "Adds the workflow_run trigger: the workflow runs with secrets after "+
-			"workflows that pull requests from forks can start; check what it downloads from them.", ciEvidenceLine(*wfRun))
+			"workflows that pull requests from forks can start; check what it downloads from them.", evidenceLine(*wfRun))
 	}
 }
 
@@ -249,11 +241,11 @@ func (c *ciFile) secrets() {
 		if (strings.Contains(code, "JSON") || strings.Contains(code, "Json") || strings.Contains(code, "json")) &&
 			ciDumpAll.MatchString(code) && c.isNew(l) {
 			c.report(guard.High, l.Number, "Serializes every secret of the repository with toJSON(secrets): "+
-				"one step can then print or send them all.", ciEvidenceLine(l))
+				"one step can then print or send them all.", evidenceLine(l))
 		}
 		if strings.HasPrefix(strings.TrimPrefix(code, "- "), "secrets: inherit") && c.isNew(l) {
 			c.report(guard.Medium, l.Number, "Passes all of the repository's secrets to a reusable workflow "+
-				"(secrets: inherit) instead of naming the ones it needs.", ciEvidenceLine(l))
+				"(secrets: inherit) instead of naming the ones it needs.", evidenceLine(l))
 		}
 		for _, m := range ciSecretRef.FindAllStringSubmatch(code, -1) {
 			name := m[1] + m[2]
@@ -266,7 +258,7 @@ func (c *ciFile) secrets() {
 				sev = guard.Low
 			}
 			c.report(sev, l.Number, fmt.Sprintf("Adds a use of the secret %s, which the lines this change "+
-				"replaces did not use; check that this job needs it.", name), ciEvidenceLine(l))
+				"replaces did not use; check that this job needs it.", name), evidenceLine(l))
 		}
 	}
 }
@@ -308,13 +300,13 @@ func (c *ciFile) permissions() {
 		switch high, known := ciScopes[key]; {
 		case key == "permissions" && val == "write-all":
 			c.report(guard.High, l.Number, "Grants the workflow token write access to everything "+
-				"(permissions: write-all).", ciEvidenceLine(l))
+				"(permissions: write-all).", evidenceLine(l))
 		case known && val == "write":
 			sev, what := guard.Medium, ""
 			if high {
 				sev, what = guard.High, " ("+ciScopeMeaning[key]+")"
 			}
-			c.report(sev, l.Number, fmt.Sprintf("Grants the workflow token %s: write%s.", key, what), ciEvidenceLine(l))
+			c.report(sev, l.Number, fmt.Sprintf("Grants the workflow token %s: write%s.", key, what), evidenceLine(l))
 		}
 	}
 	if addedBlock {
@@ -462,12 +454,12 @@ func (c *ciFile) runnersAndCommands() {
 			(strings.HasPrefix(code, "runs-on") || strings.HasPrefix(code, "- self-hosted") ||
 				strings.HasPrefix(code, "labels")) {
 			c.report(guard.Medium, l.Number, "Moves a job to a self-hosted runner: a job there can leave "+
-				"code behind for later jobs and reach the internal network.", ciEvidenceLine(l))
+				"code behind for later jobs and reach the internal network.", evidenceLine(l))
 		}
 		if strings.Contains(code, "ACTIONS_ALLOW_UNSECURE_COMMANDS") && !strings.Contains(strings.ToLower(code), "false") &&
 			c.isNew(l) {
 			c.report(guard.High, l.Number, "Sets ACTIONS_ALLOW_UNSECURE_COMMANDS, re-enabling set-env and add-path: "+
-				"any log output can then change the job's environment and PATH (CVE-2020-15228).", ciEvidenceLine(l))
+				"any log output can then change the job's environment and PATH (CVE-2020-15228).", evidenceLine(l))
 		}
 	}
 }
@@ -481,11 +473,11 @@ func (c *ciFile) otherCI() {
 		}
 		if rest, ok := strings.CutPrefix(code, "remote:"); ok && strings.Contains(rest, "://") {
 			c.report(guard.Medium, l.Number, "Includes CI configuration from the URL "+strings.Trim(strings.TrimSpace(rest), `'"`)+
-				": whoever serves it controls this pipeline.", ciEvidenceLine(l))
+				": whoever serves it controls this pipeline.", evidenceLine(l))
 		}
 		if strings.HasSuffix(strings.Trim(code, `'"`), "@volatile") {
 			c.report(guard.Medium, l.Number, "Uses a CircleCI orb at @volatile, its latest version whatever it is.",
-				ciEvidenceLine(l))
+				evidenceLine(l))
 		}
 	}
 }
@@ -524,7 +516,7 @@ func (c *ciFile) pipeToShell() {
 			where = "a build or deploy script"
 		}
 		c.report(sev, l.Number, fmt.Sprintf("Pipes %s into a shell in %s: whoever serves it runs code there, "+
-			"and nothing of it appears in the repository.", from, where), ciEvidenceLine(l))
+			"and nothing of it appears in the repository.", from, where), evidenceLine(l))
 	}
 }
 

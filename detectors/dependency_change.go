@@ -201,7 +201,7 @@ func depIndex(es []depEntry) map[string]*depEntry {
 
 func (d *depDiff) report(sev guard.Severity, line int, msg string, l *guard.Line, ev ...string) {
 	if l != nil {
-		ev = append([]string{depEvidence(*l)}, ev...)
+		ev = append([]string{evidenceLine(*l)}, ev...)
 	}
 	d.pass.Report(guard.Finding{
 		Severity: sev,
@@ -211,14 +211,6 @@ func (d *depDiff) report(sev guard.Severity, line int, msg string, l *guard.Line
 		Message:  msg,
 		Evidence: ev,
 	})
-}
-
-func depEvidence(l guard.Line) string {
-	t := strings.TrimSpace(l.Text)
-	if len(t) > 160 {
-		t = t[:157] + "..."
-	}
-	return fmt.Sprintf("line %d: %s", l.Number, t)
 }
 
 // dep judges one added dependency against its old entry, if any.

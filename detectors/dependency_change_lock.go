@@ -163,9 +163,9 @@ func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, hosts map[
 	sort.Strings(names)
 	for _, h := range names {
 		ls := hosts[h]
-		ev := []string{depEvidence(ls[0])}
+		ev := []string{evidenceLine(ls[0])}
 		if len(ls) > 1 {
-			ev = append(ev, depEvidence(ls[len(ls)-1]))
+			ev = append(ev, evidenceLine(ls[len(ls)-1]))
 		}
 		pass.Report(guard.Finding{
 			Severity: guard.High,
