@@ -12,6 +12,8 @@ import (
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "dependency-change",
+		// No hunk: registry files (.npmrc, pip.conf) may carry auth tokens.
+		NoContext: true,
 		Doc: "Reports dependency changes by name: each dependency added to a manifest (npm, Go, Cargo, " +
 			"pip, Poetry, submodules), version ranges widened from an exact pin, dependencies fetched " +
 			"from git or a URL, new install scripts and changed package registries; lock files are " +

@@ -25,7 +25,8 @@ func init() {
 			// rest are counted in one summary finding.
 			"max_per_file": 10,
 		},
-		Run: runKeyMaterial,
+		NoContext: true,
+		Run:       runKeyMaterial,
 	})
 }
 

@@ -11,6 +11,8 @@ import (
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "network-endpoint",
+		// No hunk: URLs may carry credentials.
+		NoContext: true,
 		Doc: "Reports URLs and IP addresses newly added to key-handling, contract and deploy files, " +
 			"naming the host: a new endpoint there is how keys or funds leave. Loopback, documentation " +
 			"and allowed hosts are skipped; private and cluster-internal hosts are informational.",

@@ -48,7 +48,8 @@ func init() {
 			"skip_files":      obfDefaultSkip,
 			"generated_files": obfDefaultGenerated,
 		},
-		Run: runObfuscation,
+		NoContext: true,
+		Run:       runObfuscation,
 	})
 }
 

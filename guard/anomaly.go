@@ -64,6 +64,9 @@ type Anomaly struct {
 	Line        int      `json:"line,omitempty"`
 	Message     string   `json:"message"`
 	Evidence    []string `json:"evidence,omitempty"`
+	// Hunk is the latest finding's Finding.Hunk: the added lines around
+	// the finding.
+	Hunk []Line `json:"hunk,omitempty"`
 	// URL links to the commit or pull request on GitHub.
 	URL      string        `json:"url,omitempty"`
 	Status   AnomalyStatus `json:"status"`

@@ -71,8 +71,8 @@ const (
 // (the new file for added lines, the old one for deleted lines). Text has
 // no trailing newline.
 type Line struct {
-	Number int
-	Text   string
+	Number int    `json:"number"`
+	Text   string `json:"text"`
 }
 
 // FileChange is one file changed by a commit or a change set.

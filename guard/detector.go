@@ -22,6 +22,9 @@ type Detector struct {
 	// types are float64, int, bool, string or []string; a policy may
 	// override them under detectors.<name>.settings.
 	Settings map[string]any
+	// NoContext marks a detector whose findings may point at secrets: the
+	// engine attaches no hunk (Finding.Hunk) to them.
+	NoContext bool
 	// Run inspects the pass and reports findings through pass.Report.
 	Run func(pass *Pass)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // Engine runs a set of detectors over commits and change sets under one
@@ -59,11 +60,63 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 			if dp.Severity != SeverityNone {
 				f.Severity = dp.Severity
 			}
+			f.Hunk = nil
+			if !d.NoContext {
+				f.Hunk = hunk(pass.Files, &f)
+			}
 			out = append(out, f)
 		}
 	}
 	SortFindings(out)
 	return out, errors.Join(errs...)
+}
+
+// The limits of a finding's hunk: the added lines up to hunkContext
+// lines around the finding, at most hunkMaxLines of them, each cut to
+// hunkMaxBytes.
+const (
+	hunkContext  = 3
+	hunkMaxLines = 12
+	hunkMaxBytes = 300
+)
+
+// hunk returns the added lines of f's file from hunkContext lines before
+// f.Line to hunkContext lines after f.EndLine (f.Line when unset), or nil
+// for a finding about no line.
+func hunk(files []FileChange, f *Finding) []Line {
+	if f.Path == "" || f.Line <= 0 {
+		return nil
+	}
+	end := max(f.EndLine, f.Line)
+	lo, hi := f.Line-hunkContext, end+hunkContext
+	var out []Line
+	for i := range files {
+		if files[i].Path != f.Path {
+			continue
+		}
+		for _, l := range files[i].AddedLines {
+			if l.Number < lo || l.Number > hi {
+				continue
+			}
+			out = append(out, Line{Number: l.Number, Text: cutUTF8(l.Text, hunkMaxBytes)})
+			if len(out) == hunkMaxLines {
+				return out
+			}
+		}
+		break
+	}
+	return out
+}
+
+// cutUTF8 returns at most n bytes of s, not splitting a UTF-8 sequence.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func (e *Engine) classify(files []FileChange) ([]FileChange, [][]string) {

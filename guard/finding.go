@@ -76,6 +76,11 @@ type Finding struct {
 	// Evidence holds supporting facts. Secrets never appear here: use
 	// Redact.
 	Evidence []string `json:"evidence,omitempty"`
+	// Hunk holds the change's added lines around the finding: up to 3
+	// before Line and after EndLine, in the new file. The engine sets it
+	// (see Engine.Judge), never for a detector whose findings may quote
+	// secrets (Detector.NoContext).
+	Hunk []Line `json:"hunk,omitempty"`
 }
 
 // Location renders "path:line" (or just the path, or "" for a finding

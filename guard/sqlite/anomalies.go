@@ -37,7 +37,7 @@ type FindingRecord struct {
 
 // anomalyCols are the columns scanAnomaly reads, in order.
 const anomalyCols = `id, key, repo, detector, commit_sha, pull_request, author, author_name, author_email,
-	severity, score, path, line, message, evidence, url, status, reason, assignee, suppressed, seen, created, updated`
+	severity, score, path, line, message, evidence, hunk, url, status, reason, assignee, suppressed, seen, created, updated`
 
 // exportBatch is how many anomalies ExportAnomalies reads per query.
 const exportBatch = 500
@@ -46,7 +46,8 @@ const exportBatch = 500
 // anomaly keyed by guard.AnomalyKey, in one transaction. A finding whose
 // anomaly exists merges into it: Seen grows, UpdatedAt moves, severity
 // and score rise to the larger, the commit and line (and the evidence
-// and URL when given) become the latest, and the status stays as it is
+// and URL when given) become the latest, the hunk is the latest
+// finding's, and the status stays as it is
 // (a closed anomaly stays closed); so a reopened or re-pushed pull
 // request reuses its anomalies. A new anomaly that an active suppression matches is
 // recorded with Suppressed set and kept out of the queue; a suppression
@@ -114,10 +115,14 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 	if err != nil {
 		return 0, false, err
 	}
+	hunk, err := json.Marshal(nonNilLines(f.Hunk))
+	if err != nil {
+		return 0, false, err
+	}
 	var suppressed bool
 	err = tx.QueryRowContext(ctx, `SELECT id, suppressed FROM anomalies WHERE key = $1`, key).Scan(&id, &suppressed)
 	if errors.Is(err, sql.ErrNoRows) {
-		return db.insertAnomaly(ctx, tx, rec, f, key, commit, string(evidence), sup, now)
+		return db.insertAnomaly(ctx, tx, rec, f, key, commit, string(evidence), string(hunk), sup, now)
 	}
 	if err != nil {
 		return 0, false, err
@@ -130,9 +135,10 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 		evidence = CASE WHEN $7 = '[]' THEN evidence ELSE $7 END,
 		url = CASE WHEN $8 = '' THEN url ELSE $8 END,
 		suppressed = CASE WHEN $9 THEN 0 ELSE suppressed END,
-		suppression_id = CASE WHEN $9 THEN 0 ELSE suppression_id END
+		suppression_id = CASE WHEN $9 THEN 0 ELSE suppression_id END,
+		hunk = $10
 		WHERE id = $1`,
-		id, now, int64(f.Severity), f.Score, commit, f.Line, string(evidence), rec.URL, unsuppress)
+		id, now, int64(f.Severity), f.Score, commit, f.Line, string(evidence), rec.URL, unsuppress, string(hunk))
 	if err != nil || !unsuppress {
 		return id, false, err
 	}
@@ -142,7 +148,7 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 
 // insertAnomaly creates the anomaly of f and its audit entry.
 func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *FindingRecord, f *guard.Finding,
-	key, commit, evidence string, sup *guard.Suppression, now int64) (int64, bool, error) {
+	key, commit, evidence, hunk string, sup *guard.Suppression, now int64) (int64, bool, error) {
 	var supID int64
 	if sup != nil {
 		supID = sup.ID
@@ -150,12 +156,12 @@ func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO anomalies (key, repo, detector, commit_sha, pull_request,
 		author, author_name, author_email, severity, score, path, line, message, evidence, url,
-		status, suppressed, suppression_id, seen, created, updated)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19)
+		status, suppressed, suppression_id, seen, created, updated, hunk)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19, $20)
 		RETURNING id`,
 		key, rec.Repo, f.Detector, commit, rec.PullRequest, rec.Author, rec.AuthorName, rec.AuthorEmail,
 		int64(f.Severity), f.Score, f.Path, f.Line, f.Message, evidence, rec.URL,
-		string(guard.StatusOpen), sup != nil, supID, now).Scan(&id)
+		string(guard.StatusOpen), sup != nil, supID, now, hunk).Scan(&id)
 	if err != nil {
 		return 0, false, err
 	}
@@ -302,9 +308,9 @@ func queryAnomalies(ctx context.Context, q rowQuerier, query string, args ...any
 func scanAnomaly(row interface{ Scan(...any) error }) (guard.Anomaly, error) {
 	var a guard.Anomaly
 	var sev, created, updated int64
-	var evidence, status string
+	var evidence, hunk, status string
 	err := row.Scan(&a.ID, &a.Key, &a.Repo, &a.Detector, &a.Commit, &a.PullRequest, &a.Author, &a.AuthorName,
-		&a.AuthorEmail, &sev, &a.Score, &a.Path, &a.Line, &a.Message, &evidence, &a.URL, &status, &a.Reason,
+		&a.AuthorEmail, &sev, &a.Score, &a.Path, &a.Line, &a.Message, &evidence, &hunk, &a.URL, &status, &a.Reason,
 		&a.Assignee, &a.Suppressed, &a.Seen, &created, &updated)
 	if err != nil {
 		return a, err
@@ -316,6 +322,11 @@ func scanAnomaly(row interface{ Scan(...any) error }) (guard.Anomaly, error) {
 			return a, fmt.Errorf("anomaly %d: evidence: %w", a.ID, err)
 		}
 	}
+	if hunk != "" && hunk != "[]" {
+		if err := json.Unmarshal([]byte(hunk), &a.Hunk); err != nil {
+			return a, fmt.Errorf("anomaly %d: hunk: %w", a.ID, err)
+		}
+	}
 	return a, nil
 }
 
@@ -325,4 +336,13 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// nonNilLines returns ls, or an empty slice for nil, so that it encodes
+// as [].
+func nonNilLines(ls []guard.Line) []guard.Line {
+	if ls == nil {
+		return []guard.Line{}
+	}
+	return ls
 }

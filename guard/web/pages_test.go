@@ -266,3 +266,44 @@ func TestSuppressions(t *testing.T) {
 		t.Errorf("left %+v", l.Suppressions)
 	}
 }
+
+func TestAnomalyHunk(t *testing.T) {
+	e := newEnv(t)
+	id := e.store.AddAnomaly(guard.Anomaly{Repo: "acme/x", Detector: "network-endpoint", Author: "bob",
+		Severity: guard.High, Message: "new host", Path: "web/index.html", Line: 8, Commit: "abc",
+		Hunk: []guard.Line{{Number: 7, Text: "<p>"}, {Number: 8, Text: "\t" + xss}, {Number: 9, Text: `"&'`}}})
+	plain := e.store.AddAnomaly(guard.Anomaly{Repo: "acme/x", Detector: "network-endpoint", Author: "bob",
+		Severity: guard.High, Message: "new host", Path: "web/app.js", Line: 3, Commit: "abc"})
+	u := e.signIn(guard.RoleRead)
+
+	rec := e.do(req{target: fmt.Sprintf("/anomalies/%d", id), user: &u})
+	wantStatus(t, rec, http.StatusOK)
+	body := rec.Body.String()
+	if strings.Contains(body, "<script>alert") || strings.Contains(body, "\n<p>\n") {
+		t.Error("hunk rendered unescaped")
+	}
+	for _, want := range []string{
+		`<figure class="hunk" id="hunk">`,
+		`<span class="ln">7</span><span class="add">+</span>&lt;p&gt;`,
+		`<span class="hunk-line hunk-hit"><span class="ln">8</span><span class="add">+</span>` + "\t&lt;script&gt;alert(1)&lt;/script&gt;",
+		`<span class="ln">9</span><span class="add">+</span>&#34;&amp;&#39;`,
+		`href="https://github.com/acme/x/blob/abc/web/index.html#L8"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("anomaly page lacks %q", want)
+		}
+	}
+	if n := strings.Count(body, `class="hunk-line`); n != 3 {
+		t.Errorf("%d hunk lines, want 3", n)
+	}
+
+	rec = e.do(req{target: fmt.Sprintf("/anomalies/%d", plain), user: &u})
+	wantStatus(t, rec, http.StatusOK)
+	body = rec.Body.String()
+	if strings.Contains(body, `id="hunk"`) {
+		t.Error("hunk block shown for an anomaly without a hunk")
+	}
+	if !strings.Contains(body, "<code>web/app.js:3</code>") {
+		t.Error("location link missing")
+	}
+}

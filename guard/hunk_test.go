@@ -1,0 +1,82 @@
+package guard
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// numbered returns added lines numbered from..to with text "l<n>".
+func numbered(from, to int) []Line {
+	var ls []Line
+	for n := from; n <= to; n++ {
+		ls = append(ls, Line{Number: n, Text: "l" + strconv.Itoa(n)})
+	}
+	return ls
+}
+
+func lineNumbers(ls []Line) []int {
+	var out []int
+	for _, l := range ls {
+		out = append(out, l.Number)
+	}
+	return out
+}
+
+func TestJudgeAttachesHunk(t *testing.T) {
+	files := []FileChange{
+		{Path: "a.go", Status: Modified, AddedLines: append(numbered(1, 5), numbered(10, 40)...)},
+		{Path: "b.go", Status: Added, AddedLines: numbered(1, 3)},
+	}
+	tests := []struct {
+		name      string
+		f         Finding
+		noContext bool
+		want      []int // line numbers of the hunk; nil for none
+	}{
+		{name: "window around a line", f: Finding{Path: "a.go", Line: 20}, want: []int{17, 18, 19, 20, 21, 22, 23}},
+		{name: "clipped at the file start and by gaps", f: Finding{Path: "a.go", Line: 2}, want: []int{1, 2, 3, 4, 5}},
+		{name: "only added lines", f: Finding{Path: "a.go", Line: 7}, want: []int{4, 5, 10}},
+		{name: "end line widens the window", f: Finding{Path: "a.go", Line: 20, EndLine: 22}, want: []int{17, 18, 19, 20, 21, 22, 23, 24, 25}},
+		{name: "end line before line ignored", f: Finding{Path: "a.go", Line: 20, EndLine: 3}, want: []int{17, 18, 19, 20, 21, 22, 23}},
+		{name: "capped at 12 lines", f: Finding{Path: "a.go", Line: 12, EndLine: 38}, want: []int{10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21}},
+		{name: "no added lines near", f: Finding{Path: "a.go", Line: 100}},
+		{name: "whole file", f: Finding{Path: "a.go"}},
+		{name: "whole change", f: Finding{}},
+		{name: "unknown file", f: Finding{Path: "c.go", Line: 2}},
+		{name: "no context detector", f: Finding{Path: "a.go", Line: 20, Hunk: []Line{{1, "secret"}}}, noContext: true},
+		{name: "other file", f: Finding{Path: "b.go", Line: 2}, want: []int{1, 2, 3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &Detector{Name: "probe", Doc: "probe", Severity: Low, NoContext: tc.noContext,
+				Run: func(p *Pass) { p.Report(tc.f) }}
+			e := &Engine{Detectors: []*Detector{d}}
+			fs, err := e.Judge(Subject{Commit: &Commit{Hash: "c1", Files: files}})
+			if err != nil || len(fs) != 1 {
+				t.Fatalf("Judge = %v, %v", fs, err)
+			}
+			if got := lineNumbers(fs[0].Hunk); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("hunk lines = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestHunkText(t *testing.T) {
+	long := strings.Repeat("a", 299) + "é" + "tail" // é straddles byte 300
+	files := []FileChange{{Path: "b.go", AddedLines: []Line{{1, "x"}, {2, long}, {3, "<script>"}}}}
+	got := hunk(files, &Finding{Path: "b.go", Line: 2})
+	want := []Line{{1, "x"}, {2, strings.Repeat("a", 299)}, {3, "<script>"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("hunk = %+v, want %+v", got, want)
+	}
+	if files[0].AddedLines[1].Text != long {
+		t.Error("hunk changed the file's lines")
+	}
+	exact := strings.Repeat("b", 300) + "c"
+	if got := hunk([]FileChange{{Path: "p", AddedLines: []Line{{1, exact}}}}, &Finding{Path: "p", Line: 1}); got[0].Text != exact[:300] {
+		t.Errorf("cut to %d bytes, want 300", len(got[0].Text))
+	}
+}
