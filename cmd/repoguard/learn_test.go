@@ -333,3 +333,37 @@ func TestStoreBadInput(t *testing.T) {
 		t.Error("the newer-schema database was modified")
 	}
 }
+
+// TestScanRecordsAnomalies: what a scan finds at or above the policy's
+// queue severity lands in the anomaly queue, once per finding however
+// often the history is scanned.
+func TestScanRecordsAnomalies(t *testing.T) {
+	r, _ := repoWithKey(t)
+	db := filepath.Join(t.TempDir(), "rg.db")
+	for range 2 {
+		if code, _, stderr := runCmd(t, "scan", "--db", db, "--fail-on", "none", r.dir); code != exitOK {
+			t.Fatalf("scan: %s", stderr)
+		}
+	}
+	store, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	as, total, err := store.Anomalies(context.Background(), guard.AnomalyFilter{Detector: "key-material"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || as[0].Path != "deploy/keys/prod.pem" || as[0].Status != guard.StatusOpen || as[0].AuthorEmail != "alice@example.com" {
+		t.Fatalf("anomalies %+v (total %d), want one open key-material anomaly", as, total)
+	}
+	if as[0].Seen != 2 {
+		t.Errorf("seen %d times, want 2 (two scans merge into one anomaly)", as[0].Seen)
+	}
+	low, _, _ := store.Anomalies(context.Background(), guard.AnomalyFilter{Detector: "sensitive-path"})
+	for _, a := range low {
+		if a.Severity < guard.Medium {
+			t.Errorf("a %s finding below the queue severity was queued: %+v", a.Severity, a)
+		}
+	}
+}

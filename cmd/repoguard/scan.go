@@ -29,6 +29,7 @@ type scanFlags struct {
 	workers     int
 	progress    bool
 	learn       bool
+	record      bool
 	repoName    string
 	store       storeFlags
 }
@@ -45,6 +46,7 @@ func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "workers", 2, "number of diff workers")
 	fs.BoolVar(&f.progress, "progress", true, "show a progress bar when stderr is a terminal")
 	fs.BoolVar(&f.learn, "learn", true, "learn the scanned history into the author baselines after judging it (not with --range or --since)")
+	fs.BoolVar(&f.record, "queue", true, "record findings at or above the policy's queue severity in the anomaly queue of the database")
 	fs.StringVar(&f.repoName, "repo", "", "name of the repository in the database (default: its directory name)")
 	f.store.register(fs)
 }
@@ -107,6 +109,7 @@ type scanJob struct {
 	learn   *learning
 	tip     string
 	name    string // the repository's name in the database
+	record  bool   // record findings in the anomaly queue
 }
 
 // prepare validates the flags, opens the repository and loads the policy.
@@ -177,6 +180,7 @@ func (j *scanJob) openStore(f *scanFlags) error {
 	}
 	j.learner = sqlite.NewLearner(j.db)
 	j.name = repoName(j.repo, f.repoName)
+	j.record = f.record
 	if !f.learn || f.rangeSpec != "" || f.since != "" {
 		return nil
 	}

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // scanSummary totals a scan.
@@ -54,6 +56,29 @@ func (j *scanJob) run(e *env, rep reporter, showProgress bool) (*scanSummary, er
 	}
 	r.sum.elapsed = time.Since(start)
 	return r.sum, nil
+}
+
+// queue records the findings at or above the policy's queue severity as
+// anomalies, so that `repoguard serve` and `repoguard queue` can triage
+// what a scan found. A finding seen again merges into its anomaly.
+func (r *scanRun) queue(c *guard.Commit, fs []guard.Finding) error {
+	pol := r.job.engine.Policy
+	if !r.job.record || len(fs) == 0 || pol == nil || guard.MaxSeverity(fs) < pol.Thresholds.Queue {
+		return nil
+	}
+	ctx := context.Background()
+	key, err := r.job.learner.ResolveIdentity(ctx, "", c.Author.Email)
+	if err != nil {
+		return err
+	}
+	url := ""
+	if strings.Count(r.job.name, "/") == 1 && !strings.HasPrefix(r.job.name, "/") {
+		url = "https://github.com/" + r.job.name + "/commit/" + c.Hash
+	}
+	_, err = r.job.db.RecordFindings(ctx, sqlite.FindingRecord{Repo: r.job.name, Commit: c.Hash, Author: key,
+		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: url, Findings: fs,
+		Queue: pol.Thresholds.Queue, Actor: "repoguard scan"})
+	return err
 }
 
 func (r *scanRun) plain(ctx context.Context, e *env, showProgress bool) error {
@@ -120,7 +145,8 @@ func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error
 	}, contentOnly)
 }
 
-// judge runs the engine over one commit and reports its findings.
+// judge runs the engine over one commit, records its findings in the
+// anomaly queue and reports them.
 func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
 	r.sum.commits++
 	r.sum.files += len(c.Files)
@@ -128,6 +154,9 @@ func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
 	fs, err := r.job.engine.Judge(guard.Subject{Commit: c, Baseline: b})
 	if err != nil {
 		r.errs = append(r.errs, err)
+	}
+	if err := r.queue(c, fs); err != nil {
+		return err
 	}
 	risk := guard.Risk(fs)
 	fs = filterSeverity(fs, r.job.minSeverity)
