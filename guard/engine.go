@@ -43,6 +43,7 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 
 	var errs []error
 	var out []Finding
+	var withheld []span // lines near findings that may quote secrets
 	for _, d := range e.Detectors {
 		var dp DetectorPolicy
 		if e.Policy != nil {
@@ -61,12 +62,17 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 				f.Severity = dp.Severity
 			}
 			f.Hunk = nil
-			if !d.NoContext {
+			if d.NoContext {
+				if f.Path != "" && f.Line > 0 {
+					withheld = append(withheld, span{f.Path, f.Line - hunkContext, max(f.EndLine, f.Line) + hunkContext})
+				}
+			} else {
 				f.Hunk = hunk(pass.Files, &f)
 			}
 			out = append(out, f)
 		}
 	}
+	withhold(out, withheld)
 	SortFindings(out)
 	return out, errors.Join(errs...)
 }
@@ -106,6 +112,41 @@ func hunk(files []FileChange, f *Finding) []Line {
 		break
 	}
 	return out
+}
+
+// span is a range of lines of one file.
+type span struct {
+	path     string
+	from, to int
+}
+
+// withhold drops from every hunk the lines near findings of NoContext
+// detectors, so that another detector's hunk cannot show the secret a
+// key-material finding only fingerprints.
+func withhold(fs []Finding, spans []span) {
+	if len(spans) == 0 {
+		return
+	}
+	for i := range fs {
+		f := &fs[i]
+		kept := f.Hunk[:0]
+		for _, l := range f.Hunk {
+			hidden := false
+			for _, s := range spans {
+				if s.path == f.Path && l.Number >= s.from && l.Number <= s.to {
+					hidden = true
+					break
+				}
+			}
+			if !hidden {
+				kept = append(kept, l)
+			}
+		}
+		if len(kept) == 0 {
+			kept = nil
+		}
+		f.Hunk = kept
+	}
 }
 
 // cutUTF8 returns at most n bytes of s, not splitting a UTF-8 sequence.

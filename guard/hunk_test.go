@@ -80,3 +80,31 @@ func TestHunkText(t *testing.T) {
 		t.Errorf("cut to %d bytes, want 300", len(got[0].Text))
 	}
 }
+
+// TestHunkWithholdsSecretNeighbourhood: a finding of an ordinary detector
+// next to a key-material finding shows no line the key finding would have
+// shown.
+func TestHunkWithholdsSecretNeighbourhood(t *testing.T) {
+	files := []FileChange{{Path: "ci.yml", Status: Added, AddedLines: numbered(1, 30)}}
+	mk := func(name string, noContext bool, line int) *Detector {
+		return &Detector{Name: name, Doc: "d", Severity: High, NoContext: noContext,
+			Run: func(p *Pass) { p.Report(Finding{Path: "ci.yml", Line: line, Message: name}) }}
+	}
+	eng := Engine{Detectors: []*Detector{mk("ordinary", false, 12), mk("secretive", true, 15)}}
+	fs, err := eng.Judge(Subject{Commit: &Commit{Hash: "c", Files: files}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		switch f.Detector {
+		case "secretive":
+			if f.Hunk != nil {
+				t.Errorf("NoContext finding got a hunk %v", lineNumbers(f.Hunk))
+			}
+		case "ordinary":
+			if got, want := lineNumbers(f.Hunk), []int{9, 10, 11}; !reflect.DeepEqual(got, want) {
+				t.Errorf("ordinary hunk %v, want %v (lines 12-18 are withheld)", got, want)
+			}
+		}
+	}
+}

@@ -32,6 +32,13 @@ type ReviewContext struct {
 	Contributors []string
 	// Pusher is the login that pushed the current head (when known).
 	Pusher string
+	// Pushers are every login that pushed commits to the pull request;
+	// none of them may approve it.
+	Pushers []string
+	// Unverifiable, when set, says why reviewer independence cannot be
+	// checked (a pull request with more commits than the API lists): no
+	// approval counts then.
+	Unverifiable string
 	// HeadSHA is the current head; approvals of older heads do not count.
 	HeadSHA string
 	// PushedAt is when the current head was pushed (zero when unknown).
@@ -150,13 +157,19 @@ func countableApprovals(rc ReviewContext) ([]string, []Rejected) {
 	for _, l := range rc.Contributors {
 		contributors[strings.ToLower(l)] = true
 	}
+	pushers := map[string]bool{}
+	for _, l := range append(rc.Pushers, rc.Pusher) {
+		if l != "" {
+			pushers[strings.ToLower(l)] = true
+		}
+	}
 	var valid []string
 	var rejected []Rejected
 	for _, r := range latest {
 		if r.State != "APPROVED" {
 			continue
 		}
-		if reason := approvalProblem(r, rc, contributors); reason != "" {
+		if reason := approvalProblem(r, rc, contributors, pushers); reason != "" {
 			rejected = append(rejected, Rejected{Login: r.Login, Reason: reason})
 			continue
 		}
@@ -167,9 +180,11 @@ func countableApprovals(rc ReviewContext) ([]string, []Rejected) {
 	return valid, rejected
 }
 
-func approvalProblem(r Review, rc ReviewContext, contributors map[string]bool) string {
+func approvalProblem(r Review, rc ReviewContext, contributors, pushers map[string]bool) string {
 	login := strings.ToLower(r.Login)
 	switch {
+	case rc.Unverifiable != "":
+		return "cannot be checked for independence: " + rc.Unverifiable
 	case r.Bot || strings.HasSuffix(login, "[bot]"):
 		return "bots cannot approve"
 	case login == strings.ToLower(rc.Author):
@@ -178,6 +193,8 @@ func approvalProblem(r Review, rc ReviewContext, contributors map[string]bool) s
 		return "authored or committed commits of this pull request"
 	case rc.Pusher != "" && login == strings.ToLower(rc.Pusher):
 		return "pushed the latest commits"
+	case pushers[login]:
+		return "pushed commits to this pull request"
 	case rc.HeadSHA != "" && r.CommitID != rc.HeadSHA:
 		return "approved an earlier head " + ShortHash(r.CommitID) + "; the pull request changed since"
 	}

@@ -46,6 +46,8 @@ func TestDecide(t *testing.T) {
 			[]Review{approve("dave", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "dave: authored or committed"},
 		{"pusher", []string{"contracts"}, nil,
 			[]Review{approve("erin", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "erin: pushed"},
+		{"an earlier pusher", []string{"contracts"}, nil,
+			[]Review{approve("frank", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "frank: pushed commits"},
 		{"bot", []string{"contracts"}, nil,
 			[]Review{approve("dependabot[bot]", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "dependabot[bot]: bots"},
 		{"changes requested after approval withdraws it", []string{"contracts"}, nil,
@@ -61,7 +63,7 @@ func TestDecide(t *testing.T) {
 			[]Review{approve("bob", head, 0), approve("carol", head, 0)}, func(Finding) bool { return true }, ConclusionSuccess, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rc := ReviewContext{Author: "alice", Contributors: []string{"alice", "dave"}, Pusher: "erin",
+			rc := ReviewContext{Author: "alice", Contributors: []string{"alice", "dave"}, Pusher: "erin", Pushers: []string{"Frank"},
 				HeadSHA: head, Reviews: tc.reviews, MemberOf: members}
 			v := Decide(pol, tc.categories, tc.findings, rc, tc.resolved)
 			if v.Conclusion != tc.want {
@@ -75,6 +77,16 @@ func TestDecide(t *testing.T) {
 				t.Errorf("rejected %q, want one starting %q", rej, tc.rejected)
 			}
 		})
+	}
+}
+
+func TestDecideUnverifiable(t *testing.T) {
+	pol := &Policy{Categories: []Category{{Name: "contracts", Approvals: 1}}}
+	rc := ReviewContext{Author: "alice", HeadSHA: "h", Unverifiable: "more than 250 commits",
+		Reviews: []Review{{Login: "bob", State: "APPROVED", CommitID: "h"}}}
+	v := Decide(pol, []string{"contracts"}, nil, rc, nil)
+	if v.Conclusion != ConclusionActionRequired || len(v.Rejected) != 1 || !strings.Contains(v.Rejected[0].Reason, "250") {
+		t.Errorf("verdict %+v: an approval counted although independence could not be checked", v)
 	}
 }
 

@@ -48,7 +48,7 @@ func (a *App) decide(ctx context.Context, c GitHubClient, st *PullState) (*outco
 		return out, nil
 	}
 	rc := guard.ReviewContext{Author: st.Author, Contributors: st.Contributors, Pusher: st.Pusher,
-		HeadSHA: st.HeadSHA, PushedAt: st.PushedAt}
+		Pushers: st.Pushers, Unverifiable: st.Unverifiable, HeadSHA: st.HeadSHA, PushedAt: st.PushedAt}
 	if st.MergeGroup {
 		// Reviews were required of each pull request before it joined
 		// the queue; the group fails only on blocking findings.

@@ -112,7 +112,8 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 		return nil, err
 	}
 	commits, err := c.PullRequestCommits(ctx, owner, name, pr.number)
-	if err != nil && !errors.Is(err, github.ErrCommitsTruncated) {
+	truncated := errors.Is(err, github.ErrCommitsTruncated)
+	if err != nil && !truncated {
 		return nil, fmt.Errorf("commits of #%d: %w", pr.number, transient(err))
 	}
 	logins := map[string]string{}
@@ -137,6 +138,14 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 	if pr.pusher == "" && prev != nil && prev.HeadSHA == pr.head {
 		st.Pusher, st.PushedAt = prev.Pusher, prev.PushedAt
 	}
+	if truncated {
+		st.Unverifiable = fmt.Sprintf("the pull request has more than %d commits, more than GitHub lists, so not every author and committer is known", github.MaxPullRequestCommits)
+	}
+	if prev != nil {
+		st.Pushers = append(st.Pushers, prev.Pushers...)
+		st.Pushers = append(st.Pushers, prev.Pusher)
+	}
+	st.Pushers = uniqueLogins(append(st.Pushers, st.Pusher))
 	if prev != nil {
 		st.ReviewFindings = prev.ReviewFindings
 		if st.Title == "" {
@@ -144,4 +153,20 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 		}
 	}
 	return st, nil
+}
+
+// uniqueLogins drops empty and repeated logins (case-insensitively),
+// keeping the first spelling.
+func uniqueLogins(ls []string) []string {
+	seen := map[string]bool{}
+	out := ls[:0]
+	for _, l := range ls {
+		k := strings.ToLower(l)
+		if l == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, l)
+	}
+	return out
 }

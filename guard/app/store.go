@@ -139,9 +139,14 @@ type PullState struct {
 	// Contributors are the logins of the authors and committers of the
 	// pull request's commits.
 	Contributors []string `json:"contributors"`
-	// Pusher pushed the current head, at PushedAt.
-	Pusher   string    `json:"pusher"`
-	PushedAt time.Time `json:"pushed_at"`
+	// Pusher pushed the current head, at PushedAt; Pushers are everyone
+	// who pushed to the pull request so far (none of them may approve).
+	Pusher  string   `json:"pusher"`
+	Pushers []string `json:"pushers,omitempty"`
+	// Unverifiable says why reviewer independence cannot be checked
+	// (more commits than the API lists); no approval counts then.
+	Unverifiable string    `json:"unverifiable,omitempty"`
+	PushedAt     time.Time `json:"pushed_at"`
 	// Policy is the part of the effective policy deciding needs: the
 	// categories touched and the thresholds. PolicySource says where it
 	// came from; PolicyError, when set, is why the base branch's policy

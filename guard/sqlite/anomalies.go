@@ -120,7 +120,9 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 		return 0, false, err
 	}
 	var suppressed bool
-	err = tx.QueryRowContext(ctx, `SELECT id, suppressed FROM anomalies WHERE key = $1`, key).Scan(&id, &suppressed)
+	var status, oldEvidence, oldCommit string
+	err = tx.QueryRowContext(ctx, `SELECT id, suppressed, status, evidence, commit_sha FROM anomalies WHERE key = $1`,
+		key).Scan(&id, &suppressed, &status, &oldEvidence, &oldCommit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return db.insertAnomaly(ctx, tx, rec, f, key, commit, string(evidence), string(hunk), sup, now)
 	}
@@ -139,8 +141,24 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 		hunk = $10
 		WHERE id = $1`,
 		id, now, int64(f.Severity), f.Score, commit, f.Line, string(evidence), rec.URL, unsuppress, string(hunk))
-	if err != nil || !unsuppress {
+	if err != nil {
 		return id, false, err
+	}
+	// A closed anomaly of a pull request whose finding comes back on
+	// another commit with other evidence (another key at the same place)
+	// is reopened: a reviewer's release must not carry over to content
+	// they never saw.
+	if guard.AnomalyStatus(status).Closed() && commit != oldCommit && string(evidence) != "[]" && string(evidence) != oldEvidence {
+		if _, err := tx.ExecContext(ctx, `UPDATE anomalies SET status = $2, reason = '' WHERE id = $1`,
+			id, string(guard.StatusOpen)); err != nil {
+			return id, false, err
+		}
+		_, err = db.appendAuditTx(ctx, tx, rec.Actor, "anomaly.reopened", anomalySubject(id),
+			fmt.Sprintf("was %s; the finding came back with other evidence on %s", status, guard.ShortHash(commit)))
+		return id, err == nil, err
+	}
+	if !unsuppress {
+		return id, false, nil
 	}
 	_, err = db.appendAuditTx(ctx, tx, rec.Actor, "anomaly.queued", anomalySubject(id), "no suppression matches any more")
 	return id, true, err

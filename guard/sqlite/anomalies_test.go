@@ -239,3 +239,37 @@ func TestRecordFindingsKeepsHunk(t *testing.T) {
 		t.Fatalf("merged line %d hunk %v, want 21 %v", got.Line, got.Hunk, moved.Hunk)
 	}
 }
+
+// TestReleaseDoesNotCarryOverToOtherContent: a resolved pull request
+// anomaly stays resolved when the same finding comes back on a new head
+// with the same evidence (the same key), and is reopened when the
+// evidence differs (another key at the same place).
+func TestReleaseDoesNotCarryOverToOtherContent(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openQueue(t)
+	rec := func(head, fingerprint string) sqlite.FindingRecord {
+		f := finding("key-material", guard.Critical, "deploy/k.pem", "Adds an unencrypted RSA private key")
+		f.Evidence = []string{"key: -----…[redacted 1700 chars, sha256:" + fingerprint + "]"}
+		r := pushRecord(head, f)
+		r.PullRequest = 9
+		return r
+	}
+	first := record(t, db, rec("head1", "aaaaaaaaaaaa"))
+	if _, err := db.Triage(ctx, first[0].ID, "sec", guard.TriageAction{Kind: "resolve"}); err != nil {
+		t.Fatal(err)
+	}
+	if again := record(t, db, rec("head2", "aaaaaaaaaaaa")); len(again) != 0 {
+		t.Fatalf("the same key on a new head was queued again: %+v", again)
+	}
+	if a, _ := db.Anomaly(ctx, first[0].ID); a.Status != guard.StatusResolved {
+		t.Fatalf("same evidence: status %s, want resolved", a.Status)
+	}
+	reopened := record(t, db, rec("head3", "bbbbbbbbbbbb"))
+	if len(reopened) != 1 || reopened[0].ID != first[0].ID || reopened[0].Status != guard.StatusOpen {
+		t.Fatalf("another key at the same place: %+v, want the anomaly reopened", reopened)
+	}
+	hist, err := db.History(ctx, first[0].ID)
+	if err != nil || hist[len(hist)-1].Action != "anomaly.reopened" {
+		t.Errorf("history %+v, %v: want an anomaly.reopened entry last", hist, err)
+	}
+}
