@@ -96,34 +96,58 @@ type GitHub struct {
 	ReadTeams   []string `yaml:"read_teams"`
 }
 
-// ServerEnv maps each environment variable to the setting it overrides.
-var ServerEnv = []struct{ Name, Setting string }{
-	{"REPOGUARD_LISTEN", "listen"},
-	{"REPOGUARD_DATA_DIR", "data_dir"},
-	{"REPOGUARD_DB", "db"},
-	{"REPOGUARD_PUBLIC_URL", "public_url"},
-	{"REPOGUARD_GITHUB_API_URL", "github.api_url"},
-	{"REPOGUARD_APP_ID", "github.app_id"},
-	{"REPOGUARD_PRIVATE_KEY_FILE", "github.private_key_file"},
-	{"REPOGUARD_WEBHOOK_SECRET", "github.webhook_secret"},
-	{"REPOGUARD_WEBHOOK_SECRET_FILE", "github.webhook_secret_file"},
-	{"REPOGUARD_GITHUB_URL", "github.web_url"},
-	{"REPOGUARD_GITHUB_CLIENT_ID", "github.client_id"},
-	{"REPOGUARD_GITHUB_CLIENT_SECRET", "github.client_secret"},
-	{"REPOGUARD_GITHUB_CLIENT_SECRET_FILE", "github.client_secret_file"},
-	{"REPOGUARD_TRIAGE_TEAMS", "github.triage_teams"},
-	{"REPOGUARD_READ_TEAMS", "github.read_teams"},
-	{"REPOGUARD_WORKERS", "workers"},
-	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes"},
-	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace"},
-	{"REPOGUARD_JOB_LEASE", "job_lease"},
-	{"REPOGUARD_LOG_LEVEL", "log_level"},
-	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file"},
-	{"REPOGUARD_NOTIFY_URL", "notify.url"},
-	{"REPOGUARD_NOTIFY_URL_FILE", "notify.url_file"},
-	{"REPOGUARD_NOTIFY_SECRET_FILE", "notify.secret_file"},
-	{"REPOGUARD_NOTIFY_MIN_SEVERITY", "notify.min_severity"},
-	{"REPOGUARD_NOTIFY_FORMAT", "notify.format"},
+// ServerEnv lists every setting with the environment variable that
+// overrides it and how the variable's text is read.
+var ServerEnv = []EnvSetting{
+	{"REPOGUARD_LISTEN", "listen", text(func(c *Server) *string { return &c.Listen })},
+	{"REPOGUARD_DATA_DIR", "data_dir", text(func(c *Server) *string { return &c.DataDir })},
+	{"REPOGUARD_DB", "db", text(func(c *Server) *string { return &c.DB })},
+	{"REPOGUARD_PUBLIC_URL", "public_url", text(func(c *Server) *string { return &c.PublicURL })},
+	{"REPOGUARD_GITHUB_API_URL", "github.api_url", text(func(c *Server) *string { return &c.GitHub.APIURL })},
+	{"REPOGUARD_APP_ID", "github.app_id", integer(func(c *Server) *int64 { return &c.GitHub.AppID })},
+	{"REPOGUARD_PRIVATE_KEY_FILE", "github.private_key_file", text(func(c *Server) *string { return &c.GitHub.PrivateKeyFile })},
+	{"REPOGUARD_WEBHOOK_SECRET", "github.webhook_secret", text(func(c *Server) *string { return &c.GitHub.WebhookSecret })},
+	{"REPOGUARD_WEBHOOK_SECRET_FILE", "github.webhook_secret_file", text(func(c *Server) *string { return &c.GitHub.WebhookSecretFile })},
+	{"REPOGUARD_GITHUB_URL", "github.web_url", text(func(c *Server) *string { return &c.GitHub.WebURL })},
+	{"REPOGUARD_GITHUB_CLIENT_ID", "github.client_id", text(func(c *Server) *string { return &c.GitHub.ClientID })},
+	{"REPOGUARD_GITHUB_CLIENT_SECRET", "github.client_secret", text(func(c *Server) *string { return &c.GitHub.ClientSecret })},
+	{"REPOGUARD_GITHUB_CLIENT_SECRET_FILE", "github.client_secret_file", text(func(c *Server) *string { return &c.GitHub.ClientSecretFile })},
+	{"REPOGUARD_TRIAGE_TEAMS", "github.triage_teams", list(func(c *Server) *[]string { return &c.GitHub.TriageTeams })},
+	{"REPOGUARD_READ_TEAMS", "github.read_teams", list(func(c *Server) *[]string { return &c.GitHub.ReadTeams })},
+	{"REPOGUARD_WORKERS", "workers", func(c *Server, v string) (err error) { c.Workers, err = strconv.Atoi(v); return err }},
+	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes", integer(func(c *Server) *int64 { return &c.CacheMaxBytes })},
+	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace", duration(func(c *Server) *time.Duration { return &c.ShutdownGrace })},
+	{"REPOGUARD_JOB_LEASE", "job_lease", duration(func(c *Server) *time.Duration { return &c.JobLease })},
+	{"REPOGUARD_LOG_LEVEL", "log_level", text(func(c *Server) *string { return &c.LogLevel })},
+	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file", text(func(c *Server) *string { return &c.AuditKeyFile })},
+	{"REPOGUARD_NOTIFY_URL", "notify.url", text(func(c *Server) *string { return &c.Notify.URL })},
+	{"REPOGUARD_NOTIFY_URL_FILE", "notify.url_file", text(func(c *Server) *string { return &c.Notify.URLFile })},
+	{"REPOGUARD_NOTIFY_SECRET_FILE", "notify.secret_file", text(func(c *Server) *string { return &c.Notify.SecretFile })},
+	{"REPOGUARD_NOTIFY_MIN_SEVERITY", "notify.min_severity", text(func(c *Server) *string { return &c.Notify.MinSeverity })},
+	{"REPOGUARD_NOTIFY_FORMAT", "notify.format", text(func(c *Server) *string { return &c.Notify.Format })},
+}
+
+// EnvSetting is one setting that an environment variable overrides.
+type EnvSetting struct {
+	Name    string // the variable
+	Setting string // the setting, as the YAML file spells it
+	set     func(c *Server, v string) error
+}
+
+func text(field func(*Server) *string) func(*Server, string) error {
+	return func(c *Server, v string) error { *field(c) = v; return nil }
+}
+
+func list(field func(*Server) *[]string) func(*Server, string) error {
+	return func(c *Server, v string) error { *field(c) = splitList(v); return nil }
+}
+
+func integer(field func(*Server) *int64) func(*Server, string) error {
+	return func(c *Server, v string) (err error) { *field(c), err = strconv.ParseInt(v, 10, 64); return err }
+}
+
+func duration(field func(*Server) *time.Duration) func(*Server, string) error {
+	return func(c *Server, v string) (err error) { *field(c), err = time.ParseDuration(v); return err }
 }
 
 // DefaultServer returns the settings used when neither file nor
@@ -172,71 +196,9 @@ func (c *Server) applyEnv(getenv func(string) string) error {
 		if v == "" {
 			continue
 		}
-		if err := c.set(e.Setting, v); err != nil {
-			return fmt.Errorf("environment %s: %w", e.Name, err)
+		if err := e.set(c, v); err != nil {
+			return fmt.Errorf("environment %s: %s: %q is not a valid value", e.Name, e.Setting, v)
 		}
-	}
-	return nil
-}
-
-func (c *Server) set(setting, v string) error {
-	var err error
-	switch setting {
-	case "listen":
-		c.Listen = v
-	case "data_dir":
-		c.DataDir = v
-	case "db":
-		c.DB = v
-	case "public_url":
-		c.PublicURL = v
-	case "github.api_url":
-		c.GitHub.APIURL = v
-	case "github.app_id":
-		c.GitHub.AppID, err = strconv.ParseInt(v, 10, 64)
-	case "github.private_key_file":
-		c.GitHub.PrivateKeyFile = v
-	case "github.webhook_secret":
-		c.GitHub.WebhookSecret = v
-	case "github.webhook_secret_file":
-		c.GitHub.WebhookSecretFile = v
-	case "github.web_url":
-		c.GitHub.WebURL = v
-	case "github.client_id":
-		c.GitHub.ClientID = v
-	case "github.client_secret":
-		c.GitHub.ClientSecret = v
-	case "github.client_secret_file":
-		c.GitHub.ClientSecretFile = v
-	case "github.triage_teams":
-		c.GitHub.TriageTeams = splitList(v)
-	case "github.read_teams":
-		c.GitHub.ReadTeams = splitList(v)
-	case "workers":
-		c.Workers, err = strconv.Atoi(v)
-	case "cache_max_bytes":
-		c.CacheMaxBytes, err = strconv.ParseInt(v, 10, 64)
-	case "shutdown_grace":
-		c.ShutdownGrace, err = time.ParseDuration(v)
-	case "job_lease":
-		c.JobLease, err = time.ParseDuration(v)
-	case "log_level":
-		c.LogLevel = v
-	case "audit_key_file":
-		c.AuditKeyFile = v
-	case "notify.url":
-		c.Notify.URL = v
-	case "notify.url_file":
-		c.Notify.URLFile = v
-	case "notify.secret_file":
-		c.Notify.SecretFile = v
-	case "notify.min_severity":
-		c.Notify.MinSeverity = v
-	case "notify.format":
-		c.Notify.Format = v
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %q is not a valid value", setting, v)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package configs
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,5 +120,43 @@ func TestGitHubWebURL(t *testing.T) {
 	c.GitHub.WebURL = "http://git.local/"
 	if c.GitHubWebURL() != "http://git.local" {
 		t.Error("explicit web URL not used")
+	}
+}
+
+// TestServerEnvCoversFile checks each environment variable against the
+// YAML setting it names: writing the variable's value must give the same
+// configuration as writing the setting in a file.
+func TestServerEnvCoversFile(t *testing.T) {
+	for _, e := range ServerEnv {
+		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
+			"shutdown_grace": "7s", "job_lease": "9s", "log_level": "debug", "listen": "127.0.0.1:9",
+			"public_url": "https://x.test", "github.api_url": "https://ghe.test/api/v3/",
+			"notify.min_severity": "high", "notify.format": "slack"}[e.Setting]
+		if val == "" {
+			val = "v1"
+		}
+		fileVal := val
+		if strings.HasSuffix(e.Setting, "_teams") {
+			fileVal = "[" + val + "]"
+		}
+		path := filepath.Join(t.TempDir(), "c.yml")
+		parts := strings.Split(e.Setting, ".")
+		body := parts[0] + ": " + fileVal + "\n"
+		if len(parts) == 2 {
+			body = parts[0] + ":\n  " + parts[1] + ": " + fileVal + "\n"
+		}
+		os.WriteFile(path, []byte(body), 0o600)
+		fromFile, errF := LoadServer(path, envOf(nil))
+		fromEnv, errE := LoadServer("", envOf(map[string]string{e.Name: val}))
+		if errF != nil || errE != nil {
+			t.Errorf("%s / %s: %v / %v", e.Name, e.Setting, errF, errE)
+			continue
+		}
+		if fmt.Sprintf("%+v", *fromFile) != fmt.Sprintf("%+v", *fromEnv) {
+			t.Errorf("%s does not set %s:\nfile %+v\nenv  %+v", e.Name, e.Setting, *fromFile, *fromEnv)
+		}
+		if fmt.Sprintf("%+v", *fromEnv) == fmt.Sprintf("%+v", DefaultServer()) {
+			t.Errorf("%s changed nothing", e.Name)
+		}
 	}
 }

@@ -120,21 +120,7 @@ func unsafeRune(r rune) bool {
 // runAudit checks or exports the audit log.
 func runAudit(e *env, args []string) int {
 	const usage = "usage: repoguard audit verify [--db FILE] [--audit-key-file FILE] | audit export [--since-seq N] [--db FILE]"
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, usage)
-		return exitError
-	}
-	switch args[0] {
-	case "verify":
-		return runAuditVerify(e, args[1:])
-	case "export":
-		return runAuditExport(e, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, usage)
-		return exitOK
-	}
-	fmt.Fprintf(e.stderr, "repoguard: unknown audit command %q (want verify or export)\n", args[0])
-	return exitError
+	return dispatch(e, "audit", usage, args, []subcommand{{"verify", runAuditVerify}, {"export", runAuditExport}})
 }
 
 // parseNoArgs parses flags of a command that takes no positional

@@ -123,3 +123,25 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
+
+func TestSubcommandDispatch(t *testing.T) {
+	for _, group := range []string{"policy", "queue", "audit", "token"} {
+		code, _, stderr := runCmd(t, group, "frobnicate")
+		if code != exitError || !strings.Contains(stderr, "unknown "+group+" command \"frobnicate\" (want ") {
+			t.Errorf("%s frobnicate: code %d, stderr %q", group, code, stderr)
+		}
+		if code, _, stderr = runCmd(t, group); code != exitError || !strings.Contains(stderr, "usage") {
+			t.Errorf("%s without a command: code %d, stderr %q", group, code, stderr)
+		}
+		if code, _, _ = runCmd(t, group, "help"); code != exitOK {
+			t.Errorf("%s help: code %d", group, code)
+		}
+	}
+	// Every triage action reaches its command (which then asks for an id).
+	for _, kind := range queueTriageOrder {
+		code, _, stderr := runCmd(t, "queue", kind, "--db", filepath.Join(t.TempDir(), "none.db"))
+		if code != exitError || strings.Contains(stderr, "unknown queue command") {
+			t.Errorf("queue %s: code %d, stderr %q", kind, code, stderr)
+		}
+	}
+}

@@ -49,18 +49,8 @@ func newClassifier(p *guard.Policy) (guard.Classifier, error) {
 }
 
 func runPolicy(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: repoguard policy check FILE... | repoguard policy show [PATH] [--policy FILE]")
-		return exitError
-	}
-	switch args[0] {
-	case "check":
-		return runPolicyCheck(e, args[1:])
-	case "show":
-		return runPolicyShow(e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "repoguard: unknown policy command %q (want check or show)\n", args[0])
-	return exitError
+	const usage = "usage: repoguard policy check FILE... | repoguard policy show [PATH] [--policy FILE]"
+	return dispatch(e, "policy", usage, args, []subcommand{{"check", runPolicyCheck}, {"show", runPolicyShow}})
 }
 
 // runPolicyCheck validates each file: exit 0 when all are valid, 1 when one

@@ -34,31 +34,16 @@ Run 'repoguard queue <command> -h' for a command's flags.`
 // queueStdin is where "comment --body -" reads (tests replace it).
 var queueStdin io.Reader = os.Stdin
 
-// queueTriageKinds are the triage actions, as the store names them.
-var queueTriageKinds = map[string]bool{"ack": true, "dismiss": true, "confirm": true, "resolve": true,
-	"reopen": true, "assign": true, "comment": true}
+// queueTriageOrder are the triage actions, as the store names them.
+var queueTriageOrder = []string{"ack", "dismiss", "confirm", "resolve", "reopen", "assign", "comment"}
 
 // runQueue lists, shows, triages and exports the anomaly queue.
 func runQueue(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, queueUsage)
-		return exitError
+	subs := []subcommand{{"list", runQueueList}, {"show", runQueueShow}, {"export", runQueueExport}}
+	for _, kind := range queueTriageOrder {
+		subs = append(subs, subcommand{kind, func(e *env, args []string) int { return runQueueTriage(e, kind, args) }})
 	}
-	switch sub := args[0]; {
-	case sub == "list":
-		return runQueueList(e, args[1:])
-	case sub == "show":
-		return runQueueShow(e, args[1:])
-	case sub == "export":
-		return runQueueExport(e, args[1:])
-	case queueTriageKinds[sub]:
-		return runQueueTriage(e, sub, args[1:])
-	case sub == "-h" || sub == "--help" || sub == "help":
-		fmt.Fprintln(e.stderr, queueUsage)
-		return exitOK
-	}
-	fmt.Fprintf(e.stderr, "repoguard: unknown queue command %q (run 'repoguard queue help')\n", args[0])
-	return exitError
+	return dispatch(e, "queue", queueUsage, args, subs)
 }
 
 // runQueueList prints a page of the queue as a table or as JSON.

@@ -22,23 +22,9 @@ revoking are recorded in the audit log as --actor (default $USER).`
 
 // runToken manages the API tokens of automation.
 func runToken(e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, tokenUsage)
-		return exitError
-	}
-	switch args[0] {
-	case "create":
-		return runTokenCreate(e, args[1:])
-	case "list":
-		return runTokenList(e, args[1:])
-	case "revoke":
-		return runTokenRevoke(e, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, tokenUsage)
-		return exitOK
-	}
-	fmt.Fprintf(e.stderr, "repoguard: unknown token command %q (want create, list or revoke)\n", args[0])
-	return exitError
+	return dispatch(e, "token", tokenUsage, args, []subcommand{
+		{"create", runTokenCreate}, {"list", runTokenList}, {"revoke", runTokenRevoke},
+	})
 }
 
 // runTokenCreate creates a token and prints its secret alone on stdout,
