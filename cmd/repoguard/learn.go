@@ -29,58 +29,29 @@ type learning struct {
 	first   bool // first-parent only
 }
 
-// segment is one oldest-first walk base..target of which the first skip
-// commits are already learned.
-type segment struct {
-	base, target string
-	skip         int
-}
-
-// plan returns the walks that bring the store up to tip, in order.
-func (l *learning) plan(ctx context.Context, tip string) ([]segment, error) {
+// plan returns the walks that bring the store up to tip (see
+// guard.PlanLearning, shared with the App).
+func (l *learning) plan(ctx context.Context, tip string) ([]guard.LearnSegment, error) {
 	cur, err := l.db.Cursor(ctx, l.name, l.ref)
 	if err != nil {
 		return nil, err
 	}
-	var segs []segment
-	base := cur.Hash
-	if cur.Target != "" {
-		if _, err := l.repo.Resolve(cur.Target); err != nil {
-			return nil, fmt.Errorf("resume learning %s %s: the interrupted run's target %s is gone (history rewritten?): %w",
-				l.name, l.ref, guard.ShortHash(cur.Target), err)
-		}
-		segs = append(segs, segment{base: base, target: cur.Target, skip: cur.Done})
-		base = cur.Target
-	}
-	if base != tip {
-		if base != "" {
-			if _, err := l.repo.Resolve(base); err != nil {
-				return nil, fmt.Errorf("learning cursor of %s %s points at %s, which is gone (history rewritten?): %w",
-					l.name, l.ref, guard.ShortHash(base), err)
-			}
-		}
-		segs = append(segs, segment{base: base, target: tip})
+	segs, err := guard.PlanLearning(cur.Hash, cur.Target, cur.Done, tip, l.repo.Resolve)
+	if err != nil {
+		return nil, fmt.Errorf("learning %s %s: %w", l.name, l.ref, err)
 	}
 	return segs, nil
 }
 
-// rev renders the walk of a segment.
-func (s segment) rev() string {
-	if s.base == "" {
-		return s.target
-	}
-	return s.base + ".." + s.target
-}
-
 // count returns the number of commits the segments will learn.
-func (l *learning) count(ctx context.Context, segs []segment) (int, error) {
+func (l *learning) count(ctx context.Context, segs []guard.LearnSegment) (int, error) {
 	n := 0
 	for _, s := range segs {
-		c, err := l.repo.Count(ctx, gitrepo.WalkOptions{Rev: s.rev(), FirstParent: l.first})
+		c, err := l.repo.Count(ctx, gitrepo.WalkOptions{Rev: s.Rev(), FirstParent: l.first})
 		if err != nil {
 			return 0, err
 		}
-		n += max(c-s.skip, 0)
+		n += max(c-s.Skip, 0)
 	}
 	return n, nil
 }
@@ -89,15 +60,15 @@ func (l *learning) count(ctx context.Context, segs []segment) (int, error) {
 // (when not nil) with the author's baseline as it was before the commit,
 // then learns the commit. Commits of an interrupted walk that were learned
 // already go to learned (when not nil) instead.
-func (l *learning) run(ctx context.Context, segs []segment, judge func(*guard.Commit, *guard.Baseline) error,
+func (l *learning) run(ctx context.Context, segs []guard.LearnSegment, judge func(*guard.Commit, *guard.Baseline) error,
 	learned func(*guard.Commit) error) error {
 	for _, s := range segs {
 		i := 0
-		err := l.repo.Walk(ctx, gitrepo.WalkOptions{Rev: s.rev(), FirstParent: l.first, Order: gitrepo.OldestFirst},
+		err := l.repo.Walk(ctx, gitrepo.WalkOptions{Rev: s.Rev(), FirstParent: l.first, Order: gitrepo.OldestFirst},
 			func(c *guard.Commit) error {
 				i++
 				applyMailmap(l.mailmap, c)
-				if i <= s.skip {
+				if i <= s.Skip {
 					if learned != nil {
 						return learned(c)
 					}
@@ -120,14 +91,14 @@ func (l *learning) run(ctx context.Context, segs []segment, judge func(*guard.Co
 					return err
 				}
 				if l.learner.Due() {
-					return l.learner.Commit(ctx, sqlite.Cursor{Repo: l.name, Ref: l.ref, Hash: s.base, Target: s.target, Done: i})
+					return l.learner.Commit(ctx, sqlite.Cursor{Repo: l.name, Ref: l.ref, Hash: s.Base, Target: s.Target, Done: i})
 				}
 				return nil
 			})
 		if err != nil {
 			return err
 		}
-		if err := l.learner.Commit(ctx, sqlite.Cursor{Repo: l.name, Ref: l.ref, Hash: s.target}); err != nil {
+		if err := l.learner.Commit(ctx, sqlite.Cursor{Repo: l.name, Ref: l.ref, Hash: s.Target}); err != nil {
 			return err
 		}
 	}

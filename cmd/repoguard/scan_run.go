@@ -126,7 +126,7 @@ func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error
 			total += n
 		}
 		for _, s := range segs {
-			total += s.skip
+			total += s.Skip
 		}
 		r.bar = newProgressBar(e.stderr, total)
 	}
