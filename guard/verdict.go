@@ -2,7 +2,6 @@ package guard
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -13,42 +12,6 @@ const (
 	ConclusionActionRequired = "action_required"
 	ConclusionFailure        = "failure"
 )
-
-// Review is one pull request review as GitHub reports it.
-type Review struct {
-	Login       string
-	Bot         bool
-	State       string // APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
-	CommitID    string // the head the review was given on
-	SubmittedAt time.Time
-}
-
-// ReviewContext is what decides whether an approval counts.
-type ReviewContext struct {
-	// Author is the pull request's author login.
-	Author string
-	// Contributors are the logins of the authors and committers of the
-	// pull request's commits.
-	Contributors []string
-	// Pusher is the login that pushed the current head (when known).
-	Pusher string
-	// Pushers are every login that pushed commits to the pull request;
-	// none of them may approve it.
-	Pushers []string
-	// Unverifiable, when set, says why reviewer independence cannot be
-	// checked (a pull request with more commits than the API lists): no
-	// approval counts then.
-	Unverifiable string
-	// HeadSHA is the current head; approvals of older heads do not count.
-	HeadSHA string
-	// PushedAt is when the current head was pushed (zero when unknown).
-	PushedAt time.Time
-	Reviews  []Review
-	// MemberOf reports whether login belongs to a team ("org/slug" or
-	// "slug"). Nil means no team can be checked, and team requirements
-	// cannot be met.
-	MemberOf func(team, login string) (bool, error)
-}
 
 // Requirement is one reason the change needs approvals.
 type Requirement struct {
@@ -138,67 +101,6 @@ func pluralWord(n int, w string) string {
 		return "1 " + w
 	}
 	return fmt.Sprintf("%d %ss", n, w)
-}
-
-// countableApprovals keeps each reviewer's latest decisive review and
-// returns the logins whose approval counts, and the others with reasons.
-func countableApprovals(rc ReviewContext) ([]string, []Rejected) {
-	latest := map[string]Review{}
-	for _, r := range rc.Reviews {
-		key := strings.ToLower(r.Login)
-		if r.State == "COMMENTED" {
-			continue // a comment neither gives nor withdraws approval
-		}
-		if prev, ok := latest[key]; !ok || !r.SubmittedAt.Before(prev.SubmittedAt) {
-			latest[key] = r
-		}
-	}
-	contributors := map[string]bool{}
-	for _, l := range rc.Contributors {
-		contributors[strings.ToLower(l)] = true
-	}
-	pushers := map[string]bool{}
-	for _, l := range append(rc.Pushers, rc.Pusher) {
-		if l != "" {
-			pushers[strings.ToLower(l)] = true
-		}
-	}
-	var valid []string
-	var rejected []Rejected
-	for _, r := range latest {
-		if r.State != "APPROVED" {
-			continue
-		}
-		if reason := approvalProblem(r, rc, contributors, pushers); reason != "" {
-			rejected = append(rejected, Rejected{Login: r.Login, Reason: reason})
-			continue
-		}
-		valid = append(valid, r.Login)
-	}
-	sort.Strings(valid)
-	sort.Slice(rejected, func(i, j int) bool { return rejected[i].Login < rejected[j].Login })
-	return valid, rejected
-}
-
-func approvalProblem(r Review, rc ReviewContext, contributors, pushers map[string]bool) string {
-	login := strings.ToLower(r.Login)
-	switch {
-	case rc.Unverifiable != "":
-		return "cannot be checked for independence: " + rc.Unverifiable
-	case r.Bot || strings.HasSuffix(login, "[bot]"):
-		return "bots cannot approve"
-	case login == strings.ToLower(rc.Author):
-		return "the pull request's author cannot approve it"
-	case contributors[login]:
-		return "authored or committed commits of this pull request"
-	case rc.Pusher != "" && login == strings.ToLower(rc.Pusher):
-		return "pushed the latest commits"
-	case pushers[login]:
-		return "pushed commits to this pull request"
-	case rc.HeadSHA != "" && r.CommitID != rc.HeadSHA:
-		return "approved an earlier head " + ShortHash(r.CommitID) + "; the pull request changed since"
-	}
-	return ""
 }
 
 // approversFor filters the valid approvers by the requirement's teams.

@@ -48,6 +48,12 @@ func TestDecide(t *testing.T) {
 			[]Review{approve("erin", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "erin: pushed"},
 		{"an earlier pusher", []string{"contracts"}, nil,
 			[]Review{approve("frank", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "frank: pushed commits"},
+		{"co-author of a commit", []string{"contracts"}, nil,
+			[]Review{approve("Gina", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired,
+			"Gina: named as co-author (gina@home.test) of commit cccccccccc"},
+		{"pushed a commit to some branch", []string{"contracts"}, nil,
+			[]Review{approve("mallory", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired,
+			"mallory: pushed commit dddddddddd to branch prep"},
 		{"bot", []string{"contracts"}, nil,
 			[]Review{approve("dependabot[bot]", head, 0), approve("carol", head, 0)}, nil, ConclusionActionRequired, "dependabot[bot]: bots"},
 		{"changes requested after approval withdraws it", []string{"contracts"}, nil,
@@ -64,7 +70,9 @@ func TestDecide(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc := ReviewContext{Author: "alice", Contributors: []string{"alice", "dave"}, Pusher: "erin", Pushers: []string{"Frank"},
-				HeadSHA: head, Reviews: tc.reviews, MemberOf: members}
+				CoAuthors: []CoAuthor{{Login: "gina", Email: "gina@home.test", Commit: strings.Repeat("c", 40)}},
+				Pushes:    []Push{{Login: "Mallory", Branch: "prep", Commit: strings.Repeat("d", 40)}},
+				HeadSHA:   head, Reviews: tc.reviews, MemberOf: members}
 			v := Decide(pol, tc.categories, tc.findings, rc, tc.resolved)
 			if v.Conclusion != tc.want {
 				t.Errorf("conclusion %s (%s), want %s", v.Conclusion, v.Title, tc.want)
@@ -75,6 +83,43 @@ func TestDecide(t *testing.T) {
 			}
 			if tc.rejected != "" && !strings.Contains(strings.Join(rej, "\n"), tc.rejected) {
 				t.Errorf("rejected %q, want one starting %q", rej, tc.rejected)
+			}
+		})
+	}
+}
+
+// TestDecideApprovalsSince: when what the approvals approve changed
+// without a new head (a base switch), only approvals given after it count.
+func TestDecideApprovalsSince(t *testing.T) {
+	pol := &Policy{Categories: []Category{{Name: "contracts", Approvals: 1}}}
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		at       time.Duration // of bob's approval, from t0
+		since    time.Duration // zero: no reset
+		want     string
+		rejected string
+	}{
+		{"no reset", -time.Hour, 0, ConclusionSuccess, ""},
+		{"approved before the base changed", -time.Second, time.Nanosecond, ConclusionActionRequired,
+			"bob: approved before the base changed from dev to main; approve again"},
+		{"approved in the same second", 0, time.Nanosecond, ConclusionActionRequired, "bob: approved before"},
+		{"approved after", time.Second, time.Nanosecond, ConclusionSuccess, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := ReviewContext{Author: "alice", HeadSHA: "h",
+				Reviews: []Review{{Login: "bob", State: "APPROVED", CommitID: "h", SubmittedAt: t0.Add(tc.at)}}}
+			if tc.since != 0 {
+				// The base changed during the second t0 (GitHub's
+				// review times have whole seconds).
+				rc.ApprovalsSince, rc.ApprovalsReset = t0.Add(tc.since), "the base changed from dev to main"
+			}
+			v := Decide(pol, []string{"contracts"}, nil, rc, nil)
+			if v.Conclusion != tc.want {
+				t.Errorf("conclusion %s (%s), want %s", v.Conclusion, v.Title, tc.want)
+			}
+			if tc.rejected != "" && (len(v.Rejected) != 1 || !strings.HasPrefix(v.Rejected[0].Login+": "+v.Rejected[0].Reason, tc.rejected)) {
+				t.Errorf("rejected %+v, want %q", v.Rejected, tc.rejected)
 			}
 		})
 	}
