@@ -7,6 +7,8 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
 // MaxPullRequestCommits is the most commits GitHub lists for a pull
@@ -22,6 +24,7 @@ var ErrCommitsTruncated = errors.New("github lists only the first 250 commits of
 // PullRequest is what repoguard needs of a pull request.
 type PullRequest struct {
 	Number  int
+	Title   string
 	Author  string // login of the user who opened it
 	HeadSHA string
 	HeadRef string
@@ -74,8 +77,31 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 	if err != nil {
 		return nil, fmt.Errorf("get pull request %s/%s#%d: %w", owner, repo, number, err)
 	}
+	return pullRequestOf(p), nil
+}
+
+// PullRequestsForCommit lists the pull requests GitHub associates with a
+// commit (GET /repos/{owner}/{repo}/commits/{sha}/pulls), open and
+// closed: those that contain it, or once it reached the default branch
+// the one that merged it. Callers filter by State and HeadSHA.
+func (c *Client) PullRequestsForCommit(ctx context.Context, owner, repo, sha string) ([]PullRequest, error) {
+	ps, err := paginate(ctx, c, func(lo *gh.ListOptions) ([]*gh.PullRequest, *gh.Response, error) {
+		return c.api.PullRequests.ListPullRequestsWithCommit(ctx, owner, repo, sha, lo)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list pull requests of %s/%s@%s: %w", owner, repo, guard.ShortHash(sha), err)
+	}
+	out := make([]PullRequest, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, *pullRequestOf(p))
+	}
+	return out, nil
+}
+
+func pullRequestOf(p *gh.PullRequest) *PullRequest {
 	return &PullRequest{
 		Number:   p.GetNumber(),
+		Title:    p.GetTitle(),
 		Author:   p.GetUser().GetLogin(),
 		HeadSHA:  p.GetHead().GetSHA(),
 		HeadRef:  p.GetHead().GetRef(),
@@ -88,7 +114,7 @@ func (c *Client) PullRequest(ctx context.Context, owner, repo string, number int
 		Commits:  p.GetCommits(),
 		CloneURL: p.GetBase().GetRepo().GetCloneURL(),
 		HTMLURL:  p.GetHTMLURL(),
-	}, nil
+	}
 }
 
 // PullRequestCommits lists the commits of a pull request, oldest first.

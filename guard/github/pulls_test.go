@@ -43,6 +43,46 @@ func TestPullRequest(t *testing.T) {
 	}
 }
 
+// TestPullRequestsForCommit: the pull requests whose head is a commit or
+// that contain it, open and closed, across pages.
+func TestPullRequestsForCommit(t *testing.T) {
+	s := githubtest.NewServer(t)
+	shared := strings.Repeat("a", 40)
+	for n := 1; n <= 105; n++ {
+		head := fmt.Sprintf("%040d", n)
+		if n%2 == 1 {
+			head = shared
+		}
+		state := "open"
+		if n == 3 {
+			state = "closed"
+		}
+		s.AddPullRequest("acme", "vault", githubtest.PullRequest{Number: n, Title: fmt.Sprint("Change ", n), Author: "alice",
+			HeadSHA: head, BaseRef: "main", State: state})
+	}
+	s.AddPullRequest("acme", "vault", githubtest.PullRequest{Number: 200, HeadSHA: "other", Commits: []githubtest.Commit{{SHA: shared}}})
+	s.AddPullRequest("acme", "other", githubtest.PullRequest{Number: 1, HeadSHA: shared})
+	got, err := newTestClient(t, s).PullRequestsForCommit(context.Background(), "acme", "vault", shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var numbers []int
+	for _, p := range got {
+		numbers = append(numbers, p.Number)
+	}
+	if len(got) != 54 || numbers[0] != 1 || numbers[52] != 105 || numbers[53] != 200 {
+		t.Fatalf("pull requests %v, want the 53 odd ones and 200", numbers)
+	}
+	if p := got[1]; p.Number != 3 || p.State != "closed" || p.HeadSHA != shared || p.Title != "Change 3" || p.BaseRef != "main" {
+		t.Errorf("second = %+v, want #3 closed with its head, title and base", p)
+	}
+	s.FailNext("GET", "/repos/acme/vault/commits/"+shared+"/pulls", 404, 1, nil)
+	if _, err := newTestClient(t, s).PullRequestsForCommit(context.Background(), "acme", "vault", shared); !IsNotFound(err) ||
+		!strings.Contains(err.Error(), "list pull requests of acme/vault@aaaaaaaaaa") {
+		t.Errorf("refused: %v", err)
+	}
+}
+
 func TestPullRequestCommits(t *testing.T) {
 	for _, tc := range []struct {
 		n, want   int

@@ -4,7 +4,8 @@
 // It issues installation tokens for App JWTs it verifies against its own
 // RSA key (AppKeyPEM), and serves the endpoints the client uses: check
 // runs (create, update, list for a ref), pull requests with their commits
-// and reviews, team memberships and repository contents. Tests set up
+// and reviews, the pull requests of a commit, team memberships and
+// repository contents. Tests set up
 // state with AddPullRequest, AddReview, SetTeamMember and SetFile, inject
 // faults (server errors, rate limits) with FailNext or Inject, and read
 // back what arrived with CheckRuns and Requests. It validates input the

@@ -3,6 +3,7 @@ package githubtest
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
 )
@@ -11,6 +12,7 @@ import (
 // HeadRepo is the base repository.
 type PullRequest struct {
 	Number   int
+	Title    string
 	Author   string
 	HeadSHA  string
 	HeadRef  string
@@ -113,13 +115,50 @@ func (s *Server) lookupPull(w http.ResponseWriter, r *http.Request) *pull {
 func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.lookupPull(w, r)
-	if p == nil {
-		return
+	if p := s.lookupPull(w, r); p != nil {
+		writeJSON(w, http.StatusOK, s.pullJSON(p))
 	}
+}
+
+// handleCommitPulls lists the pull requests of a repository whose head
+// is the commit or whose commits include it, open and closed, by number.
+func (s *Server) handleCommitPulls(w http.ResponseWriter, r *http.Request) {
+	owner, repo, sha := r.PathValue("owner"), r.PathValue("repo"), r.PathValue("sha")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var found []*pull
+	for _, p := range s.pulls {
+		if p.owner == owner && p.repo == repo && p.has(sha) {
+			found = append(found, p)
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].pr.Number < found[j].pr.Number })
+	var out []map[string]any
+	for _, p := range paginate(w, r, found) {
+		out = append(out, s.pullJSON(p))
+	}
+	writeJSON(w, http.StatusOK, orEmpty(out))
+}
+
+// has reports whether the pull request's head or commits include sha.
+func (p *pull) has(sha string) bool {
+	if p.pr.HeadSHA == sha {
+		return true
+	}
+	for _, c := range p.pr.Commits {
+		if c.SHA == sha {
+			return true
+		}
+	}
+	return false
+}
+
+// pullJSON renders a pull request as the API does. The caller holds s.mu.
+func (s *Server) pullJSON(p *pull) map[string]any {
 	pr, full := p.pr, p.owner+"/"+p.repo
-	writeJSON(w, http.StatusOK, map[string]any{
+	return map[string]any{
 		"number":   pr.Number,
+		"title":    pr.Title,
 		"state":    pr.State,
 		"draft":    pr.Draft,
 		"merged":   pr.Merged,
@@ -134,7 +173,7 @@ func (s *Server) handlePull(w http.ResponseWriter, r *http.Request) {
 			"sha": pr.BaseSHA, "ref": pr.BaseRef,
 			"repo": map[string]any{"full_name": full, "clone_url": s.URL + "/" + full + ".git"},
 		},
-	})
+	}
 }
 
 func (s *Server) handlePullCommits(w http.ResponseWriter, r *http.Request) {

@@ -179,6 +179,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("PATCH /repos/{owner}/{repo}/check-runs/{id}", s.handleUpdateCheckRun)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", s.handleListCheckRuns)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.handlePull)
+	s.mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}/pulls", s.handleCommitPulls)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/commits", s.handlePullCommits)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.handleReviews)
 	s.mux.HandleFunc("GET /orgs/{org}/teams/{slug}/memberships/{user}", s.handleMembership)
