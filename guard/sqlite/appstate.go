@@ -47,6 +47,26 @@ func (db *DB) PullForCommit(ctx context.Context, repo, sha string) (int, bool, e
 	return n, true, nil
 }
 
+// PullsWithHead returns the numbers of the pull requests of repo whose
+// saved head is sha, in increasing order.
+func (db *DB) PullsWithHead(ctx context.Context, repo, sha string) ([]int, error) {
+	rows, err := db.db.QueryContext(ctx, `SELECT number FROM pull_requests WHERE repo = $1 AND head_sha = $2
+		ORDER BY number`, repo, sha)
+	if err != nil {
+		return nil, db.wrap("pull requests with head "+sha, err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var n int
+		if err := rows.Scan(&n); err != nil {
+			return nil, db.wrap("pull requests with head "+sha, err)
+		}
+		out = append(out, n)
+	}
+	return out, db.wrap("pull requests with head "+sha, rows.Err())
+}
+
 // RefHead returns the last head seen of a branch or tag ("" when never).
 func (db *DB) RefHead(ctx context.Context, repo, ref string) (string, error) {
 	var h string

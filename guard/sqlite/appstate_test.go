@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -37,6 +38,15 @@ func TestAppState(t *testing.T) {
 		if err != nil || ok != want || (ok && n != 7) {
 			t.Errorf("PullForCommit(%s) = %d %v %v", sha, n, ok, err)
 		}
+	}
+	db.SavePullStateJSON(ctx, "acme/vault", 9, "head2", "", []byte(`{"n":9}`))
+	db.SavePullStateJSON(ctx, "acme/vault", 3, "head2", "", []byte(`{"n":3}`))
+	db.SavePullStateJSON(ctx, "acme/other", 1, "head2", "", []byte(`{"n":1}`))
+	if ns, err := db.PullsWithHead(ctx, "acme/vault", "head2"); err != nil || fmt.Sprint(ns) != "[3 7 9]" {
+		t.Errorf("PullsWithHead(head2) = %v %v, want [3 7 9]", ns, err)
+	}
+	if ns, err := db.PullsWithHead(ctx, "acme/vault", "head1"); err != nil || len(ns) != 0 {
+		t.Errorf("PullsWithHead(head1) = %v %v, want none", ns, err)
 	}
 	if h, _ := db.RefHead(ctx, "acme/vault", "refs/tags/v1"); h != "" {
 		t.Errorf("unknown ref head %q", h)
