@@ -59,6 +59,18 @@ func (s *appStore) PullForCommit(ctx context.Context, repo, sha string) (int, bo
 	return s.db.PullForCommit(ctx, repo, sha)
 }
 
+func (s *appStore) PullsWithHead(ctx context.Context, repo, sha string) ([]int, error) {
+	return s.db.PullsWithHead(ctx, repo, sha)
+}
+
+func (s *appStore) RecordPushes(ctx context.Context, repo, branch string, pushers, commits []string) error {
+	return s.db.RecordPushes(ctx, repo, branch, pushers, commits)
+}
+
+func (s *appStore) PushesOf(ctx context.Context, repo string, commits []string) ([]guard.Push, error) {
+	return s.db.PushesOf(ctx, repo, commits)
+}
+
 func (s *appStore) RefHead(ctx context.Context, repo, ref string) (string, error) {
 	return s.db.RefHead(ctx, repo, ref)
 }

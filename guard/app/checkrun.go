@@ -45,10 +45,11 @@ func (a *App) startCheck(ctx context.Context, c GitHubClient, owner, name, head 
 	return id, nil
 }
 
-// report writes a decision to the state's check run: conclusion, title,
-// Markdown summary, details link and, with annotate, an annotation per
-// finding on a line.
-func (a *App) report(ctx context.Context, c GitHubClient, st *PullState, out *outcome, annotate bool) error {
+// report writes the decision carried to check run id: conclusion,
+// title, Markdown summary, details link and an annotation per finding of
+// anns on a line.
+func (a *App) report(ctx context.Context, c GitHubClient, id int64, carried *sharer, anns []guard.Finding) error {
+	st, out := carried.st, carried.out
 	owner, name, err := splitRepo(st.Repo)
 	if err != nil {
 		return err
@@ -60,20 +61,22 @@ func (a *App) report(ctx context.Context, c GitHubClient, st *PullState, out *ou
 		Title:       v.Title,
 		Summary:     renderSummary(st, out, a.PublicURL),
 	}
+	if len(out.sharers) > 1 {
+		cr.Title += " (" + subjectName(st) + ")"
+	}
 	if v.Conclusion != guard.ConclusionSuccess && !st.MergeGroup {
 		cr.DetailsURL = a.detailsURL(owner, name, st.Number)
 	}
-	if annotate {
-		anns := github.FindingAnnotations(st.Findings)
-		if len(anns) > a.MaxAnnotations {
-			anns = anns[:a.MaxAnnotations]
+	if len(anns) > 0 {
+		list := github.FindingAnnotations(anns)
+		if len(list) > a.MaxAnnotations {
+			list = list[:a.MaxAnnotations]
 		}
-		cr.Annotations = anns
+		cr.Annotations = list
 	}
-	if err := c.UpdateCheckRun(ctx, owner, name, st.CheckRunID, cr); err != nil {
-		return transient(err)
+	if err := c.UpdateCheckRun(ctx, owner, name, id, cr); err != nil {
+		return fmt.Errorf("complete check run %d: %w", id, transient(err))
 	}
-	st.Conclusion, st.Verdict = v.Conclusion, *v
 	return nil
 }
 

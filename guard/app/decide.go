@@ -18,6 +18,10 @@ type outcome struct {
 	// anomalies are the anomalies of the pull request (of the merge
 	// group's pull requests), by subjectKey.
 	anomalies map[string]guard.Anomaly
+	// sharers are every open pull request (and merge group) whose head
+	// is the check run's commit, when there are more than one: the run
+	// carries the strictest of their verdicts.
+	sharers []*PullState
 }
 
 // released reports whether the finding's anomaly no longer blocks.
@@ -47,8 +51,9 @@ func (a *App) decide(ctx context.Context, c GitHubClient, st *PullState) (*outco
 			Title: "Invalid repoguard policy on the base branch"}
 		return out, nil
 	}
-	rc := guard.ReviewContext{Author: st.Author, Contributors: st.Contributors, Pusher: st.Pusher,
-		Pushers: st.Pushers, Unverifiable: st.Unverifiable, HeadSHA: st.HeadSHA, PushedAt: st.PushedAt}
+	rc := guard.ReviewContext{Author: st.Author, Contributors: st.Contributors, CoAuthors: st.CoAuthors,
+		Pusher: st.Pusher, Pushers: st.Pushers, Unverifiable: st.Unverifiable, HeadSHA: st.HeadSHA,
+		ApprovalsSince: st.ApprovalsSince, ApprovalsReset: st.ApprovalsReset, PushedAt: st.PushedAt}
 	if st.MergeGroup {
 		// Reviews were required of each pull request before it joined
 		// the queue; the group fails only on blocking findings.
@@ -63,6 +68,10 @@ func (a *App) decide(ctx context.Context, c GitHubClient, st *PullState) (*outco
 	reviews, err := c.Reviews(ctx, owner, name, st.Number)
 	if err != nil {
 		return nil, transient(err)
+	}
+	// Pushes recorded since the evaluation count too.
+	if rc.Pushes, err = a.Store.PushesOf(ctx, st.Repo, st.Commits); err != nil {
+		return nil, fmt.Errorf("pushes of the commits of #%d: %w", st.Number, err)
 	}
 	for _, r := range reviews {
 		rc.Reviews = append(rc.Reviews, guard.Review{Login: r.User, Bot: r.UserType == "Bot",

@@ -15,6 +15,7 @@ type GitHubClient interface {
 	UpdateCheckRun(ctx context.Context, owner, repo string, id int64, cr github.CheckRun) error
 	FindCheckRun(ctx context.Context, owner, repo, headSHA, name string) (int64, bool, error)
 	PullRequest(ctx context.Context, owner, repo string, number int) (*github.PullRequest, error)
+	PullRequestsForCommit(ctx context.Context, owner, repo, sha string) ([]github.PullRequest, error)
 	PullRequestCommits(ctx context.Context, owner, repo string, number int) ([]github.PRCommit, error)
 	Reviews(ctx context.Context, owner, repo string, number int) ([]github.Review, error)
 	IsTeamMember(ctx context.Context, org, teamSlug, login string) (bool, error)

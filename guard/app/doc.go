@@ -3,8 +3,10 @@
 // delivery and dispatches it by event, one file per event:
 //
 //	pull_request         opened, synchronize, reopened, ready_for_review,
-//	                     edited (base changed): full evaluation; closed and
-//	                     merged: the merge commit is remembered
+//	                     edited (base changed): full evaluation; closed:
+//	                     the check of its head is decided again for the
+//	                     other pull requests with that head, and a merge
+//	                     commit is remembered
 //	pull_request_review  submitted, edited, dismissed: decide again from
 //	                     the saved state, without touching Git
 //	push                 judge new commits on every branch, learn those
@@ -41,19 +43,45 @@
 // keeps it failing. What deciding needs is saved as a PullState, so that
 // a review is decided on in milliseconds.
 //
+// # One check run per commit
+//
+// A check run belongs to a commit, not to a pull request, so every pull
+// request whose head is the same commit shows the same run. The run
+// carries the strictest verdict (failure, then action_required, then
+// success; the lowest number among equals) of the open pull requests with
+// that head, as GitHub lists them (commits/{sha}/pulls) and as the store
+// knows them, and of a merge group with that head; its summary says whose
+// verdict it carries. Each pull request's own verdict is saved in its
+// PullState. One that GitHub lists but repoguard never decided is
+// evaluated first. Every decision that writes the run (a full evaluation,
+// a review, a merge group, a triage) combines the verdicts again; a
+// pull request that leaves the head (closed, or pushed over before its
+// event ran) has it decided again without it. When GitHub cannot list
+// the pull requests of the commit, nothing is written and the job is
+// retried: a weaker verdict never goes out.
+//
 // An approval counts when it comes from someone who is not the pull
 // request's author, not an author or committer of any of its commits
-// (GitHub's attribution and noreply addresses), not the pusher of its
-// head (the sender of the synchronize event), not a bot, and was given on
-// the current head. A counted approval of a large sensitive change within
-// RubberStampWindow of the last push is a rubber-stamp finding, shown and
-// recorded.
+// (GitHub's attribution, noreply addresses, and every login the identity
+// store knows to use their emails), not named in a Co-authored-by trailer
+// of any of them (its email matched to logins the same ways, both
+// directions of the identity store), not a pusher of the pull request
+// (the senders of its opened and synchronize events) nor of any of its
+// commits to any branch (from push events, looked up at every decision),
+// not a bot, and was given on the current head, after the last change of
+// what it approves that kept the head: a switch of the base branch, a
+// move of the merge base, a reopen on commits pushed while the pull
+// request was closed (PullState.ApprovalsSince). A counted approval of a
+// large sensitive change within RubberStampWindow of the last push is a
+// rubber-stamp finding, shown and recorded.
 //
 // # Pushes
 //
 // A push's new commits are those of before..after, or for a new branch
 // those not on the default branch; their findings enter the anomaly
-// queue. On the default branch each is judged, then learned, from the
+// queue. Its sender and pusher are recorded as having pushed each of
+// them, and each commit the payload lists, to the branch (Store.
+// RecordPushes), before anything else can fail. On the default branch each is judged, then learned, from the
 // learning cursor up to the pushed head, with the cursor model of the
 // command line's backfill (sqlite.Cursor), so that the App and the CLI
 // resume each other's work; a repository never learned gets a background
@@ -73,7 +101,8 @@
 //
 // A merge group is judged like a pull request from base_sha to head_sha
 // with the base's policy, without reviews: each pull request needed its
-// approvals to join the queue. Its check fails only on blocking findings
+// approvals to join the queue. An open pull request with the same head
+// keeps a stricter verdict on the run. Its check fails only on blocking findings
 // not released in the anomalies of the pull requests it holds (named by
 // its queue branch and by its merge or squash subjects).
 //

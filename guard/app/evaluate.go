@@ -25,6 +25,12 @@ type pullRef struct {
 	// (opened, synchronize); "" keeps what the state knows.
 	pusher   string
 	pushedAt time.Time
+	// reopened is set by a reopened event, baseEdited by an edited event
+	// that changed the base from baseFrom; at is when the event happened.
+	reopened   bool
+	baseEdited bool
+	baseFrom   string
+	at         time.Time
 }
 
 // errStale says that the head an event names is gone from the pull
@@ -52,11 +58,15 @@ func (a *App) evaluatePull(ctx context.Context, pr pullRef) error {
 	if err != nil {
 		return fmt.Errorf("start check run: %w", err)
 	}
-	st, err := a.analysePull(ctx, c, pr, prev)
+	st, out, err := a.judgePull(ctx, c, pr, prev)
 	if errors.Is(err, errStale) {
 		log.Info("pull request moved on since this event; its newer event evaluates it")
-		a.cancelCheck(ctx, c, owner, name, id, "Superseded by a newer push")
-		return nil
+		return a.supersede(ctx, c, pr, id)
+	}
+	if err == nil {
+		st.CheckRunID = id
+		annotate := prev == nil || prev.CheckRunID != id || !prev.Annotated
+		err = a.conclude(ctx, c, st, out, annotate)
 	}
 	if err != nil {
 		if permanent(err) {
@@ -64,23 +74,43 @@ func (a *App) evaluatePull(ctx context.Context, pr pullRef) error {
 		}
 		return err
 	}
-	st.CheckRunID = id
-	if err := a.recordFindings(ctx, FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
-		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.Findings,
-		Queue: queueOf(st.Policy)}); err != nil {
-		return err
-	}
-	out, err := a.decide(ctx, c, st)
-	if err != nil {
-		return err
-	}
-	annotate := prev == nil || prev.CheckRunID != id || !prev.Annotated
-	if err := a.conclude(ctx, c, st, out, annotate); err != nil {
-		return err
-	}
 	log.Info("pull request evaluated", "conclusion", st.Conclusion, "categories", st.Categories,
 		"findings", len(st.Findings), "risk", math.Round(out.verdict.Risk), "took", a.Now().Sub(start))
 	a.observe("pull_request", st.Conclusion, start)
+	return nil
+}
+
+// judgePull analyses a pull request, records its findings and decides on
+// it with its current reviews. The state returned has no check run.
+func (a *App) judgePull(ctx context.Context, c GitHubClient, pr pullRef, prev *PullState) (*PullState, *outcome, error) {
+	st, err := a.analysePull(ctx, c, pr, prev)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.recordFindings(ctx, FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
+		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.Findings,
+		Queue: queueOf(st.Policy)}); err != nil {
+		return nil, nil, err
+	}
+	out, err := a.decide(ctx, c, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, out, nil
+}
+
+// supersede completes check run id of a head the pull request left
+// before its event was handled: with the strictest verdict of the other
+// open pull requests on that head, or as cancelled when there are none.
+func (a *App) supersede(ctx context.Context, c GitHubClient, pr pullRef, id int64) error {
+	others, err := a.releaseHead(ctx, c, pr.inst, pr.repo, pr.head, pr.number, id)
+	if err != nil {
+		return err
+	}
+	if !others {
+		owner, name, _ := splitRepo(pr.repo)
+		a.cancelCheck(ctx, c, owner, name, id, "Superseded by a newer push")
+	}
 	return nil
 }
 
@@ -124,14 +154,19 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 	if err != nil {
 		return nil, err
 	}
+	people, coAuthors, err := a.participants(ctx, pr.repo, commits, an)
+	if err != nil {
+		return nil, err
+	}
 	st := &PullState{
 		Repo: pr.repo, Number: pr.number, Title: pr.title, InstallationID: pr.inst, Author: pr.author,
 		HeadSHA: pr.head, BaseRef: pr.baseRef, BaseSHA: base, MergeBase: an.mergeBase,
 		Categories: an.categories, Findings: an.findings, Lines: an.lines,
-		Contributors: contributors(commits, an.emails),
-		Policy:       p.snapshot(an.categories), PolicySource: p.source,
+		Commits: an.commits, Contributors: people, CoAuthors: coAuthors,
+		Policy: p.snapshot(an.categories), PolicySource: p.source,
 		Pusher: pr.pusher, PushedAt: pr.pushedAt, EvaluatedAt: a.Now(),
 	}
+	st.ApprovalsSince, st.ApprovalsReset = approvalsReset(prev, pr, an.mergeBase, a.Now())
 	if p.invalid != nil {
 		st.PolicyError = p.invalid.Error()
 	}

@@ -21,6 +21,10 @@ type analysis struct {
 	lines      int
 	// emails are the author and committer emails of the commits.
 	emails []string
+	// commits are the hashes of base..head, newest first; coAuthors the
+	// people their Co-authored-by trailers name.
+	commits   []string
+	coAuthors []coAuthored
 	// pulls are the pull requests named by merge or squash subjects
 	// ("Merge pull request #12 ...", "Title (#12)").
 	pulls []int
@@ -61,6 +65,8 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	seen := map[string]bool{}
 	mm := a.readMailmap(ctx, r, base)
 	err = r.Walk(ctx, gitrepo.WalkOptions{Rev: base + ".." + head}, func(c *guard.Commit) error {
+		an.commits = append(an.commits, c.Hash)
+		an.coAuthors = append(an.coAuthors, coAuthorsOf(mm, c)...)
 		applyMailmap(mm, c)
 		for _, e := range []string{c.Author.Email, c.Committer.Email} {
 			if e = guard.NormalizeEmail(e); e != "" && !seen[e] {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/repoguard/repoguard/guard"
@@ -48,6 +49,28 @@ func (s *serialProfiles) judgeLocked(ctx context.Context, eng *guard.Engine, rep
 	}
 	j.findings, detErr = eng.Judge(guard.Subject{Commit: c, Baseline: b})
 	return j, detErr, nil
+}
+
+// logins returns the logins of the identity email resolves to and of
+// every other identity that has used it, lowercased.
+func (s *serialProfiles) logins(ctx context.Context, repo, email string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key, err := s.p.ResolveIdentity(ctx, "", email)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.p.Baseline(ctx, repo, key, email)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, k := range append([]string{key}, b.EmailKeys...) {
+		if k != "" && !strings.Contains(k, "@") {
+			out = appendNew(out, strings.ToLower(k))
+		}
+	}
+	return out, nil
 }
 
 // judgeAndLearn judges c (unless it is a merge, whose first-parent diff

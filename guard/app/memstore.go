@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +21,8 @@ type MemStore struct {
 	mu        sync.Mutex
 	pulls     map[string][]byte // "repo#n" -> JSON of PullState
 	heads     map[[2]string]string
-	anomalies []*guard.Anomaly // by ID - 1
+	pushes    map[guard.Push]string // push (lowercased login) -> repo
+	anomalies []*guard.Anomaly      // by ID - 1
 	byKey     map[string]*guard.Anomaly
 	now       func() time.Time
 }
@@ -28,8 +31,8 @@ var _ Store = (*MemStore)(nil)
 
 // NewMemStore returns an empty MemStore.
 func NewMemStore() *MemStore {
-	return &MemStore{pulls: map[string][]byte{}, heads: map[[2]string]string{}, byKey: map[string]*guard.Anomaly{},
-		now: time.Now}
+	return &MemStore{pulls: map[string][]byte{}, heads: map[[2]string]string{}, pushes: map[guard.Push]string{},
+		byKey: map[string]*guard.Anomaly{}, now: time.Now}
 }
 
 func pullKey(repo string, n int) string { return fmt.Sprintf("%s#%d", repo, n) }
@@ -77,6 +80,60 @@ func (m *MemStore) PullForCommit(ctx context.Context, repo, sha string) (int, bo
 		}
 	}
 	return 0, false, nil
+}
+
+// PullsWithHead implements Store.
+func (m *MemStore) PullsWithHead(ctx context.Context, repo, sha string) ([]int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []int
+	for _, b := range m.pulls {
+		var st struct {
+			Repo    string `json:"repo"`
+			Number  int    `json:"number"`
+			HeadSHA string `json:"head_sha"`
+		}
+		if json.Unmarshal(b, &st) == nil && st.Repo == repo && st.HeadSHA == sha {
+			out = append(out, st.Number)
+		}
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// RecordPushes implements Store.
+func (m *MemStore) RecordPushes(ctx context.Context, repo, branch string, pushers, commits []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range pushers {
+		if login := strings.ToLower(strings.TrimSpace(p)); login != "" {
+			for _, c := range commits {
+				m.pushes[guard.Push{Login: login, Branch: branch, Commit: c}] = repo
+			}
+		}
+	}
+	return nil
+}
+
+// PushesOf implements Store.
+func (m *MemStore) PushesOf(ctx context.Context, repo string, commits []string) ([]guard.Push, error) {
+	want := map[string]bool{}
+	for _, c := range commits {
+		want[c] = true
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []guard.Push
+	for p, r := range m.pushes {
+		if r == repo && want[p.Commit] {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		return a.Commit < b.Commit || a.Commit == b.Commit && (a.Branch < b.Branch || a.Branch == b.Branch && a.Login < b.Login)
+	})
+	return out, nil
 }
 
 // RefHead implements Store.

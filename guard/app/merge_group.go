@@ -17,8 +17,9 @@ import (
 // onMergeGroup checks a merge queue group: base_sha..head_sha is judged
 // like a pull request, with the policy of the base, and the check run on
 // head_sha succeeds unless a finding blocks (unresolved, at or above the
-// policy's block severity). Reviews are not asked again: each pull
-// request needed its approvals (this check, required) to join the queue.
+// policy's block severity), or an open pull request with the same head
+// has a stricter verdict. Reviews are not asked again: each pull request
+// needed its approvals (this check, required) to join the queue.
 func (a *App) onMergeGroup(ctx context.Context, d *webhooks.Delivery, e *gh.MergeGroupEvent) error {
 	if e.GetAction() != "checks_requested" {
 		return nil
@@ -53,8 +54,13 @@ func (a *App) onMergeGroup(ctx context.Context, d *webhooks.Delivery, e *gh.Merg
 	if err != nil {
 		return err
 	}
-	if err := a.report(ctx, c, st, out, true); err != nil {
-		return fmt.Errorf("complete check run %d: %w", id, err)
+	// An open pull request with the same head keeps a stricter verdict.
+	st.Conclusion, st.Verdict = out.verdict.Conclusion, out.verdict
+	if err := a.publish(ctx, c, st, out, true); err != nil {
+		if permanent(err) {
+			a.failCheck(ctx, c, owner, name, id, err)
+		}
+		return err
 	}
 	log.Info("merge group evaluated", "conclusion", st.Conclusion, "findings", len(st.Findings), "took", a.Now().Sub(start))
 	a.observe("merge_group", st.Conclusion, start)
@@ -84,7 +90,7 @@ func (a *App) analyseGroup(ctx context.Context, c GitHubClient, inst int64, full
 	if err != nil {
 		return nil, err
 	}
-	st := &PullState{Repo: full, HeadSHA: head, BaseRef: strings.TrimPrefix(baseRef, "refs/heads/"), BaseSHA: base,
+	st := &PullState{Repo: full, InstallationID: inst, HeadSHA: head, BaseRef: strings.TrimPrefix(baseRef, "refs/heads/"), BaseSHA: base,
 		MergeBase: an.mergeBase, Categories: an.categories, Findings: an.findings, Lines: an.lines,
 		Policy: p.snapshot(an.categories), PolicySource: p.source, MergeGroup: true, EvaluatedAt: a.Now(),
 		GroupPulls: an.pulls}

@@ -8,14 +8,17 @@ import (
 
 	gh "github.com/google/go-github/v62/github"
 
+	"github.com/repoguard/repoguard/guard/github"
 	"github.com/repoguard/repoguard/webhooks"
 )
 
 // onPullRequest evaluates a pull request when its head or base changes:
 // opened, synchronize (a push, whose sender is the pusher), reopened,
-// ready_for_review, and edited when the base branch changed. A merged
-// pull request's merge commit is remembered, so that its push to the
-// default branch is not taken for a direct push.
+// ready_for_review, and edited when the base branch changed. A closed
+// pull request no longer holds the check run of its head, which is
+// decided again for the others with that head; a merged one's merge
+// commit is remembered, so that its push to the default branch is not
+// taken for a direct push.
 func (a *App) onPullRequest(ctx context.Context, d *webhooks.Delivery, e *gh.PullRequestEvent) error {
 	pr, err := pullRefOf(d, e.GetRepo(), e.GetPullRequest())
 	if err != nil {
@@ -24,11 +27,15 @@ func (a *App) onPullRequest(ctx context.Context, d *webhooks.Delivery, e *gh.Pul
 	switch e.GetAction() {
 	case "opened", "synchronize":
 		pr.pusher, pr.pushedAt = e.GetSender().GetLogin(), receivedAt(d, a.Now)
-	case "reopened", "ready_for_review":
+	case "reopened":
+		pr.reopened, pr.at = true, eventTime(d, e.GetPullRequest(), a.Now)
+	case "ready_for_review":
 	case "edited":
-		if e.GetChanges().GetBase() == nil {
+		base := e.GetChanges().GetBase()
+		if base == nil {
 			return nil
 		}
+		pr.baseEdited, pr.baseFrom, pr.at = true, base.GetRef().GetFrom(), eventTime(d, e.GetPullRequest(), a.Now)
 	case "closed":
 		return a.onPullClosed(ctx, pr, e.GetPullRequest())
 	default:
@@ -37,25 +44,58 @@ func (a *App) onPullRequest(ctx context.Context, d *webhooks.Delivery, e *gh.Pul
 	return a.evaluatePull(ctx, pr)
 }
 
-// onPullClosed records the merge commit of a merged pull request.
+// onPullClosed marks the pull request closed (recording the merge commit
+// of a merged one) and decides the check run of its head again for the
+// other open pull requests with that head, if any.
 func (a *App) onPullClosed(ctx context.Context, pr pullRef, p *gh.PullRequest) error {
-	if !p.GetMerged() || p.GetMergeCommitSHA() == "" {
-		return nil
-	}
 	st, err := a.Store.PullState(ctx, pr.repo, pr.number)
 	if err != nil {
 		return fmt.Errorf("load state of #%d: %w", pr.number, err)
 	}
-	if st == nil {
+	merged := p.GetMerged() && p.GetMergeCommitSHA() != ""
+	if st == nil && merged {
 		st = &PullState{Repo: pr.repo, Number: pr.number, InstallationID: pr.inst, Author: pr.author,
 			HeadSHA: pr.head, BaseRef: pr.baseRef}
 	}
-	st.MergeSHA = p.GetMergeCommitSHA()
-	if err := a.Store.SavePullState(ctx, st); err != nil {
-		return fmt.Errorf("save state of #%d: %w", pr.number, err)
+	if st != nil {
+		st.Closed = true
+		if merged {
+			st.MergeSHA = p.GetMergeCommitSHA()
+		}
+		if err := a.Store.SavePullState(ctx, st); err != nil {
+			return fmt.Errorf("save state of #%d: %w", pr.number, err)
+		}
 	}
-	a.logger(ctx).Info("pull request merged", "pull_request", pr.number, "merge_commit", st.MergeSHA)
-	return nil
+	if merged {
+		a.logger(ctx).Info("pull request merged", "pull_request", pr.number, "merge_commit", st.MergeSHA)
+	}
+	return a.releaseClosed(ctx, pr, st)
+}
+
+// releaseClosed decides the check run of a closed pull request's head
+// again without it.
+func (a *App) releaseClosed(ctx context.Context, pr pullRef, st *PullState) error {
+	owner, name, err := splitRepo(pr.repo)
+	if err != nil {
+		return err
+	}
+	c := a.Clients(pr.inst)
+	var id int64
+	if st != nil && st.HeadSHA == pr.head {
+		id = st.CheckRunID
+	}
+	if id == 0 {
+		found, ok, err := c.FindCheckRun(ctx, owner, name, pr.head, github.CheckName)
+		if err != nil {
+			return fmt.Errorf("find check run: %w", transient(err))
+		}
+		if !ok {
+			return nil // no check to decide again
+		}
+		id = found
+	}
+	_, err = a.releaseHead(ctx, c, pr.inst, pr.repo, pr.head, pr.number, id)
+	return err
 }
 
 // pullRefOf reads what every pull request event carries.
@@ -74,6 +114,18 @@ func pullRefOf(d *webhooks.Delivery, repo *gh.Repository, p *gh.PullRequest) (pu
 		return pr, webhooks.Permanent(errors.New("pull request without repository, number, head or base"))
 	}
 	return pr, nil
+}
+
+// eventTime is when an event that changes what approvals approve
+// happened: the later of the pull request's updated_at (GitHub's clock)
+// and the delivery's arrival (ours), so that neither clock lets an
+// approval given before it count.
+func eventTime(d *webhooks.Delivery, p *gh.PullRequest, now func() time.Time) time.Time {
+	t := receivedAt(d, now)
+	if u := p.GetUpdatedAt().Time; u.After(t) {
+		t = u
+	}
+	return t
 }
 
 // receivedAt is when the delivery arrived, the best estimate of when a

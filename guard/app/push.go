@@ -29,6 +29,11 @@ type push struct {
 	actor         string
 	head          *gh.HeadCommit
 	logins        map[string]string // commit hash -> author login
+	// pushers are the logins that made the push (sender and pusher);
+	// listed are the commits the payload names, walked those of the
+	// push's range read from Git.
+	pushers        []string
+	listed, walked []string
 }
 
 // branch returns the branch name, "" for a tag.
@@ -54,14 +59,22 @@ func (a *App) onPush(ctx context.Context, d *webhooks.Delivery, e *gh.PushEvent)
 	if p.actor == "" {
 		p.actor = e.GetSender().GetLogin()
 	}
+	p.pushers = uniqueLogins([]string{e.GetSender().GetLogin(), e.GetPusher().GetName()})
 	for _, c := range e.Commits {
 		p.logins[c.GetID()] = c.GetAuthor().GetLogin()
+		p.listed = append(p.listed, c.GetID())
 	}
 	if p.repo == "" || p.ref == "" || p.after == "" {
 		return webhooks.Permanent(errors.New("push without repository, ref or after"))
 	}
 	if p.deleted || p.after == zeroSHA {
 		p.deleted, p.after = true, ""
+	} else {
+		p.listed = append(p.listed, p.after)
+	}
+	// Recorded first, so that nothing failing later loses who pushed.
+	if err := a.recordPushes(ctx, p, p.listed); err != nil {
+		return err
 	}
 	ctx = withLogger(ctx, a.logger(ctx).With("ref", p.ref, "head", guard.ShortHash(p.after)))
 	var fs []guard.Finding
@@ -85,10 +98,26 @@ func (a *App) onPush(ctx context.Context, d *webhooks.Delivery, e *gh.PushEvent)
 	if err := a.record(ctx, p, fs); err != nil {
 		return err
 	}
+	if err := a.recordPushes(ctx, p, p.walked); err != nil {
+		return err
+	}
 	if !p.deleted {
 		if err := a.Store.SetRefHead(ctx, p.repo, p.ref, p.after); err != nil {
 			return fmt.Errorf("record head of %s: %w", p.ref, err)
 		}
+	}
+	return nil
+}
+
+// recordPushes records that the push's pushers pushed commits to its
+// branch: none of them may approve a pull request holding one of them.
+func (a *App) recordPushes(ctx context.Context, p *push, commits []string) error {
+	b := p.branch()
+	if b == "" || p.deleted || len(commits) == 0 || len(p.pushers) == 0 {
+		return nil
+	}
+	if err := a.Store.RecordPushes(ctx, p.repo, b, p.pushers, commits); err != nil {
+		return fmt.Errorf("record pushes to %s: %w", b, err)
 	}
 	return nil
 }

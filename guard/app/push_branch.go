@@ -154,6 +154,7 @@ func (a *App) judgePush(ctx context.Context, r Repository, pol *policy, p *push,
 		}
 	}
 	err := r.Walk(ctx, gitrepo.WalkOptions{Rev: start + ".." + p.after, Order: gitrepo.OldestFirst}, func(c *guard.Commit) error {
+		p.walked = append(p.walked, c.Hash)
 		if c.IsMerge() {
 			return nil // its first-parent diff is other people's work
 		}

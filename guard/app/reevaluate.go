@@ -53,17 +53,28 @@ func (a *App) Reevaluate(ctx context.Context, repo string, number int) error {
 		author: st.Author, head: st.HeadSHA, baseRef: st.BaseRef, baseSHA: st.BaseSHA})
 }
 
-// conclude keeps the rubber stamps found, writes the decision to the
-// check run and saves the state; new rubber stamps are then recorded.
+// conclude keeps st's own decision and the rubber stamps found, writes
+// to its head's check run the strictest verdict of the open pull
+// requests with that head (see publish), and saves the state; new rubber
+// stamps are then recorded. A closed pull request's decision is only
+// saved: it no longer holds the check.
 func (a *App) conclude(ctx context.Context, c GitHubClient, st *PullState, out *outcome, annotate bool) error {
 	fresh := addFindings(&st.ReviewFindings, out.rubberStamps)
+	st.Conclusion, st.Verdict = out.verdict.Conclusion, out.verdict
+	if !st.Closed {
+		if err := a.publish(ctx, c, st, out, annotate); err != nil {
+			return err
+		}
+		if annotate {
+			st.Annotated = true
+		}
+	}
+	return a.settle(ctx, st, fresh)
+}
+
+// settle saves st and records fresh, the rubber stamps it did not know.
+func (a *App) settle(ctx context.Context, st *PullState, fresh []guard.Finding) error {
 	st.EvaluatedAt = a.Now()
-	if err := a.report(ctx, c, st, out, annotate); err != nil {
-		return fmt.Errorf("complete check run %d: %w", st.CheckRunID, err)
-	}
-	if annotate {
-		st.Annotated = true
-	}
 	if err := a.Store.SavePullState(ctx, st); err != nil {
 		return fmt.Errorf("save state of #%d: %w", st.Number, err)
 	}

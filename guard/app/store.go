@@ -54,7 +54,9 @@ type Cursor struct {
 // Store is what the App persists besides profiles: the state of each
 // pull request's evaluation (so that a review re-evaluates without
 // touching Git), the heads of branches and tags seen (to notice force
-// pushes and moved tags), and findings, which enter the security team's
+// pushes and moved tags), who pushed which commit to which branch (none
+// of them may approve a pull request holding it), and findings, which
+// enter the security team's
 // anomaly queue, where resolving or dismissing a blocking finding
 // releases the check it fails. RecordFindings and AnomaliesForPR are
 // those of *sqlite.DB (FindingRecord converts to sqlite.FindingRecord).
@@ -69,6 +71,16 @@ type Store interface {
 	// PullForCommit returns the number of a pull request of repo whose
 	// saved head or merge commit is sha.
 	PullForCommit(ctx context.Context, repo, sha string) (number int, ok bool, err error)
+	// PullsWithHead returns the numbers of the pull requests of repo
+	// whose saved head is sha, open or closed.
+	PullsWithHead(ctx context.Context, repo, sha string) ([]int, error)
+
+	// RecordPushes records that each of pushers (logins) pushed each of
+	// commits to branch of repo.
+	RecordPushes(ctx context.Context, repo, branch string, pushers, commits []string) error
+	// PushesOf returns the recorded pushes of commits of repo, to any
+	// branch.
+	PushesOf(ctx context.Context, repo string, commits []string) ([]guard.Push, error)
 
 	// RefHead returns the last head seen for a full ref name of repo
 	// ("refs/heads/main", "refs/tags/v1"), "" when never seen. A deleted
@@ -129,16 +141,31 @@ type PullState struct {
 	BaseSHA   string `json:"base_sha"`
 	MergeBase string `json:"merge_base"`
 	// MergeSHA is the merge commit, once the pull request is merged.
-	MergeSHA   string `json:"merge_sha,omitempty"`
-	CheckRunID int64  `json:"check_run_id"`
+	MergeSHA string `json:"merge_sha,omitempty"`
+	// Closed is set when the pull request is closed (merged or not): its
+	// verdict no longer holds the check run of its head.
+	Closed bool `json:"closed,omitempty"`
+	// CheckRunID is the check run of the head, which every open pull
+	// request with that head shares.
+	CheckRunID int64 `json:"check_run_id"`
 	// Categories are the sensitive categories the change set touches.
 	Categories []string        `json:"categories"`
 	Findings   []guard.Finding `json:"findings"`
 	// Lines is the number of lines the change set adds and deletes.
 	Lines int `json:"lines"`
+	// Commits are the hashes of base..head, newest first: whoever pushed
+	// one of them to any branch may not approve.
+	Commits []string `json:"commits,omitempty"`
 	// Contributors are the logins of the authors and committers of the
-	// pull request's commits.
+	// pull request's commits: GitHub's attribution, noreply addresses,
+	// and the logins the identity store knows used their emails.
 	Contributors []string `json:"contributors"`
+	// CoAuthors are the logins the commits' Co-authored-by trailers name.
+	CoAuthors []guard.CoAuthor `json:"co_authors,omitempty"`
+	// ApprovalsSince: approvals submitted until then do not count, for
+	// what ApprovalsReset says ("the base changed from dev to main").
+	ApprovalsSince time.Time `json:"approvals_since,omitzero"`
+	ApprovalsReset string    `json:"approvals_reset,omitempty"`
 	// Pusher pushed the current head, at PushedAt; Pushers are everyone
 	// who pushed to the pull request so far (none of them may approve).
 	Pusher  string   `json:"pusher"`

@@ -33,6 +33,7 @@ func renderSummary(st *PullState, out *outcome, publicURL string) string {
 	if st.PolicyError != "" {
 		fmt.Fprintf(&b, "```\n%s\n```\n\n", strings.TrimSpace(st.PolicyError))
 	}
+	writeSharers(&b, st, out.sharers)
 	writeRequirements(&b, st, v)
 	writeFindings(&b, st.Findings, out, publicURL)
 	writeRubberStamps(&b, st.ReviewFindings)
@@ -40,6 +41,34 @@ func renderSummary(st *PullState, out *outcome, publicURL string) string {
 	fmt.Fprintf(&b, "<sub>Policy: %s · risk %.0f/100 (%s) · head %s · %d changed lines</sub>\n",
 		st.PolicySource, v.Risk, guard.RiskBand(v.Risk), guard.ShortHash(st.HeadSHA), st.Lines)
 	return b.String()
+}
+
+// writeSharers explains, when the commit is the head of more than one
+// open pull request, whose verdict the check carries and why.
+func writeSharers(b *strings.Builder, carrier *PullState, sharers []*PullState) {
+	if len(sharers) < 2 {
+		return
+	}
+	names := make([]string, len(sharers))
+	for i, s := range sharers {
+		names[i] = subjectName(s)
+	}
+	fmt.Fprintf(b, "**This commit is the head of %s and %s.** A check run belongs to a commit, not to a pull request, "+
+		"so this one carries the strictest of their verdicts: that of %s. A weaker verdict of one never replaces "+
+		"a stricter one of another.\n\n", strings.Join(names[:len(names)-1], ", "), names[len(names)-1], subjectName(carrier))
+	b.WriteString("| Pull request | Into | Its verdict |\n|---|---|---|\n")
+	for _, s := range sharers {
+		fmt.Fprintf(b, "| %s | `%s` | %s %s |\n", subjectName(s), cell(s.BaseRef), icon(s.Conclusion), cell(s.Verdict.Title))
+	}
+	b.WriteString("\n")
+}
+
+// subjectName names a pull request ("#12") or a merge group.
+func subjectName(st *PullState) string {
+	if st.MergeGroup {
+		return "the merge group"
+	}
+	return fmt.Sprintf("#%d", st.Number)
 }
 
 func icon(conclusion string) string {
