@@ -50,8 +50,10 @@
 // carries the strictest verdict (failure, then action_required, then
 // success; the lowest number among equals) of the open pull requests with
 // that head, as GitHub lists them (commits/{sha}/pulls) and as the store
-// knows them, and of a merge group with that head; its summary says whose
-// verdict it carries. Each pull request's own verdict is saved in its
+// knows them; its summary says whose verdict it carries. A merge group's
+// verdict is combined with those of the open pull requests with its head
+// too (groups are not saved, so a pull request's decision cannot see a
+// group's). Each pull request's own verdict is saved in its
 // PullState. One that GitHub lists but repoguard never decided is
 // evaluated first. Every decision that writes the run (a full evaluation,
 // a review, a merge group, a triage) combines the verdicts again; a

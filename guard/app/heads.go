@@ -12,11 +12,12 @@ import (
 
 // A check run belongs to a commit, not to a pull request: every pull
 // request whose head is the commit shows the same run "repoguard". So the
-// run carries the strictest verdict of all the open pull requests (and
-// the merge group) with that head, and a weaker verdict of one of them
-// never replaces a stricter one of another: otherwise a pull request
-// into a branch of the attacker's, with the same head and an empty diff,
-// would turn the required check of a sensitive one green.
+// run carries the strictest verdict of all the open pull requests with
+// that head (and of a merge group being decided on it), and a weaker
+// verdict of one of them never replaces a stricter one of another:
+// otherwise a pull request into a branch of the attacker's, with the same
+// head and an empty diff, would turn the required check of a sensitive
+// one green.
 
 // strictness orders conclusions; an unknown one counts as a failure.
 func strictness(conclusion string) int {
