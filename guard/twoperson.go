@@ -218,3 +218,30 @@ func (s *Suppression) Covers(repo, detector, author, path string, glob func(patt
 	}
 	return path != "" && glob(s.PathGlob, path)
 }
+
+// CheckSuppressor refuses (ErrForbidden) to let who create or approve
+// (verb) suppression s when its author is one of who's identity, or when
+// it covers one of the anomalies open (those not closed) about a change
+// who took part in; pull gives the facts of an anomaly's pull request
+// and glob matches PathGlob's syntax.
+func CheckSuppressor(s *Suppression, who *Actor, verb string, open []Anomaly,
+	pull func(*Anomaly) (*PullFacts, error), glob func(pattern, name string) bool) error {
+	if s.Author != "" && who.Is(s.Author, "") {
+		return fmt.Errorf("%w: %s may not %s a suppression of findings about themselves", ErrForbidden, who.Name, verb)
+	}
+	for i := range open {
+		a := &open[i]
+		if a.Status.Closed() || !s.Covers(a.Repo, a.Detector, a.Author, a.Path, glob) {
+			continue
+		}
+		facts, err := pull(a)
+		if err != nil {
+			return err
+		}
+		if who.TookPart(a, facts) {
+			return fmt.Errorf("%w: %s may not %s this suppression: it covers anomaly %d, about a change they took part in",
+				ErrForbidden, who.Name, verb, a.ID)
+		}
+	}
+	return nil
+}

@@ -116,36 +116,19 @@ func (db *DB) ApproveSuppression(ctx context.Context, id int64, actor string) (*
 	return out, err
 }
 
-// checkSuppressor refuses (guard.ErrForbidden) to let actor create or
-// approve (verb) s when its author is one of actor's identity, or when it
-// covers an anomaly not closed about a change actor took part in.
+// checkSuppressor applies guard.CheckSuppressor to actor creating or
+// approving (verb) s, with the anomalies not closed of its detector.
 func checkSuppressor(ctx context.Context, tx *sql.Tx, tp *twoPerson, s *guard.Suppression, actor, verb string) error {
 	who, err := tp.actor(actor)
 	if err != nil {
 		return err
-	}
-	if s.Author != "" && who.Is(s.Author, "") {
-		return fmt.Errorf("%w: %s may not %s a suppression of findings about themselves", guard.ErrForbidden, actor, verb)
 	}
 	open, err := queryAnomalies(ctx, tx, `SELECT `+anomalyCols+` FROM anomalies WHERE detector = $1
 		AND status IN ('open', 'acknowledged', 'confirmed') ORDER BY id`, s.Detector)
 	if err != nil {
 		return err
 	}
-	for i := range open {
-		a := &open[i]
-		if !s.Covers(a.Repo, a.Detector, a.Author, a.Path, globMatch) {
-			continue
-		}
-		if took, err := tp.tookPart(actor, a); err != nil || took {
-			if err == nil {
-				err = fmt.Errorf("%w: %s may not %s this suppression: it covers anomaly %d, about a change they took part in",
-					guard.ErrForbidden, actor, verb, a.ID)
-			}
-			return err
-		}
-	}
-	return nil
+	return guard.CheckSuppressor(s, who, verb, open, tp.pull, globMatch)
 }
 
 // suppressionDetail describes s in one line for the audit log:
