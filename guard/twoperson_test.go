@@ -139,3 +139,35 @@ func TestSuppressionCovers(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckSuppressor(t *testing.T) {
+	glob := func(p, n string) bool { ok, _ := path.Match(p, n); return ok }
+	mallory, bob := mustActor(t, "mallory"), mustActor(t, "bob")
+	open := []Anomaly{
+		{ID: 1, Repo: "acme/a", Detector: "key-material", Author: "alice", PullRequest: 3, Path: "deploy/k.pem", Status: StatusOpen},
+		{ID: 2, Repo: "acme/a", Detector: "key-material", Author: "mallory", Path: "deploy/old.pem", Status: StatusDismissed},
+	}
+	pulls := func(a *Anomaly) (*PullFacts, error) {
+		if a.PullRequest == 3 {
+			return &PullFacts{Participants: []string{"alice", "mal2"}}, nil
+		}
+		return nil, nil
+	}
+	for _, tc := range []struct {
+		what string
+		s    Suppression
+		who  *Actor
+		err  error
+	}{
+		{"covers a pull request she pushed to under her second account", Suppression{Detector: "key-material", PathGlob: "deploy/*"}, mallory, ErrForbidden},
+		{"covers only her closed anomaly", Suppression{Detector: "key-material", PathGlob: "deploy/old.pem"}, mallory, nil},
+		{"another detector", Suppression{Detector: "obfuscation", PathGlob: "deploy/*"}, mallory, nil},
+		{"her own address as author", Suppression{Detector: "unusual-time", Author: "mal@home.example"}, mallory, ErrForbidden},
+		{"someone else's", Suppression{Detector: "key-material", PathGlob: "deploy/*"}, bob, nil},
+	} {
+		err := CheckSuppressor(&tc.s, tc.who, "create", open, pulls, glob)
+		if !errors.Is(err, tc.err) || (tc.err == nil) != (err == nil) {
+			t.Errorf("%s: %v, want %v", tc.what, err, tc.err)
+		}
+	}
+}
