@@ -43,19 +43,20 @@ func (db *DB) release(ctx context.Context, tx *sql.Tx, cur *guard.Anomaly, actor
 		}
 		return "anomaly.release_requested", detail, err
 	}
+	said := reason
+	if step == guard.ReleaseConfirm && cur.Release.Reason != "" {
+		reason = cur.Release.Reason
+	}
 	detail = fmt.Sprintf("%s -> %s", cur.Status, t.to)
+	if reason != "" {
+		detail += ": " + reason
+	}
 	if step == guard.ReleaseConfirm {
-		said := reason
-		if cur.Release.Reason != "" {
-			reason = cur.Release.Reason
-		}
-		detail += fmt.Sprintf(": %s (asked by %s, confirmed by %s", reason, cur.Release.By, actor)
+		detail += fmt.Sprintf(" (asked by %s, confirmed by %s", cur.Release.By, actor)
 		if said != "" && said != reason {
 			detail += ": " + said
 		}
 		detail += ")"
-	} else if reason != "" {
-		detail += ": " + reason
 	}
 	if _, err = tx.ExecContext(ctx, `UPDATE anomalies SET status = $2, reason = $3, updated = $4 WHERE id = $1`,
 		cur.ID, string(t.to), reason, now); err != nil {
