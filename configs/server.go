@@ -51,8 +51,22 @@ type Server struct {
 	// HMAC chain: without the key, someone with write access to the
 	// database cannot re-forge it. Set it before the first entry.
 	AuditKeyFile string `yaml:"audit_key_file"`
+	// AuditAnchor says how often the head of the audit log is anchored
+	// outside the database.
+	AuditAnchor AuditAnchor `yaml:"audit_anchor"`
 	// Notify sends new anomalies to an outgoing webhook.
 	Notify Notify `yaml:"notify"`
+}
+
+// AuditAnchor anchors the audit log's head (its newest seq and hash)
+// outside the database: a JSON log line "audit.head" and, when a notify
+// URL is set, a signed notification. Deleting the newest entries then
+// fails `repoguard audit verify --expect`.
+type AuditAnchor struct {
+	// Every anchors the head each time this many entries were appended.
+	Every int64 `yaml:"every"`
+	// Interval anchors the head at this interval when it moved.
+	Interval time.Duration `yaml:"interval"`
 }
 
 // Notify is one outgoing webhook for new anomalies.
@@ -120,6 +134,8 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_JOB_LEASE", "job_lease", duration(func(c *Server) *time.Duration { return &c.JobLease })},
 	{"REPOGUARD_LOG_LEVEL", "log_level", text(func(c *Server) *string { return &c.LogLevel })},
 	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file", text(func(c *Server) *string { return &c.AuditKeyFile })},
+	{"REPOGUARD_AUDIT_ANCHOR_EVERY", "audit_anchor.every", integer(func(c *Server) *int64 { return &c.AuditAnchor.Every })},
+	{"REPOGUARD_AUDIT_ANCHOR_INTERVAL", "audit_anchor.interval", duration(func(c *Server) *time.Duration { return &c.AuditAnchor.Interval })},
 	{"REPOGUARD_NOTIFY_URL", "notify.url", text(func(c *Server) *string { return &c.Notify.URL })},
 	{"REPOGUARD_NOTIFY_URL_FILE", "notify.url_file", text(func(c *Server) *string { return &c.Notify.URLFile })},
 	{"REPOGUARD_NOTIFY_SECRET_FILE", "notify.secret_file", text(func(c *Server) *string { return &c.Notify.SecretFile })},
@@ -162,6 +178,7 @@ func DefaultServer() Server {
 		ShutdownGrace: 25 * time.Second,
 		JobLease:      time.Minute,
 		LogLevel:      "info",
+		AuditAnchor:   AuditAnchor{Every: 100, Interval: 5 * time.Minute},
 	}
 }
 
@@ -268,6 +285,12 @@ func (c *Server) Validate() error {
 	}
 	if c.JobLease < time.Second {
 		return fmt.Errorf("job_lease %s: want 1s or more", c.JobLease)
+	}
+	if c.AuditAnchor.Every < 1 {
+		return fmt.Errorf("audit_anchor.every %d: want 1 or more entries", c.AuditAnchor.Every)
+	}
+	if c.AuditAnchor.Interval < time.Second {
+		return fmt.Errorf("audit_anchor.interval %s: want 1s or more", c.AuditAnchor.Interval)
 	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)

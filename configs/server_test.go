@@ -56,6 +56,8 @@ func TestLoadServerErrors(t *testing.T) {
 		{"bad public url", "", map[string]string{"REPOGUARD_PUBLIC_URL": "example.com"}, "public_url"},
 		{"both secrets", "", map[string]string{"REPOGUARD_WEBHOOK_SECRET": "s", "REPOGUARD_WEBHOOK_SECRET_FILE": "/f"}, "not both"},
 		{"missing file", filepath.Join(dir, "nope.yml"), nil, "nope.yml"},
+		{"no anchor count", "", map[string]string{"REPOGUARD_AUDIT_ANCHOR_EVERY": "0"}, "audit_anchor.every"},
+		{"anchor too often", write("c.yml", "audit_anchor:\n  interval: 10ms\n"), nil, "audit_anchor.interval"},
 	} {
 		_, err := LoadServer(tc.file, envOf(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -131,7 +133,8 @@ func TestServerEnvCoversFile(t *testing.T) {
 		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
 			"shutdown_grace": "7s", "job_lease": "9s", "log_level": "debug", "listen": "127.0.0.1:9",
 			"public_url": "https://x.test", "github.api_url": "https://ghe.test/api/v3/",
-			"notify.min_severity": "high", "notify.format": "slack"}[e.Setting]
+			"notify.min_severity": "high", "notify.format": "slack",
+			"audit_anchor.every": "7", "audit_anchor.interval": "7s"}[e.Setting]
 		if val == "" {
 			val = "v1"
 		}

@@ -72,6 +72,10 @@ type Anomaly struct {
 	Status   AnomalyStatus `json:"status"`
 	Reason   string        `json:"reason,omitempty"`
 	Assignee string        `json:"assignee,omitempty"`
+	// Release is a dismissal or resolution waiting for a second triager
+	// (nil when none): the anomaly keeps its status, and keeps failing
+	// its pull request's check, until one confirms it.
+	Release *Release `json:"pending_release,omitempty"`
 	// Suppressed is set when a suppression matched: the anomaly is
 	// recorded but not queued.
 	Suppressed bool `json:"suppressed,omitempty"`
@@ -103,7 +107,10 @@ type Comment struct {
 }
 
 // Suppression keeps matching findings out of the queue until it expires:
-// a detector and an author, or a detector and a path glob.
+// a detector and an author, or a detector and a path glob. It applies to
+// findings of pull requests, and so releases their checks, only once a
+// second triager approved it (see Reviewed); never to findings of a
+// change its creator or approver took part in.
 type Suppression struct {
 	ID        int64     `json:"id"`
 	Detector  string    `json:"detector"`
@@ -114,6 +121,10 @@ type Suppression struct {
 	CreatedBy string    `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// ApprovedBy is the second triager who approved it, at ApprovedAt
+	// ("" and zero while it waits for one).
+	ApprovedBy string    `json:"approved_by,omitempty"`
+	ApprovedAt time.Time `json:"approved_at,omitzero"`
 }
 
 // AuditEntry is one entry of the hash-chained audit log: every verdict

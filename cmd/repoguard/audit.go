@@ -119,7 +119,7 @@ func unsafeRune(r rune) bool {
 
 // runAudit checks or exports the audit log.
 func runAudit(e *env, args []string) int {
-	const usage = "usage: repoguard audit verify [--db FILE] [--audit-key-file FILE] | audit export [--since-seq N] [--db FILE]"
+	const usage = "usage: repoguard audit verify [--db FILE] [--audit-key-file FILE] [--expect SEQ:HASH] [--expect-file FILE] | audit export [--since-seq N] [--db FILE]"
 	return dispatch(e, "audit", usage, args, []subcommand{{"verify", runAuditVerify}, {"export", runAuditExport}})
 }
 
@@ -139,25 +139,36 @@ func parseNoArgs(e *env, fs *flag.FlagSet, args []string) (code int, done bool) 
 	return 0, false
 }
 
-// runAuditVerify checks the hash chain of the audit log: exit 0 when it
-// holds, 1 when it is broken (naming the first broken entry), 2 when the
-// log cannot be read.
+// runAuditVerify checks the hash chain of the audit log, and that it
+// still holds the heads anchored outside the database (--expect,
+// --expect-file): exit 0 when it holds, 1 when it is broken (naming the
+// first broken entry or anchor), 2 when the log cannot be read.
 func runAuditVerify(e *env, args []string) int {
 	var df dbFlags
-	fs := newFlagSet("audit verify", "audit verify [--db FILE | --data DIR] [--audit-key-file FILE]", e.stderr)
+	var marks markFlags
+	fs := newFlagSet("audit verify", "audit verify [--db FILE | --data DIR] [--audit-key-file FILE] [--expect SEQ:HASH]... [--expect-file FILE]", e.stderr)
 	df.register(fs)
+	fs.Var(&marks, "expect", "an anchored head `SEQ:HASH` the log must still hold (repeatable)")
+	expectFile := fs.String("expect-file", "", "`FILE` of anchored heads: lines SEQ:HASH, or the server's JSON log (its audit.head lines)")
 	if code, done := parseNoArgs(e, fs, args); done {
 		return code
+	}
+	if *expectFile != "" {
+		more, err := readMarks(*expectFile)
+		if err != nil {
+			return fail(e, err)
+		}
+		marks = append(marks, more...)
 	}
 	db, err := df.open(e.ctx)
 	if err != nil {
 		return fail(e, err)
 	}
 	defer db.Close()
-	// Read the last entry first: the verification that follows covers it,
-	// so the hash printed is a verified one.
-	var last guard.AuditEntry
-	if err := db.ExportAudit(e.ctx, 0, func(en guard.AuditEntry) error { last = en; return nil }); err != nil {
+	// Read the head first: the verification that follows covers it, so
+	// the hash printed is a verified one.
+	last, err := db.AuditHead(e.ctx)
+	if err != nil {
 		return fail(e, err)
 	}
 	ok, broken, why, err := db.VerifyAudit(e.ctx)
@@ -171,11 +182,22 @@ func runAuditVerify(e *env, args []string) int {
 		}
 		return exitFindings
 	}
+	if why, err = checkMarks(e.ctx, db, last.Seq, marks); err != nil {
+		return fail(e, err)
+	}
+	if why != "" {
+		fmt.Fprintf(e.stdout, "audit log BROKEN: %s\n", why)
+		return exitFindings
+	}
+	anchors := ""
+	if len(marks) > 0 {
+		anchors = fmt.Sprintf("; %d anchored heads match", len(marks))
+	}
 	if last.Seq == 0 {
 		fmt.Fprintln(e.stdout, "audit log ok: it is empty")
 		return exitOK
 	}
-	fmt.Fprintf(e.stdout, "audit log ok: entries 1 to %d verified; last hash %s\n", last.Seq, last.Hash)
+	fmt.Fprintf(e.stdout, "audit log ok: entries 1 to %d verified%s; last hash %s\n", last.Seq, anchors, last.Hash)
 	return exitOK
 }
 

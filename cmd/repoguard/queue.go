@@ -22,6 +22,9 @@ const queueUsage = `usage: repoguard queue <command> [flags]
   show ID                       an anomaly with its evidence, comments and history
   ack|confirm|resolve|reopen ID [--reason TEXT]
   dismiss ID --reason TEXT      a false positive
+                                (releasing a finding that fails a pull request's
+                                check waits for a second triager to do the same;
+                                reopen withdraws the request)
   assign ID --to LOGIN          --to "" unassigns
   comment ID --body TEXT        --body - reads the comment from stdin
   export [--since DATE]         JSON lines of the anomalies updated since DATE (database only)
@@ -208,10 +211,12 @@ func runQueueTriage(e *env, kind string, args []string) int {
 		fmt.Fprintf(e.stdout, "anomaly %d: unassigned\n", id)
 	case kind == "assign":
 		fmt.Fprintf(e.stdout, "anomaly %d: assigned to %s\n", id, safe(got.Assignee))
+	case (kind == "resolve" || kind == "dismiss") && got.Release != nil:
+		fmt.Fprintf(e.stdout, "anomaly %d: %s, %s\n", id, got.Status, safe(pendingLine(got)))
 	default:
 		fmt.Fprintf(e.stdout, "anomaly %d: %s\n", id, got.Status)
 	}
-	if _, local := q.(*localQueue); local && kind == "resolve" && got.PullRequest > 0 {
+	if _, local := q.(*localQueue); local && kind == "resolve" && got.Status.Closed() && got.PullRequest > 0 {
 		fmt.Fprintf(e.stderr, "note: pull request #%d's check is re-evaluated only when resolving through the server (--server)\n", got.PullRequest)
 	}
 	return exitOK

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
 // writeJSONOut prints v as indented JSON.
@@ -53,6 +55,17 @@ func age(d time.Duration) string {
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
+// pendingLine says which release of a waits for a second triager.
+func pendingLine(a *guard.Anomaly) string {
+	r := a.Release
+	line := fmt.Sprintf("%s asked by %s %s", r.Kind, r.By, stamp(r.At))
+	if r.Reason != "" {
+		line += ": " + r.Reason
+	}
+	return line + fmt.Sprintf("; it fails pull request #%d's check, so a second triager must confirm it (queue %s %d)",
+		a.PullRequest, r.Kind, a.ID)
+}
+
 // printAnomaly prints an anomaly with its evidence, comments and history.
 func printAnomaly(w io.Writer, v *anomalyView) {
 	a := v.Anomaly
@@ -82,6 +95,9 @@ func printAnomaly(w io.Writer, v *anomalyView) {
 	field("url", a.URL)
 	field("assignee", a.Assignee)
 	field("reason", a.Reason)
+	if r := a.Release; r != nil {
+		field("pending", pendingLine(a))
+	}
 	if a.Suppressed {
 		field("suppressed", "yes: a suppression keeps it out of the queue")
 	}

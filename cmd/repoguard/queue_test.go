@@ -119,7 +119,7 @@ func TestQueueLocal(t *testing.T) {
 	_, errOut = mustRun(t, exitError, "queue", "ack", "3", "--db", db)
 	wantContains(t, "ack dismissed", errOut, "cannot ack anomaly 3: it is dismissed")
 	_, errOut = mustRun(t, exitError, "queue", "dismiss", "1", "--reason", "mine", "--actor", "mallory", "--db", db)
-	wantContains(t, "self-dismiss", errOut, "about themselves")
+	wantContains(t, "self-dismiss", errOut, "they took part in the change")
 
 	mustRun(t, exitOK, "queue", "ack", "2", "--db", db) // as $USER
 	out, _ = mustRun(t, exitOK, "queue", "assign", "1", "--to", "bob", "--actor", "alice", "--db", db)

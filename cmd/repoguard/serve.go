@@ -64,6 +64,7 @@ type server struct {
 	handler http.Handler
 	metrics *serverMetrics
 	notify  *notify.Notifier
+	anchor  *auditAnchor
 	// onListen, when set, is told the address run bound (tests listen
 	// on port 0).
 	onListen func(addr string)
@@ -84,6 +85,12 @@ func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*ser
 		return nil, err
 	}
 	db.AuditKey = key
+	if len(key) == 0 {
+		s.log.Warn("no audit key: someone who can write the database can rewrite the audit log and recompute its hashes",
+			slog.String("hint", "set REPOGUARD_AUDIT_KEY_FILE to a file holding a random key, before the first entry"))
+	}
+	s.anchor = newAuditAnchor(s.log, cfg.AuditAnchor.Every, cfg.AuditAnchor.Interval)
+	s.anchor.db, db.OnAudit = db, s.anchor.appended
 	if err := db.Open(ctx); err != nil {
 		return nil, err
 	}
@@ -111,6 +118,9 @@ func (s *server) wire(ctx context.Context) error {
 		return err
 	}
 	s.notify = notifier
+	if notifier != nil {
+		s.anchor.notify = notifier
+	}
 	store := &appStore{db: s.db, metrics: s.metrics, notify: notifier}
 	if cfg.AppConfigured() {
 		if err := s.wireApp(mux, store); err != nil {
@@ -285,6 +295,9 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	} else {
 		poolDone <- nil
 	}
+	anchorCtx, stopAnchor := context.WithCancel(context.Background())
+	defer func() { stopAnchor(); <-s.anchor.done }()
+	go s.anchor.run(anchorCtx)
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- hs.Serve(ln) }()
 	select {
@@ -300,6 +313,8 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	_ = hs.Shutdown(shutCtx)
 	stopPool()
 	err = <-poolDone
+	stopAnchor() // the last entries are in: anchor the final head
+	<-s.anchor.done
 	if s.app != nil {
 		s.app.Close()
 	}

@@ -95,7 +95,7 @@ func (n *Notifier) deliver(ctx context.Context, d delivery) {
 		retry, wait, err := n.post(ctx, ep, d)
 		if err == nil {
 			n.delivered.Add(1)
-			n.log.Debug("notify: delivered", slog.Int64("anomaly", d.anomaly), slog.Any("endpoint", ep),
+			n.log.Debug("notify: delivered", slog.String("subject", d.subject), slog.Any("endpoint", ep),
 				slog.Int("attempt", attempt))
 			return
 		}
@@ -105,12 +105,12 @@ func (n *Notifier) deliver(ctx context.Context, d delivery) {
 		}
 		if !retry || attempt >= n.opts.MaxAttempts {
 			n.failed.Add(1)
-			n.log.Error("notify: delivery failed", slog.Int64("anomaly", d.anomaly), slog.Any("endpoint", ep),
+			n.log.Error("notify: delivery failed", slog.String("subject", d.subject), slog.Any("endpoint", ep),
 				slog.Int("attempts", attempt), slog.String("error", err.Error()))
 			return
 		}
 		wait = max(wait, n.backoff(attempt))
-		n.log.Warn("notify: delivery attempt failed, retrying", slog.Int64("anomaly", d.anomaly),
+		n.log.Warn("notify: delivery attempt failed, retrying", slog.String("subject", d.subject),
 			slog.Any("endpoint", ep), slog.Int("attempt", attempt), slog.Duration("wait", wait),
 			slog.String("error", err.Error()))
 		t := time.NewTimer(wait)
@@ -146,7 +146,7 @@ func (n *Notifier) post(ctx context.Context, ep Endpoint, d delivery) (retry boo
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "repoguard-notify")
-	req.Header.Set(EventHeader, EventAnomalyCreated)
+	req.Header.Set(EventHeader, d.event)
 	req.Header.Set(DeliveryHeader, d.id)
 	if ep.Secret != "" {
 		req.Header.Set(SignatureHeader, Sign(ep.Secret, d.body))

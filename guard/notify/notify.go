@@ -1,6 +1,8 @@
 // Package notify sends outgoing webhooks about new anomalies: a JSON
 // payload signed with HMAC-SHA256 under each endpoint's secret, or a
-// Slack incoming-webhook message. Notify never blocks its caller: the
+// Slack incoming-webhook message. JSON endpoints also receive the head
+// of the audit log (EventAuditHead), which anchors the log outside the
+// database. Notify never blocks its caller: the
 // deliveries wait in a bounded queue that one goroutine drains, retrying
 // each with exponential backoff.
 //
@@ -13,9 +15,11 @@ package notify
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,14 +32,22 @@ const (
 	// SignatureHeader is "sha256=" and the hex HMAC-SHA256 of the raw
 	// body under the endpoint's secret; absent when it has none.
 	SignatureHeader = "X-Repoguard-Signature-256"
-	// EventHeader names the event: EventAnomalyCreated.
+	// EventHeader names the event: EventAnomalyCreated or
+	// EventAuditHead.
 	EventHeader = "X-Repoguard-Event"
 	// DeliveryHeader identifies a delivery across its retries.
 	DeliveryHeader = "X-Repoguard-Delivery"
 )
 
-// EventAnomalyCreated is the event of a new anomaly in the queue.
-const EventAnomalyCreated = "anomaly.created"
+// The events.
+const (
+	// EventAnomalyCreated is the event of a new anomaly in the queue.
+	EventAnomalyCreated = "anomaly.created"
+	// EventAuditHead reports the newest entry of the audit log (its seq
+	// and hash): a receiver that keeps them can later prove that entries
+	// up to there existed, with `repoguard audit verify --expect`.
+	EventAuditHead = "audit.head"
+)
 
 // The defaults of Options.
 const (
@@ -105,9 +117,12 @@ type Notifier struct {
 
 // delivery is one payload for one endpoint.
 type delivery struct {
-	ep      int
-	id      string
-	anomaly int64
+	ep    int
+	id    string
+	event string
+	// subject names what the payload is about in logs: "anomaly/12",
+	// "audit/340".
+	subject string
 	body    []byte
 }
 
@@ -183,7 +198,25 @@ func (n *Notifier) Notify(ctx context.Context, anomalies []guard.Anomaly) {
 				n.log.ErrorContext(ctx, "notify: encode payload", slog.Int64("anomaly", a.ID), slog.String("error", err.Error()))
 				continue
 			}
-			n.enqueue(ctx, delivery{ep: k, id: rand.Text(), anomaly: a.ID, body: body})
+			n.enqueue(ctx, delivery{ep: k, id: rand.Text(), event: EventAnomalyCreated,
+				subject: "anomaly/" + strconv.FormatInt(a.ID, 10), body: body})
+		}
+	}
+}
+
+// NotifyAuditHead queues the audit log's head to each JSON endpoint,
+// whatever its MinSeverity (a Slack channel gets none: its messages are
+// not signed). Like Notify it does not block.
+func (n *Notifier) NotifyAuditHead(ctx context.Context, head guard.AuditEntry) {
+	body, err := json.Marshal(AuditHeadPayload{Event: EventAuditHead, Seq: head.Seq, Hash: head.Hash, At: head.At})
+	if err != nil {
+		n.log.ErrorContext(ctx, "notify: encode payload", slog.Int64("seq", head.Seq), slog.String("error", err.Error()))
+		return
+	}
+	for k, ep := range n.endpoints {
+		if ep.Format == FormatJSON {
+			n.enqueue(ctx, delivery{ep: k, id: rand.Text(), event: EventAuditHead,
+				subject: "audit/" + strconv.FormatInt(head.Seq, 10), body: body})
 		}
 	}
 }
@@ -205,7 +238,7 @@ func (n *Notifier) enqueue(ctx context.Context, d delivery) {
 	if why != "" {
 		n.dropped.Add(1)
 		n.log.WarnContext(ctx, "notify: notification dropped", slog.String("reason", why),
-			slog.Int64("anomaly", d.anomaly), slog.Any("endpoint", n.endpoints[d.ep]))
+			slog.String("subject", d.subject), slog.Any("endpoint", n.endpoints[d.ep]))
 	}
 }
 
@@ -225,7 +258,7 @@ func (n *Notifier) run() {
 func (n *Notifier) abandon(d delivery) {
 	n.dropped.Add(1)
 	n.abandoned.Add(1)
-	n.log.Warn("notify: notification abandoned at shutdown", slog.Int64("anomaly", d.anomaly),
+	n.log.Warn("notify: notification abandoned at shutdown", slog.String("subject", d.subject),
 		slog.Any("endpoint", n.endpoints[d.ep]))
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/repoguard/repoguard/guard"
 )
@@ -17,6 +18,19 @@ type Payload struct {
 	// Repo is the anomaly's repository ("owner/name").
 	Repo  string `json:"repo"`
 	Links Links  `json:"links"`
+}
+
+// AuditHeadPayload is the body of an EventAuditHead delivery: the
+// newest entry of the audit log when it was sent.
+type AuditHeadPayload struct {
+	// Event is EventAuditHead.
+	Event string `json:"event"`
+	// Seq and Hash are the entry's, as `repoguard audit verify --expect
+	// SEQ:HASH` takes them.
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+	// At is when the entry was appended.
+	At time.Time `json:"at"`
 }
 
 // Links point at the anomaly.

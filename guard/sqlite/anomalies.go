@@ -37,7 +37,8 @@ type FindingRecord struct {
 
 // anomalyCols are the columns scanAnomaly reads, in order.
 const anomalyCols = `id, key, repo, detector, commit_sha, pull_request, author, author_name, author_email,
-	severity, score, path, line, message, evidence, hunk, url, status, reason, assignee, suppressed, seen, created, updated`
+	severity, score, path, line, message, evidence, hunk, url, status, reason, assignee, suppressed, seen, created, updated,
+	release_kind, release_by, release_reason, release_at`
 
 // exportBatch is how many anomalies ExportAnomalies reads per query.
 const exportBatch = 500
@@ -49,9 +50,11 @@ const exportBatch = 500
 // and URL when given) become the latest, the hunk is the latest
 // finding's, and the status stays as it is
 // (a closed anomaly stays closed); so a reopened or re-pushed pull
-// request reuses its anomalies. A new anomaly that an active suppression matches is
-// recorded with Suppressed set and kept out of the queue; a suppression
-// does not take an anomaly already queued out of it. Each anomaly
+// request reuses its anomalies. A new anomaly that an active suppression
+// applies to (see AddSuppression: approved for a pull request's, and
+// never to a change its creator or approver took part in) is recorded
+// with Suppressed set and kept out of the queue; a suppression does not
+// take an anomaly already queued out of it. Each anomaly
 // created is appended to the audit log ("anomaly.created", suppressed
 // or not, naming the suppression).
 //
@@ -73,12 +76,17 @@ func (db *DB) RecordFindings(ctx context.Context, rec FindingRecord) (created []
 		}
 		var ids []int64
 		queued := map[int64]bool{}
+		tp := newTwoPerson(ctx, tx)
 		for i := range rec.Findings {
 			f := &rec.Findings[i]
 			if f.Severity < rec.Queue {
 				continue
 			}
-			id, q, err := db.recordFinding(ctx, tx, &rec, f, matchSuppression(sups, rec.Repo, rec.Author, f), now)
+			sup, err := suppressionFor(tp, sups, &rec, f)
+			if err != nil {
+				return fmt.Errorf("finding %d (%s): %w", i, f.Detector, err)
+			}
+			id, q, err := db.recordFinding(ctx, tx, &rec, f, sup, now)
 			if err != nil {
 				return fmt.Errorf("finding %d (%s): %w", i, f.Detector, err)
 			}
@@ -120,9 +128,9 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 		return 0, false, err
 	}
 	var suppressed bool
-	var status, oldEvidence, oldCommit string
-	err = tx.QueryRowContext(ctx, `SELECT id, suppressed, status, evidence, commit_sha FROM anomalies WHERE key = $1`,
-		key).Scan(&id, &suppressed, &status, &oldEvidence, &oldCommit)
+	var status, oldEvidence, oldCommit, pending string
+	err = tx.QueryRowContext(ctx, `SELECT id, suppressed, status, evidence, commit_sha, release_kind FROM anomalies
+		WHERE key = $1`, key).Scan(&id, &suppressed, &status, &oldEvidence, &oldCommit, &pending)
 	if errors.Is(err, sql.ErrNoRows) {
 		return db.insertAnomaly(ctx, tx, rec, f, key, commit, string(evidence), string(hunk), sup, now)
 	}
@@ -146,9 +154,20 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 	}
 	// A closed anomaly of a pull request whose finding comes back on
 	// another commit with other evidence (another key at the same place)
-	// is reopened: a reviewer's release must not carry over to content
-	// they never saw.
-	if guard.AnomalyStatus(status).Closed() && commit != oldCommit && string(evidence) != "[]" && string(evidence) != oldEvidence {
+	// is reopened, and a release asked for is withdrawn: a reviewer's
+	// release must not carry over to content they never saw.
+	changed := commit != oldCommit && string(evidence) != "[]" && string(evidence) != oldEvidence
+	if changed && pending != "" {
+		if err := clearRelease(ctx, tx, id); err != nil {
+			return id, false, err
+		}
+		if _, err := db.appendAuditTx(ctx, tx, rec.Actor, "anomaly.release_withdrawn", anomalySubject(id),
+			fmt.Sprintf("the %s asked for no longer applies: the finding came back with other evidence on %s",
+				pending, guard.ShortHash(commit))); err != nil {
+			return id, false, err
+		}
+	}
+	if guard.AnomalyStatus(status).Closed() && changed {
 		if _, err := tx.ExecContext(ctx, `UPDATE anomalies SET status = $2, reason = '' WHERE id = $1`,
 			id, string(guard.StatusOpen)); err != nil {
 			return id, false, err
@@ -325,13 +344,18 @@ func queryAnomalies(ctx context.Context, q rowQuerier, query string, args ...any
 // scanAnomaly reads one row of anomalyCols.
 func scanAnomaly(row interface{ Scan(...any) error }) (guard.Anomaly, error) {
 	var a guard.Anomaly
-	var sev, created, updated int64
+	var sev, created, updated, releaseAt int64
 	var evidence, hunk, status string
+	var rel guard.Release
 	err := row.Scan(&a.ID, &a.Key, &a.Repo, &a.Detector, &a.Commit, &a.PullRequest, &a.Author, &a.AuthorName,
 		&a.AuthorEmail, &sev, &a.Score, &a.Path, &a.Line, &a.Message, &evidence, &hunk, &a.URL, &status, &a.Reason,
-		&a.Assignee, &a.Suppressed, &a.Seen, &created, &updated)
+		&a.Assignee, &a.Suppressed, &a.Seen, &created, &updated, &rel.Kind, &rel.By, &rel.Reason, &releaseAt)
 	if err != nil {
 		return a, err
+	}
+	if rel.Kind != "" {
+		rel.At = time.Unix(releaseAt, 0).UTC()
+		a.Release = &rel
 	}
 	a.Severity, a.Status = guard.Severity(sev), guard.AnomalyStatus(status)
 	a.CreatedAt, a.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()

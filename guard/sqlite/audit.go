@@ -22,8 +22,10 @@ import (
 // someone who can write the database can still recompute every hash
 // from the edit to the end of the log; with DB.AuditKey set the hashes
 // are HMACs, which cannot be recomputed without the key. Neither mode
-// notices the last entries being deleted: anchor the log outside the
-// database (ExportAudit to a SIEM) for that.
+// notices the last entries being deleted by itself: anchor the head
+// (AuditHead, or the entries OnAudit reports) outside the database and
+// compare with it (the server logs and notifies it; `repoguard audit
+// verify --expect` checks it).
 
 // auditBatch is how many entries a streaming read fetches per query.
 const auditBatch = 500
@@ -70,7 +72,20 @@ func (db *DB) appendAuditTx(ctx context.Context, tx *sql.Tx, actor, action, subj
 	e.Hash = db.auditHash(&e)
 	_, err = tx.ExecContext(ctx, `INSERT INTO audit (`+auditCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.Seq, e.At.Unix(), e.Actor, e.Action, e.Subject, e.Detail, e.PrevHash, e.Hash)
+	if err == nil && db.OnAudit != nil {
+		db.appended.Store(tx, e)
+	}
 	return e, err
+}
+
+// AuditHead returns the newest entry of the audit log; its Seq is 0
+// when the log is empty.
+func (db *DB) AuditHead(ctx context.Context) (guard.AuditEntry, error) {
+	es, err := db.auditQuery(ctx, `SELECT `+auditCols+` FROM audit ORDER BY seq DESC LIMIT 1`)
+	if err != nil || len(es) == 0 {
+		return guard.AuditEntry{}, db.wrap("audit head", err)
+	}
+	return es[0], nil
 }
 
 // auditHash returns the hash e must carry: e.ComputeHash(), or with an
@@ -214,15 +229,23 @@ func scanAudit(rows *sql.Rows) (guard.AuditEntry, error) {
 	return e, err
 }
 
-// inTx runs fn in a transaction and commits it when fn succeeds.
+// inTx runs fn in a transaction and commits it when fn succeeds; then
+// it reports the audit head the transaction appended to OnAudit.
 func (db *DB) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return db.wrap(op, err)
 	}
 	defer tx.Rollback()
+	defer db.appended.Delete(tx)
 	if err := fn(tx); err != nil {
 		return db.wrap(op, err)
 	}
-	return db.wrap(op, tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return db.wrap(op, err)
+	}
+	if e, ok := db.appended.Load(tx); ok && db.OnAudit != nil {
+		db.OnAudit(e.(guard.AuditEntry))
+	}
+	return nil
 }

@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
 // DefaultBusyTimeout is how long a connection waits for a lock held by
@@ -39,7 +42,16 @@ type DB struct {
 	// checkpoints.
 	Checkpoint time.Duration
 
-	db       *sql.DB
+	// OnAudit, when set, is called after each transaction that appended
+	// to the audit log commits, with the last entry it appended: the head
+	// of the log as that transaction left it. It runs on the committing
+	// goroutine and must not block. Set it before Open.
+	OnAudit func(head guard.AuditEntry)
+
+	db *sql.DB
+	// appended holds the last audit entry each open transaction
+	// appended (*sql.Tx to guard.AuditEntry), while OnAudit is set.
+	appended sync.Map
 	stopCkpt chan struct{}
 	ckptDone chan struct{}
 	// upto limits the migrations applied at Open (tests); 0 means all.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,16 +14,20 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
-const suppressionCols = `id, detector, author, path_glob, repo, reason, created_by, created, expires`
+const suppressionCols = `id, detector, author, path_glob, repo, reason, created_by, created, expires, approved_by, approved`
 
 // AddSuppression stores a suppression and returns its id, auditing it
 // ("suppression.created", subject "suppression/<id>"). It needs a
 // detector, exactly one of an author (identity key) or a path glob
 // (doublestar syntax: "testdata/**"), a reason, a creator and an expiry
-// in the future; otherwise it fails with guard.ErrInvalid. Suppressing
-// findings about oneself (Author equal to CreatedBy, case aside) fails
-// with guard.ErrForbidden. Suppressions apply to anomalies as they are
-// created; those already in the queue stay.
+// in the future; otherwise it fails with guard.ErrInvalid. The
+// two-person rule binds it (guard.ErrForbidden): nobody may suppress
+// findings about themselves (an author that is any login or email of
+// the creator's identity), nor create a suppression that covers an
+// anomaly still open about a change they took part in. Suppressions
+// apply to anomalies as they are created; those already in the queue
+// stay. A new suppression applies to pushes and scans at once, and to
+// pull requests once a second triager approved it (ApproveSuppression).
 func (db *DB) AddSuppression(ctx context.Context, s guard.Suppression) (int64, error) {
 	s.Detector, s.Repo = strings.TrimSpace(s.Detector), strings.TrimSpace(s.Repo)
 	s.Author, s.PathGlob = strings.ToLower(strings.TrimSpace(s.Author)), strings.TrimSpace(s.PathGlob)
@@ -41,11 +46,12 @@ func (db *DB) AddSuppression(ctx context.Context, s guard.Suppression) (int64, e
 		return 0, invalidf("a suppression needs its creator")
 	case !s.ExpiresAt.After(now):
 		return 0, invalidf("a suppression must expire in the future")
-	case s.Author != "" && strings.EqualFold(s.Author, s.CreatedBy):
-		return 0, fmt.Errorf("%w: %s may not suppress findings about themselves", guard.ErrForbidden, s.CreatedBy)
 	}
 	var id int64
 	err := db.inTx(ctx, "add suppression", func(tx *sql.Tx) error {
+		if err := checkSuppressor(ctx, tx, newTwoPerson(ctx, tx), &s, s.CreatedBy, "create"); err != nil {
+			return err
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO suppressions (detector, author, path_glob, repo, reason,
 			created_by, created, expires) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			s.Detector, s.Author, s.PathGlob, s.Repo, s.Reason, s.CreatedBy, now.Unix(), s.ExpiresAt.Unix()).Scan(&id)
@@ -59,6 +65,70 @@ func (db *DB) AddSuppression(ctx context.Context, s guard.Suppression) (int64, e
 		return 0, err
 	}
 	return id, nil
+}
+
+// ApproveSuppression records a second triager's approval of suppression
+// id, after which it applies to pull requests too, and audits it
+// ("suppression.approved"). The approver may be neither its creator (by
+// any login or email) nor someone its author or path covers the changes
+// of (see AddSuppression): that fails with guard.ErrForbidden. A
+// suppression approved already or expired fails with guard.ErrInvalid,
+// a removed or missing one with guard.ErrNotFound.
+func (db *DB) ApproveSuppression(ctx context.Context, id int64, actor string) (*guard.Suppression, error) {
+	if actor = strings.TrimSpace(actor); actor == "" {
+		return nil, invalidf("approving a suppression needs an actor")
+	}
+	var out *guard.Suppression
+	err := db.inTx(ctx, fmt.Sprintf("approve suppression %d", id), func(tx *sql.Tx) error {
+		s, err := suppressionByID(ctx, tx, id)
+		switch {
+		case err != nil:
+			return err
+		case s.Reviewed():
+			return invalidf("suppression %d was approved by %s already", id, s.ApprovedBy)
+		case !s.ExpiresAt.After(db.now()):
+			return invalidf("suppression %d has expired", id)
+		}
+		tp := newTwoPerson(ctx, tx)
+		creator, err := tp.actor(s.CreatedBy)
+		if err != nil {
+			return err
+		}
+		approver, err := tp.actor(actor)
+		if err != nil {
+			return err
+		}
+		if approver.Same(creator) {
+			return fmt.Errorf("%w: %s created suppression %d: a second triager must approve it", guard.ErrForbidden, actor, id)
+		}
+		if err := checkSuppressor(ctx, tx, tp, s, actor, "approve"); err != nil {
+			return err
+		}
+		s.ApprovedBy, s.ApprovedAt = actor, time.Unix(db.now().Unix(), 0).UTC()
+		if _, err := tx.ExecContext(ctx, `UPDATE suppressions SET approved_by = $2, approved = $3 WHERE id = $1`,
+			id, s.ApprovedBy, s.ApprovedAt.Unix()); err != nil {
+			return err
+		}
+		out = s
+		_, err = db.appendAuditTx(ctx, tx, actor, "suppression.approved", suppressionSubject(id), suppressionDetail(s))
+		return err
+	})
+	return out, err
+}
+
+// checkSuppressor applies guard.CheckSuppressor to actor creating or
+// approving (verb) s, with the anomalies not closed of its detector.
+func checkSuppressor(ctx context.Context, tx *sql.Tx, tp *twoPerson, s *guard.Suppression, actor, verb string) error {
+	who, err := tp.actor(actor)
+	if err != nil {
+		return err
+	}
+	open, err := queryAnomalies(ctx, tx, `SELECT `+anomalyCols+` FROM anomalies WHERE detector = $1
+		AND status IN ('open', 'acknowledged', 'confirmed') ORDER BY id`, s.Detector)
+	if err != nil {
+		return err
+	}
+	return guard.CheckSuppressor(s, who, verb, open, tp.pull, globMatch)
 }
 
 // suppressionDetail describes s in one line for the audit log:
@@ -120,40 +190,72 @@ func suppressionsAfter(ctx context.Context, q rowQuerier, after int64) ([]guard.
 	defer rows.Close()
 	var out []guard.Suppression
 	for rows.Next() {
-		var s guard.Suppression
-		var created, expires int64
-		if err := rows.Scan(&s.ID, &s.Detector, &s.Author, &s.PathGlob, &s.Repo, &s.Reason, &s.CreatedBy,
-			&created, &expires); err != nil {
+		s, err := scanSuppression(rows)
+		if err != nil {
 			return nil, err
 		}
-		s.CreatedAt, s.ExpiresAt = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC()
 		out = append(out, s)
 	}
 	return out, rows.Err()
 }
 
-// matchSuppression returns the first suppression matching a finding of
-// author in repo, or nil: the same detector, the repository when the
-// suppression names one, and the author or a path the glob matches.
-func matchSuppression(ss []guard.Suppression, repo, author string, f *guard.Finding) *guard.Suppression {
+// suppressionByID reads a suppression not removed; the error wraps
+// guard.ErrNotFound when there is none.
+func suppressionByID(ctx context.Context, q rowQuerier, id int64) (*guard.Suppression, error) {
+	s, err := scanSuppression(q.QueryRowContext(ctx, `SELECT `+suppressionCols+` FROM suppressions
+		WHERE id = $1 AND removed = 0`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("suppression %d: %w", id, guard.ErrNotFound)
+	}
+	return &s, err
+}
+
+// scanSuppression reads one row of suppressionCols.
+func scanSuppression(row interface{ Scan(...any) error }) (guard.Suppression, error) {
+	var s guard.Suppression
+	var created, expires, approved int64
+	err := row.Scan(&s.ID, &s.Detector, &s.Author, &s.PathGlob, &s.Repo, &s.Reason, &s.CreatedBy,
+		&created, &expires, &s.ApprovedBy, &approved)
+	s.CreatedAt, s.ExpiresAt = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC()
+	if approved > 0 {
+		s.ApprovedAt = time.Unix(approved, 0).UTC()
+	}
+	return s, err
+}
+
+// suppressionFor returns the first suppression that applies to finding
+// f of rec, or nil: one that covers it, approved by a second triager
+// when rec is a pull request's, and whose creator and approver took no
+// part in the change.
+func suppressionFor(tp *twoPerson, ss []guard.Suppression, rec *FindingRecord, f *guard.Finding) (*guard.Suppression, error) {
+	change := &guard.Anomaly{Repo: rec.Repo, PullRequest: rec.PullRequest, Author: rec.Author, AuthorEmail: rec.AuthorEmail}
 	for i := range ss {
 		s := &ss[i]
-		if s.Detector != f.Detector || (s.Repo != "" && !strings.EqualFold(s.Repo, repo)) {
+		if !s.Covers(rec.Repo, f.Detector, rec.Author, f.Path, globMatch) || (rec.PullRequest > 0 && !s.Reviewed()) {
 			continue
 		}
-		if s.Author != "" {
-			if author != "" && strings.EqualFold(s.Author, author) {
-				return s
+		ok := true
+		for _, who := range []string{s.CreatedBy, s.ApprovedBy} {
+			if who == "" || !ok {
+				continue
 			}
-			continue
+			took, err := tp.tookPart(who, change)
+			if err != nil {
+				return nil, err
+			}
+			ok = !took
 		}
-		if f.Path != "" {
-			if ok, err := doublestar.Match(s.PathGlob, f.Path); ok && err == nil {
-				return s
-			}
+		if ok {
+			return s, nil
 		}
 	}
-	return nil
+	return nil, nil
+}
+
+// globMatch matches a path against a doublestar glob.
+func globMatch(pattern, name string) bool {
+	ok, err := doublestar.Match(pattern, name)
+	return ok && err == nil
 }
 
 // suppressionSubject is the audit subject of suppression id.

@@ -19,9 +19,9 @@ type transition struct {
 	from   []guard.AnomalyStatus
 	to     guard.AnomalyStatus
 	action string // audit action
-	// reason is required; own forbids the anomaly's author from taking
-	// the action (closing an anomaly about oneself).
-	reason, own bool
+	// reason is required; release makes the action a release, bound by
+	// the two-person rule (see DB.Triage).
+	reason, release bool
 }
 
 // transitions are the status changes of triage, by TriageAction.Kind.
@@ -31,9 +31,9 @@ var transitions = map[string]transition{
 	"confirm": {from: []guard.AnomalyStatus{guard.StatusOpen, guard.StatusAcknowledged},
 		to: guard.StatusConfirmed, action: "anomaly.confirmed"},
 	"dismiss": {from: []guard.AnomalyStatus{guard.StatusOpen, guard.StatusAcknowledged},
-		to: guard.StatusDismissed, action: "anomaly.dismissed", reason: true, own: true},
+		to: guard.StatusDismissed, action: "anomaly.dismissed", reason: true, release: true},
 	"resolve": {from: []guard.AnomalyStatus{guard.StatusOpen, guard.StatusAcknowledged, guard.StatusConfirmed},
-		to: guard.StatusResolved, action: "anomaly.resolved", own: true},
+		to: guard.StatusResolved, action: "anomaly.resolved", release: true},
 	"reopen": {from: []guard.AnomalyStatus{guard.StatusAcknowledged, guard.StatusConfirmed, guard.StatusDismissed, guard.StatusResolved},
 		to: guard.StatusOpen, action: "anomaly.reopened"},
 }
@@ -48,15 +48,24 @@ var transitions = map[string]transition{
 //	confirm  open, acknowledged → confirmed (malicious)
 //	dismiss  open, acknowledged → dismissed (a false positive; Reason required)
 //	resolve  open, acknowledged, confirmed → resolved
-//	reopen   any other status → open
+//	reopen   any other status → open; withdraws a pending release
 //	assign   sets Assignee ("" unassigns) of an anomaly not closed
 //	comment  adds Body as a comment, in any status
 //
-// A status change sets Reason to the action's. Nobody may dismiss or
-// resolve an anomaly about themselves (actor equal to its author, case
-// aside): that fails with guard.ErrForbidden. Any other action the
-// anomaly's status does not allow fails with guard.ErrInvalid, a
-// missing anomaly with guard.ErrNotFound.
+// A status change sets Reason to the action's. Dismiss and resolve are
+// releases, bound by the two-person rule (guard.DecideRelease): nobody
+// may release an anomaly about a change they took part in, by any login
+// or email of their identity (or, for an API token, of its creator's),
+// nor as the author, a contributor or a pusher of its pull request: that
+// fails with guard.ErrForbidden. The release of an anomaly that fails
+// its pull request's check (guard.Blocks, with the facts of the pull
+// request's saved evaluation) is only asked for ("anomaly.
+// release_requested"; the anomaly keeps its status and Release holds the
+// request) until a second triager, neither the one who asked nor one who
+// took part, takes the same action, which applies it. Confirm and reopen
+// withdraw a pending release. Any other action the anomaly's status does
+// not allow fails with guard.ErrInvalid, a missing anomaly with
+// guard.ErrNotFound.
 func (db *DB) Triage(ctx context.Context, id int64, actor string, a guard.TriageAction) (*guard.Anomaly, error) {
 	actor = strings.TrimSpace(actor)
 	if actor == "" {
@@ -114,23 +123,34 @@ func (db *DB) applyTriage(ctx context.Context, tx *sql.Tx, cur *guard.Anomaly, a
 		return "anomaly.commented", body, err
 	}
 	t, ok := transitions[a.Kind]
+	withdraw := cur.Release != nil && (a.Kind == "reopen" || a.Kind == "confirm")
 	switch {
 	case !ok:
 		return "", "", invalidf("unknown triage action %q (want ack, dismiss, confirm, resolve, reopen, assign or comment)", a.Kind)
-	case !slices.Contains(t.from, cur.Status):
+	case !slices.Contains(t.from, cur.Status) && !(withdraw && a.Kind == "reopen"):
 		return "", "", invalidf("cannot %s anomaly %d: it is %s", a.Kind, cur.ID, cur.Status)
 	case t.reason && reason == "":
 		return "", "", invalidf("%s needs a reason", a.Kind)
-	case t.own && cur.Author != "" && strings.EqualFold(actor, cur.Author):
-		return "", "", fmt.Errorf("%w: %s may not %s an anomaly about themselves", guard.ErrForbidden, actor, a.Kind)
+	case t.release:
+		return db.release(ctx, tx, cur, actor, a.Kind, reason)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE anomalies SET status = $2, reason = $3, updated = $4 WHERE id = $1`,
-		cur.ID, string(t.to), reason, now)
+	if _, err = tx.ExecContext(ctx, `UPDATE anomalies SET status = $2, reason = $3, updated = $4 WHERE id = $1`,
+		cur.ID, string(t.to), reason, now); err != nil {
+		return "", "", err
+	}
 	detail = fmt.Sprintf("%s -> %s", cur.Status, t.to)
 	if reason != "" {
 		detail += ": " + reason
 	}
-	return t.action, detail, err
+	action = t.action
+	if withdraw {
+		detail += fmt.Sprintf(" (withdraws the %s %s asked for)", cur.Release.Kind, cur.Release.By)
+		if cur.Status == t.to {
+			action = "anomaly.release_withdrawn"
+		}
+		err = clearRelease(ctx, tx, cur.ID)
+	}
+	return action, detail, err
 }
 
 // Comments returns the comments on anomaly id, oldest first.

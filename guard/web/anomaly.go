@@ -50,7 +50,7 @@ func (s *server) anomalyDetail(ctx context.Context, idParam string) (*anomalyDat
 	if err != nil {
 		return nil, err
 	}
-	d := &anomalyData{A: a, Doc: s.cfg.DetectorDocs[a.Detector], FileURL: s.fileURL(a), CommitURL: s.commitURL(a), Actions: statusActions(a.Status)}
+	d := &anomalyData{A: a, Doc: s.cfg.DetectorDocs[a.Detector], FileURL: s.fileURL(a), CommitURL: s.commitURL(a), Actions: statusActions(a)}
 	if a.Author != "" {
 		p, err := s.profile(ctx, a.Repo, a.Author)
 		if err != nil {
@@ -109,10 +109,18 @@ func (s *server) commitURL(a *guard.Anomaly) string {
 	return s.github + "/" + escapeRepo(a.Repo) + "/commit/" + url.PathEscape(a.Commit)
 }
 
-// statusActions are the status changes offered for an anomaly in status
-// st, as the store allows them.
-func statusActions(st guard.AnomalyStatus) []string {
-	switch st {
+// statusActions are the status changes offered for anomaly a, as the
+// store allows them: with a release waiting, confirming it (its kind),
+// and withdrawing it (reopen) come first.
+func statusActions(a *guard.Anomaly) []string {
+	if r := a.Release; r != nil {
+		out := []string{r.Kind, "reopen"}
+		if a.Status == guard.StatusOpen {
+			out = append(out, "ack")
+		}
+		return append(out, "confirm")
+	}
+	switch a.Status {
 	case guard.StatusOpen:
 		return []string{"ack", "confirm", "resolve", "dismiss"}
 	case guard.StatusAcknowledged:
@@ -128,7 +136,7 @@ var triageKinds = map[string]bool{"ack": true, "dismiss": true, "confirm": true,
 	"reopen": true, "assign": true, "comment": true}
 
 // triage checks and applies an action, then calls OnResolve when a
-// severe enough anomaly was resolved.
+// severe enough anomaly was released.
 func (s *server) triage(ctx context.Context, idParam, actor string, a guard.TriageAction) (*guard.Anomaly, error) {
 	id, err := parseID(idParam)
 	if err != nil {
@@ -150,10 +158,22 @@ func (s *server) triage(ctx context.Context, idParam, actor string, a guard.Tria
 	if err != nil {
 		return nil, err
 	}
-	if a.Kind == "resolve" && s.cfg.OnResolve != nil && got.Severity >= s.cfg.ResolveSeverity {
+	if released(a.Kind, got) && s.cfg.OnResolve != nil && got.Severity >= s.cfg.ResolveSeverity {
 		s.cfg.OnResolve(context.WithoutCancel(ctx), got)
 	}
 	return got, nil
+}
+
+// released reports whether a triage action of kind left the anomaly
+// released: dismissed or resolved, not only asked for.
+func released(kind string, a *guard.Anomaly) bool {
+	return (kind == "resolve" || kind == "dismiss") && a.Status.Closed()
+}
+
+// pendingRelease reports whether a triage action of kind left a release
+// waiting for a second triager.
+func pendingRelease(kind string, a *guard.Anomaly) bool {
+	return (kind == "resolve" || kind == "dismiss") && a.Release != nil
 }
 
 // triageForm handles the anomaly page's forms and returns to the page.

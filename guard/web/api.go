@@ -62,7 +62,8 @@ func (s *server) apiAnomaly(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiTriage applies a triage action; the body (optional) holds reason,
-// assignee or body.
+// assignee or body. A release that waits for a second triager answers
+// 202 Accepted with the anomaly and its pending_release.
 func (s *server) apiTriage(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Reason   string `json:"reason"`
@@ -77,7 +78,11 @@ func (s *server) apiTriage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, got)
+	status := http.StatusOK
+	if pendingRelease(a.Kind, got) {
+		status = http.StatusAccepted // asked for: a second triager must confirm it
+	}
+	writeJSON(w, status, got)
 	return nil
 }
 
@@ -103,6 +108,16 @@ func (s *server) apiAddSuppression(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	writeJSON(w, http.StatusCreated, sup)
+	return nil
+}
+
+// apiApproveSuppression approves a suppression as a second triager.
+func (s *server) apiApproveSuppression(w http.ResponseWriter, r *http.Request) error {
+	sup, err := s.approveSuppression(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sup)
 	return nil
 }
 

@@ -22,9 +22,10 @@ type Config struct {
 	// 404.
 	PullRequests PullRequests
 	// OnResolve is called after an anomaly of at least ResolveSeverity
-	// was resolved, so that the App can release a check run it blocked.
-	// It runs before the response, with a context that is not canceled
-	// when the client goes away.
+	// was released (resolved or dismissed; not when the release only
+	// waits for a second triager), so that the App can release a check
+	// run it blocked. It runs before the response, with a context that
+	// is not canceled when the client goes away.
 	OnResolve func(ctx context.Context, a *guard.Anomaly)
 	// ResolveSeverity is the lowest severity whose resolution calls
 	// OnResolve; zero means guard.Critical.
@@ -153,6 +154,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /suppressions", s.page(s.suppressionsPage))
 	mux.Handle("POST /suppressions", s.action(s.addSuppressionForm, true))
 	mux.Handle("POST /suppressions/{id}/delete", s.action(s.removeSuppressionForm, true))
+	mux.Handle("POST /suppressions/{id}/approve", s.action(s.approveSuppressionForm, true))
 	mux.Handle("/", s.page(func(http.ResponseWriter, *http.Request) error {
 		return notFound("no such page")
 	}))
@@ -164,6 +166,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /api/v1/suppressions", s.api(s.apiSuppressions))
 	mux.Handle("POST /api/v1/suppressions", s.api(s.apiAddSuppression))
 	mux.Handle("DELETE /api/v1/suppressions/{id}", s.api(s.apiRemoveSuppression))
+	mux.Handle("POST /api/v1/suppressions/{id}/approve", s.api(s.apiApproveSuppression))
 	mux.Handle("GET /api/v1/authors/{key}", s.api(s.apiAuthor))
 	mux.Handle("GET /api/v1/pulls/{owner}/{repo}/{number}", s.api(s.apiPull))
 	mux.Handle("/api/", s.api(func(http.ResponseWriter, *http.Request) error {

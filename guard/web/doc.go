@@ -9,6 +9,12 @@
 // and a cookie-authenticated state change also needs the session's CSRF
 // token and a same-origin request.
 //
+// The stores apply the two-person rule (guard.DecideRelease,
+// guard.CheckSuppressor): the pages and the API show a release waiting
+// for a second triager (the API answers 202 Accepted to the first) and
+// offer to confirm or withdraw it, and list suppressions waiting for a
+// second triager's approval.
+//
 // The package depends only on guard: the store, the pull request source
 // and the sign-in methods are interfaces that cmd/repoguard wires.
 package web

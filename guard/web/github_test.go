@@ -116,6 +116,18 @@ func TestGitHubLogin(t *testing.T) {
 			}
 		})
 	}
+	t.Run("open redirect", func(t *testing.T) {
+		// A next that http.Redirect would clean to /\evil.example/phish
+		// (another origin to a browser) comes back as "/".
+		rec := e.do(req{target: "/login/github?next=" + url.QueryEscape(`/./\evil.example/phish`)})
+		wantStatus(t, rec, http.StatusFound)
+		u, _ := url.Parse(rec.Header().Get("Location"))
+		rec = callback(rec.Result().Cookies()[0], u.Query().Get("state"), "code-alice")
+		wantStatus(t, rec, http.StatusSeeOther)
+		if loc := rec.Header().Get("Location"); loc != "/" {
+			t.Errorf("Location %q, want /", loc)
+		}
+	})
 	t.Run("state mismatch", func(t *testing.T) {
 		c, _ := begin(t)
 		wantStatus(t, callback(c, "forged", "code-alice"), http.StatusBadRequest)

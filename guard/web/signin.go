@@ -130,16 +130,6 @@ func (s *server) callbackURL(r *http.Request, method string) string {
 	return base + "/login/" + method + "/callback"
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
-func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if err != nil || next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") || u.Scheme != "" || u.Host != "" {
-		return "/"
-	}
-	return next
-}
-
 func encodeState(state, next string) string {
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString([]byte(state)) + "." + enc.EncodeToString([]byte(next))

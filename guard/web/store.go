@@ -26,14 +26,25 @@ type Store interface {
 	AnomaliesForPR(ctx context.Context, repo string, pr int) ([]guard.Anomaly, error)
 	// Triage applies a triage action by actor, records it in the audit
 	// log and returns the anomaly as it is now. A transition that does
-	// not apply (reopening an open anomaly) wraps guard.ErrInvalid.
+	// not apply (reopening an open anomaly) wraps guard.ErrInvalid. The
+	// two-person rule binds dismiss and resolve (guard.DecideRelease):
+	// the release of an anomaly about a change the actor took part in
+	// wraps guard.ErrForbidden, and that of a blocking anomaly is only
+	// asked for (Anomaly.Release) until a second triager confirms it.
 	Triage(ctx context.Context, id int64, actor string, a guard.TriageAction) (*guard.Anomaly, error)
 	// Comments returns the comments on an anomaly, oldest first.
 	Comments(ctx context.Context, id int64) ([]guard.Comment, error)
 	// History returns the audit entries of an anomaly, oldest first.
 	History(ctx context.Context, id int64) ([]guard.AuditEntry, error)
-	// AddSuppression stores a suppression and returns its id.
+	// AddSuppression stores a suppression and returns its id; one that
+	// guard.CheckSuppressor refuses to its creator wraps
+	// guard.ErrForbidden.
 	AddSuppression(ctx context.Context, s guard.Suppression) (int64, error)
+	// ApproveSuppression records a second triager's approval of a
+	// suppression, after which it applies to pull requests too, and
+	// returns it; its creator, or someone it covers, may not
+	// (guard.ErrForbidden).
+	ApproveSuppression(ctx context.Context, id int64, actor string) (*guard.Suppression, error)
 	// RemoveSuppression removes a suppression on behalf of actor.
 	RemoveSuppression(ctx context.Context, id int64, actor string) error
 	// Suppressions lists suppressions, with expired ones when asked.

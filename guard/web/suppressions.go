@@ -82,6 +82,25 @@ func (s *server) removeSuppressionForm(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
+// approveSuppressionForm handles a row's approve button.
+func (s *server) approveSuppressionForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.approveSuppression(r); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/suppressions", http.StatusSeeOther)
+	return nil
+}
+
+// approveSuppression approves the suppression of the request's path as
+// its principal.
+func (s *server) approveSuppression(r *http.Request) (*guard.Suppression, error) {
+	id, err := parseID(r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ApproveSuppression(r.Context(), id, principalOf(r).Login)
+}
+
 // addSuppression checks a new suppression and stores it: a detector and
 // either an author or a path glob, a reason, and an expiry within a
 // year.

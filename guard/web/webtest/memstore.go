@@ -20,7 +20,8 @@ import (
 // confirm from open or acknowledged, dismiss (with a reason) from open or
 // acknowledged, resolve from any status not closed, reopen from any
 // status but open, assign while not closed; nobody may dismiss or
-// resolve an anomaly about themselves.
+// resolve an anomaly about a change they took part in, and releasing a
+// blocking anomaly waits for a second triager (see PutPull).
 type MemStore struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -35,6 +36,7 @@ type MemStore struct {
 	identities   map[string]*guard.Identity
 	sessions     map[string]guard.Session
 	tokens       map[string]guard.APIToken
+	pulls        map[string]*guard.PullFacts
 }
 
 type suppression struct {
@@ -46,7 +48,7 @@ type suppression struct {
 func NewMemStore() *MemStore {
 	return &MemStore{anomalies: map[int64]*guard.Anomaly{}, comments: map[int64][]guard.Comment{},
 		profiles: map[[2]string]*guard.Profile{}, identities: map[string]*guard.Identity{},
-		sessions: map[string]guard.Session{}, tokens: map[string]guard.APIToken{}}
+		sessions: map[string]guard.Session{}, tokens: map[string]guard.APIToken{}, pulls: map[string]*guard.PullFacts{}}
 }
 
 func (m *MemStore) now() time.Time {

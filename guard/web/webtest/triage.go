@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
@@ -22,9 +21,7 @@ func (m *MemStore) Triage(_ context.Context, id int64, actor string, t guard.Tri
 		return nil, fmt.Errorf("cannot %s an anomaly that is %s: %w", t.Kind, a.Status, guard.ErrInvalid)
 	}
 	detail := ""
-	if (t.Kind == "dismiss" || t.Kind == "resolve") && strings.EqualFold(actor, a.Author) {
-		return nil, fmt.Errorf("%s cannot %s an anomaly about themselves: %w", actor, t.Kind, guard.ErrForbidden)
-	}
+	var err error
 	switch t.Kind {
 	case "ack":
 		if a.Status != guard.StatusOpen {
@@ -35,23 +32,16 @@ func (m *MemStore) Triage(_ context.Context, id int64, actor string, t guard.Tri
 		if a.Status != guard.StatusOpen && a.Status != guard.StatusAcknowledged {
 			return bad()
 		}
-		a.Status = guard.StatusConfirmed
+		a.Status, a.Release = guard.StatusConfirmed, nil
 	case "dismiss", "resolve":
-		if a.Status.Closed() || (t.Kind == "dismiss" && a.Status == guard.StatusConfirmed) {
-			return bad()
-		}
-		if t.Kind == "dismiss" && t.Reason == "" {
-			return nil, fmt.Errorf("dismiss needs a reason: %w", guard.ErrInvalid)
-		}
-		a.Status, a.Reason, detail = guard.StatusDismissed, t.Reason, t.Reason
-		if t.Kind == "resolve" {
-			a.Status = guard.StatusResolved
+		if detail, err = m.release(a, actor, t); err != nil {
+			return nil, err
 		}
 	case "reopen":
-		if a.Status == guard.StatusOpen {
+		if a.Status == guard.StatusOpen && a.Release == nil {
 			return bad()
 		}
-		a.Status, a.Reason = guard.StatusOpen, ""
+		a.Status, a.Reason, a.Release = guard.StatusOpen, "", nil
 	case "assign":
 		if a.Status.Closed() {
 			return bad()
@@ -97,6 +87,9 @@ func (m *MemStore) History(_ context.Context, id int64) ([]guard.AuditEntry, err
 func (m *MemStore) AddSuppression(_ context.Context, s guard.Suppression) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.checkSuppressor(&s, s.CreatedBy, "create"); err != nil {
+		return 0, err
+	}
 	s.ID = int64(len(m.suppressions) + 1)
 	m.suppressions = append(m.suppressions, suppression{Suppression: s})
 	m.record(s.CreatedBy, "suppress", fmt.Sprintf("suppression:%d", s.ID), s.Reason)
