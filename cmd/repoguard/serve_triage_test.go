@@ -109,9 +109,9 @@ func (ls *liveServer) anomalyAt(detector, path string) guard.Anomaly {
 	return out[0]
 }
 
-// pushBranch pushes branch to the Git server and delivers the push
+// pushNewBranch pushes a new branch to the Git server and delivers the push
 // event of its new head, by pusher.
-func (e *e2e) pushBranch(ls *liveServer, branch, pusher string) {
+func (e *e2e) pushNewBranch(ls *liveServer, branch, pusher string) {
 	e.t.Helper()
 	e.git("push", "-q", "origin", branch)
 	head := e.git("rev-parse", branch)
@@ -134,7 +134,7 @@ func TestServeTriagerCannotDismissOwnEmail(t *testing.T) {
 	ls := e.start()
 	tok := triagers(t, ls, "mallory", "bob")
 	e.branch("side-key", "mallory.alt", map[string]string{"deploy/keys/side.pem": testKeyPEM(t)})
-	e.pushBranch(ls, "side-key", "mallory")
+	e.pushNewBranch(ls, "side-key", "mallory")
 	a := ls.anomalyAt("key-material", "deploy/keys/side.pem")
 	if a.Author != "mallory.alt@acme.test" {
 		t.Fatalf("anomaly author %q, want the email key", a.Author)
