@@ -237,3 +237,24 @@ func TestAgainstDefaultUnnamedDefault(t *testing.T) {
 	}
 	wantCheck(t, e.checkRun(head), "action_required", "contracts against main (0/1)")
 }
+
+// TestAgainstDefaultInvalidPolicy: a pull request into a branch with a
+// valid policy fails when the default branch's policy, which it is also
+// judged with, does not parse.
+func TestAgainstDefaultInvalidPolicy(t *testing.T) {
+	e := newEnv(t)
+	e.commit("alice", "Break policy", map[string]string{guard.PolicyPath: "version: 1\ncategories:\n  - name: contracts\n    aprovals: 1\n"})
+	e.push("main")
+	e.git("checkout", "-q", "-b", "fixed")
+	base := e.commit("mallory", "Fix policy", map[string]string{guard.PolicyPath: onePolicy})
+	head := e.commit("mallory", "Docs", map[string]string{"README.md": "# widgets\n\nFixed.\n"})
+	if err := e.pullEvent("opened", e.evilPR(2, head, base), "mallory", nil); err != nil {
+		t.Fatal(err)
+	}
+	cr := e.checkRun(head)
+	wantCheck(t, cr, "failure", "the policy file .github/repoguard.yml on main, which this change is also judged against, is invalid",
+		`unknown key "aprovals"`)
+	if cr.Title != "Invalid repoguard policy on main" {
+		t.Errorf("title %q", cr.Title)
+	}
+}
