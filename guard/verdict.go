@@ -2,6 +2,8 @@ package guard
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -22,10 +24,23 @@ type Requirement struct {
 	Teams     []string `json:"teams,omitempty"`
 	// Approvers are the logins whose approvals count toward it.
 	Approvers []string `json:"approvers"`
+	// Against, when set, is the branch the requirement comes from when
+	// it is not the pull request's base: what the head would bring to
+	// the default branch beyond the base (see Verdict.Include).
+	Against string `json:"against,omitempty"`
 }
 
 // Met reports whether enough approvals count.
 func (r *Requirement) Met() bool { return len(r.Approvers) >= r.Approvals }
+
+// Name is the requirement's category, followed by the branch it is
+// judged against when that is not the base: "contracts against main".
+func (r *Requirement) Name() string {
+	if r.Against == "" {
+		return r.Category
+	}
+	return r.Category + " against " + r.Against
+}
 
 // Rejected is an approval that does not count, and why.
 type Rejected struct {
@@ -76,6 +91,60 @@ func Decide(pol *Policy, categories []string, findings []Finding, rc ReviewConte
 	return v
 }
 
+// Include adds to v, the verdict on a pull request, what w requires
+// beyond it: w is the verdict, with the same reviews, on what the same
+// head would bring to branch (the default branch, when the base is
+// another). w's blocking findings and rejected approvals are added, and
+// its requirements marked Against branch, but for one v already has (the
+// same category and teams, as many approvals or more: the same
+// approvals count toward both). The risk is the higher one, and the
+// conclusion is drawn again.
+func (v *Verdict) Include(w Verdict, branch string) {
+	for _, r := range w.Requirements {
+		if !v.covers(r) {
+			r.Against = branch
+			v.Requirements = append(v.Requirements, r)
+		}
+	}
+	for _, f := range w.Blocking {
+		if !slices.ContainsFunc(v.Blocking, func(g Finding) bool { return sameFinding(f, g) }) {
+			v.Blocking = append(v.Blocking, f)
+		}
+	}
+	for _, r := range w.Rejected {
+		if !slices.Contains(v.Rejected, r) {
+			v.Rejected = append(v.Rejected, r)
+		}
+	}
+	sort.SliceStable(v.Rejected, func(i, j int) bool { return v.Rejected[i].Login < v.Rejected[j].Login })
+	v.Risk = max(v.Risk, w.Risk)
+	v.Conclusion, v.Title = conclude(v)
+}
+
+// covers reports whether v has a requirement that r's approvals meet
+// whenever they meet v's.
+func (v *Verdict) covers(r Requirement) bool {
+	for _, have := range v.Requirements {
+		if have.Category == r.Category && have.Approvals >= r.Approvals && sameSet(have.Teams, r.Teams) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameFinding reports whether two findings say the same of the same
+// place.
+func sameFinding(a, b Finding) bool {
+	return a.Detector == b.Detector && a.Path == b.Path && a.Line == b.Line && a.Commit == b.Commit && a.Message == b.Message
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
 func conclude(v *Verdict) (string, string) {
 	if len(v.Blocking) > 0 {
 		return ConclusionFailure, fmt.Sprintf("Blocked: %s until a security reviewer resolves %s",
@@ -84,7 +153,7 @@ func conclude(v *Verdict) (string, string) {
 	var missing []string
 	for _, r := range v.Requirements {
 		if !r.Met() {
-			missing = append(missing, fmt.Sprintf("%s %d/%d", r.Category, len(r.Approvers), r.Approvals))
+			missing = append(missing, fmt.Sprintf("%s %d/%d", r.Name(), len(r.Approvers), r.Approvals))
 		}
 	}
 	if len(missing) > 0 {

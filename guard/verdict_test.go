@@ -157,3 +157,68 @@ func TestRubberStamps(t *testing.T) {
 		}
 	}
 }
+
+// TestVerdictInclude: what a head would bring to the default branch
+// beyond its base adds its requirements and blocking findings to the
+// pull request's verdict, judged with the same reviews.
+func TestVerdictInclude(t *testing.T) {
+	base := &Policy{Categories: []Category{{Name: "contracts", Approvals: 1}, {Name: "ci", Approvals: 1}, {Name: "keys", Approvals: 1}}}
+	def := &Policy{Categories: []Category{{Name: "contracts", Approvals: 2}, {Name: "ci", Approvals: 1, Teams: []string{"acme/security"}},
+		{Name: "keys", Approvals: 1}}}
+	members := func(team, login string) (bool, error) { return login == "sec", nil }
+	crit := Finding{Detector: "key-material", Severity: Critical, Score: 1, Path: "k.pem", Line: 1, Message: "key"}
+	for _, tc := range []struct {
+		name           string
+		own, beyond    []string // categories
+		ownF, beyondF  []Finding
+		approvers      []string
+		want, title    string
+		requirements   []string // Name() of each
+		blocking       int
+		rejectedReason string
+	}{
+		{"empty own diff, keys beyond", nil, []string{"keys"}, nil, nil, nil,
+			ConclusionActionRequired, "Second review required: keys against main 0/1", []string{"keys against main"}, 0, ""},
+		{"beyond approved", nil, []string{"keys"}, nil, nil, []string{"bob"},
+			ConclusionSuccess, "Approved by independent reviewers", []string{"keys against main"}, 0, ""},
+		{"stricter beyond", []string{"contracts"}, []string{"contracts"}, nil, nil, []string{"bob"},
+			ConclusionActionRequired, "Second review required: contracts against main 1/2", []string{"contracts", "contracts against main"}, 0, ""},
+		{"covered by own", []string{"keys"}, []string{"keys"}, nil, nil, []string{"bob"},
+			ConclusionSuccess, "Approved by independent reviewers", []string{"keys"}, 0, ""},
+		{"teams differ", []string{"ci"}, []string{"ci"}, nil, nil, []string{"bob"},
+			ConclusionActionRequired, "Second review required: ci against main 0/1", []string{"ci", "ci against main"}, 0,
+			"not a member of acme/security, required for ci"},
+		{"team member meets both", []string{"ci"}, []string{"ci"}, nil, nil, []string{"sec"},
+			ConclusionSuccess, "Approved by independent reviewers", []string{"ci", "ci against main"}, 0, ""},
+		{"blocking beyond", nil, nil, nil, []Finding{crit}, []string{"bob"},
+			ConclusionFailure, "Blocked: key-material until a security reviewer resolves 1 finding", nil, 1, ""},
+		{"blocking in both counted once", nil, nil, []Finding{crit}, []Finding{crit}, nil,
+			ConclusionFailure, "Blocked: key-material until a security reviewer resolves 1 finding", nil, 1, ""},
+		{"nothing beyond", nil, nil, nil, nil, nil, ConclusionSuccess, "No sensitive change", nil, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rc := ReviewContext{Author: "alice", HeadSHA: "h", MemberOf: members}
+			for _, l := range tc.approvers {
+				rc.Reviews = append(rc.Reviews, Review{Login: l, State: "APPROVED", CommitID: "h"})
+			}
+			v := Decide(base, tc.own, tc.ownF, rc, nil)
+			v.Include(Decide(def, tc.beyond, tc.beyondF, rc, nil), "main")
+			if v.Conclusion != tc.want || v.Title != tc.title {
+				t.Errorf("verdict %s %q, want %s %q", v.Conclusion, v.Title, tc.want, tc.title)
+			}
+			var names []string
+			for _, r := range v.Requirements {
+				names = append(names, r.Name())
+			}
+			if strings.Join(names, ",") != strings.Join(tc.requirements, ",") {
+				t.Errorf("requirements %q, want %q", names, tc.requirements)
+			}
+			if len(v.Blocking) != tc.blocking {
+				t.Errorf("%d blocking findings, want %d", len(v.Blocking), tc.blocking)
+			}
+			if tc.rejectedReason != "" && (len(v.Rejected) != 1 || v.Rejected[0].Reason != tc.rejectedReason) {
+				t.Errorf("rejected %+v, want once: %q", v.Rejected, tc.rejectedReason)
+			}
+		})
+	}
+}

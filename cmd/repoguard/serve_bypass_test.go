@@ -88,8 +88,9 @@ func (e *e2e) approve(ls *liveServer, number int, author, head, base, reviewer s
 // TestServeSharedHeadKeepsStrictestVerdict (item 1): PR #1 changes
 // contracts into main. The attacker pushes its head commit to branches
 // of their own and opens PR #2 with the same head into one of them (an
-// empty diff): the shared check run keeps #1's verdict, whatever #2's
-// approvals. Closing #1 hands the run to #2; reopening it takes it back.
+// empty diff, but judged against main too: the contract): the shared
+// check run keeps #1's verdict, whatever #2's approvals. Closing #1 hands
+// the run to #2, which bob approved; reopening it takes it back.
 func TestServeSharedHeadKeepsStrictestVerdict(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
@@ -103,17 +104,19 @@ func TestServeSharedHeadKeepsStrictestVerdict(t *testing.T) {
 	ls.run(e.pullOn("opened", 2, "mallory", head, "evil-head", head, "evil", "mallory", nil))
 	cr := e.onlyCheck(head)
 	wantCheck(t, cr, "action_required", "This commit is the head of #1 and #2.", "that of #1", "0/1",
-		"| #2 | `evil` | :white_check_mark: No sensitive change |")
+		"| #2 | `evil` | :warning: Second review required: contracts against main 0/1 |")
 
-	// An independent approval of the empty #2 decides #2 alone.
+	// An independent approval of #2 (of the contract it would bring to
+	// main) decides #2 alone.
 	e.approve(ls, 2, "mallory", head, head, "bob", time.Time{})
 	wantCheck(t, e.onlyCheck(head), "action_required", "that of #1")
 
-	// #1 closed: the run carries #2's verdict; reopened, #1's again.
+	// #1 closed: the run carries #2's verdict, approved by bob;
+	// reopened, #1's again.
 	e.gh.AddPullRequest(e2eOwner, e2eRepo, githubtest.PullRequest{Number: 1, Author: "alice", HeadSHA: head,
 		HeadRef: "feature-1", BaseSHA: base, BaseRef: "main", State: "closed"})
 	ls.run(e.pullOn("closed", 1, "alice", head, "feature-1", base, "main", "alice", nil))
-	wantCheck(t, e.onlyCheck(head), "success", "No sensitive change")
+	wantCheck(t, e.onlyCheck(head), "success", "contracts against main (1/1)", "@bob")
 	e.gh.AddPullRequest(e2eOwner, e2eRepo, githubtest.PullRequest{Number: 1, Author: "alice", HeadSHA: head,
 		HeadRef: "feature-1", BaseSHA: base, BaseRef: "main"})
 	ls.run(e.pullRequest("reopened", 1, "alice", head, base, "alice"))
@@ -138,8 +141,9 @@ func TestServeSharedHeadKeepsStrictestVerdict(t *testing.T) {
 }
 
 // TestServeBaseSwitchResetsApprovals (item 2): approved while its base
-// was dev (a README change), the pull request is retargeted to main,
-// where its diff holds dev's contract: the approval no longer counts.
+// was dev (a README change, also judged against main for dev's
+// contract), the pull request is retargeted to main, where its diff
+// holds dev's contract: the approval no longer counts.
 func TestServeBaseSwitchResetsApprovals(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
@@ -153,8 +157,9 @@ func TestServeBaseSwitchResetsApprovals(t *testing.T) {
 		Commits: []githubtest.Commit{{SHA: head, AuthorLogin: "alice", AuthorEmail: "alice@acme.test"}}}
 	e.gh.AddPullRequest(e2eOwner, e2eRepo, pr)
 	ls.run(e.pullOn("opened", 3, "alice", head, "docs", dev, "dev", "alice", nil))
-	wantCheck(t, e.onlyCheck(head), "success", "No sensitive change")
+	wantCheck(t, e.onlyCheck(head), "action_required", "contracts against main (0/1)")
 	e.approve(ls, 3, "alice", head, dev, "bob", time.Now().Add(-time.Minute))
+	wantCheck(t, e.onlyCheck(head), "success", "contracts against main (1/1)")
 
 	pr.BaseSHA, pr.BaseRef = main, "main"
 	pr.Commits = append([]githubtest.Commit{{SHA: dev, AuthorLogin: "alice", AuthorEmail: "alice@acme.test"}}, pr.Commits...)
@@ -228,4 +233,58 @@ func TestServeCoAuthorsCannotApprove(t *testing.T) {
 		"@carol: named as co-author (4242+carol@users.noreply.github.com)")
 	e.approve(ls, 9, "alice", head, base, "dave", time.Time{})
 	wantCheck(t, e.onlyCheck(head), "success", "@dave")
+}
+
+// TestServeOpenReopenRace (item 1, the race): GitHub lets any pull
+// request of a commit merge once the commit's required check is green,
+// before repoguard has handled that pull request's opened or reopened
+// event. mallory's commit X changes a contract; carol pushes it as the
+// branch evil, and mallory opens #2 from X into evil (an empty diff)
+// before #1 (X into main) exists. #2 is judged against main too, so the
+// check on X is never green: not when #2 opens, not on carol's approval
+// (she pushed X), not in the window after #1 is opened or reopened and
+// before its event is handled, not after #1 is closed.
+func TestServeOpenReopenRace(t *testing.T) {
+	e := newE2E(t)
+	ls := e.start()
+	e.branch("feature-1", "mallory", map[string]string{"contracts/Token1.sol": "contract Token {}\n"})
+	x := e.git("rev-parse", "feature-1")
+	e.git("push", "-q", "origin", "feature-1:refs/heads/evil")
+	ls.run(e.pushOf("evil", "", x, "carol"))
+	e.git("push", "-q", "origin", x+":refs/heads/evil-head", x+":refs/pull/2/head")
+	e.gh.AddPullRequest(e2eOwner, e2eRepo, githubtest.PullRequest{Number: 2, Author: "mallory", HeadSHA: x,
+		HeadRef: "evil-head", BaseSHA: x, BaseRef: "evil"})
+	ls.run(e.pullOn("opened", 2, "mallory", x, "evil-head", x, "evil", "mallory", nil))
+	cr := e.onlyCheck(x)
+	wantCheck(t, cr, "action_required",
+		"**Also judged against `main`** because the base `evil` is not protected: contracts changed since `main`.",
+		"(against `main`) | 1 | :x: 0 | — |")
+	if cr.Title != "Second review required: contracts against main 0/1" {
+		t.Errorf("title %q", cr.Title)
+	}
+	e.approve(ls, 2, "mallory", x, x, "carol", time.Time{})
+	wantCheck(t, e.onlyCheck(x), "action_required", "@carol: pushed commit "+guard.ShortHash(x)+" to branch evil")
+
+	// #1 opened: in the window before its event runs, the run it would
+	// merge on is not green; nor after.
+	_, base := e.openPR(1, "mallory", "feature-1")
+	wantCheck(t, e.onlyCheck(x), "action_required")
+	ls.run(e.pullOn("opened", 1, "mallory", x, "feature-1", base, "main", "mallory", nil))
+	wantCheck(t, e.onlyCheck(x), "action_required", "This commit is the head of #1 and #2.")
+
+	// #1 closed, then reopened: #2 alone still holds the run short of
+	// success, so the reopen opens no window.
+	e.gh.AddPullRequest(e2eOwner, e2eRepo, githubtest.PullRequest{Number: 1, Author: "mallory", HeadSHA: x,
+		HeadRef: "feature-1", BaseSHA: base, BaseRef: "main", State: "closed"})
+	ls.run(e.pullOn("closed", 1, "mallory", x, "feature-1", base, "main", "mallory", nil))
+	wantCheck(t, e.onlyCheck(x), "action_required", "contracts against main (0/1)")
+	e.openPR(1, "mallory", "feature-1")
+	wantCheck(t, e.onlyCheck(x), "action_required")
+	ls.run(e.pullOn("reopened", 1, "mallory", x, "feature-1", base, "main", "mallory", nil))
+	wantCheck(t, e.onlyCheck(x), "action_required")
+	for _, u := range e.onlyCheck(x).Updates {
+		if u.Conclusion == "success" {
+			t.Fatalf("the check on %s was green at some point: %+v", guard.ShortHash(x), e.onlyCheck(x).Updates)
+		}
+	}
 }

@@ -48,7 +48,8 @@ type App struct {
 	// GitURL/{owner}/{repo}.git [DefaultGitURL].
 	GitURL string
 	// ProtectedBranches are path.Match patterns of branches (besides the
-	// default branch) whose rewrite or deletion is a finding.
+	// default branch) whose rewrite or deletion is a finding, and whose
+	// pull requests are not also judged against the default branch.
 	ProtectedBranches []string
 	// RubberStampLines and RubberStampWindow: an approval of a sensitive
 	// change of at least that many lines within that time of the last

@@ -85,9 +85,11 @@ func (e *env) state(n int) *PullState {
 
 // TestSharedHeadKeepsStrictestVerdict: a pull request with the same head
 // as a sensitive one, into a branch that already holds it, cannot turn
-// the shared check run green, not by opening, nor by an approval, nor
-// while GitHub cannot list the pull requests of the head; closing and
-// reopening the sensitive one decides the run again.
+// the shared check run green, not by opening, nor by an approval of its
+// own, nor while GitHub cannot list the pull requests of the head;
+// closing and reopening the sensitive one decides the run again. (The
+// second pull request is judged against main too, see against_test.go:
+// only an independent approval of the contract makes it green.)
 func TestSharedHeadKeepsStrictestVerdict(t *testing.T) {
 	e := newEnv(t)
 	head, _ := e.contractsOnFeature()
@@ -96,15 +98,17 @@ func TestSharedHeadKeepsStrictestVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr := e.checkRun(head)
-	wantCheck(t, cr, "action_required", "This commit is the head of #1 and #2.", "that of #1", "| #2 | `evil` | :white_check_mark: No sensitive change |")
+	wantCheck(t, cr, "action_required", "This commit is the head of #1 and #2.", "that of #1",
+		"| #2 | `evil` | :warning: Second review required: contracts against main 0/1 |")
 	if !strings.HasSuffix(cr.Title, "(#1)") || cr.DetailsURL != publicURL+"/pulls/acme/widgets/1" {
 		t.Errorf("title %q, details %q: want #1's", cr.Title, cr.DetailsURL)
 	}
-	if st := e.state(2); st.Conclusion != "success" || st.CheckRunID != cr.ID {
-		t.Errorf("#2 saved %s on run %d, want its own success on run %d", st.Conclusion, st.CheckRunID, cr.ID)
+	if st := e.state(2); st.Conclusion != "action_required" || st.CheckRunID != cr.ID {
+		t.Errorf("#2 saved %s on run %d, want its own action_required on run %d", st.Conclusion, st.CheckRunID, cr.ID)
 	}
 
-	// An approval decides #2 again: the run keeps #1's verdict.
+	// An approval decides #2 again (approved, it succeeds): the run
+	// keeps #1's verdict.
 	e.gh.AddReview(testOwner, testRepo, 2, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head})
 	if err := e.reviewEvent(2, "mallory", head, head, "bob"); err != nil {
 		t.Fatal(err)
@@ -122,6 +126,9 @@ func TestSharedHeadKeepsStrictestVerdict(t *testing.T) {
 		t.Errorf("check run written (%d writes, %s) without knowing the other pull requests", len(cr.Updates)-writes, cr.Conclusion)
 	}
 
+	if st := e.state(2); st.Conclusion != "success" {
+		t.Errorf("#2 saved %s after bob's approval, want success", st.Conclusion)
+	}
 	// #1 closed: the run carries the verdict of #2, the only one left.
 	e.gh.AddPullRequest(testOwner, testRepo, githubtest.PullRequest{Number: 1, Author: "alice", HeadSHA: head,
 		HeadRef: "feature", BaseRef: "main", State: "closed"})
@@ -131,7 +138,7 @@ func TestSharedHeadKeepsStrictestVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr = e.checkRun(head)
-	wantCheck(t, cr, "success", "No sensitive change")
+	wantCheck(t, cr, "success", "contracts against main (1/1)", "@bob")
 	if strings.Contains(cr.Summary, "head of") {
 		t.Errorf("summary names other pull requests after #1 closed:\n%s", cr.Summary)
 	}
@@ -176,9 +183,12 @@ func TestMergeGroupKeepsStricterPullRequestVerdict(t *testing.T) {
 }
 
 // TestBaseSwitchResetsApprovals: an approval given while the base was
-// dev does not count once the base is main; one given after does.
+// dev does not count once the base is main; one given after does. (dev
+// is protected, so the pull request into dev is judged against dev
+// alone, with nothing sensitive to approve.)
 func TestBaseSwitchResetsApprovals(t *testing.T) {
 	e := newEnv(t)
+	e.app.ProtectedBranches = []string{"release/*", "de?"}
 	main := e.withPolicy()
 	e.git("checkout", "-q", "-b", "dev")
 	dev := e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})

@@ -51,7 +51,7 @@ func (a *App) rerun(ctx context.Context, d *webhooks.Delivery, repo *gh.Reposito
 			continue
 		}
 		pr := pullRef{inst: d.InstallationID, repo: full, number: p.Number, author: p.Author,
-			head: p.HeadSHA, baseRef: p.BaseRef, baseSHA: p.BaseSHA}
+			head: p.HeadSHA, baseRef: p.BaseRef, baseSHA: p.BaseSHA, defaultBranch: repo.GetDefaultBranch()}
 		if err := a.evaluatePull(ctx, pr); err != nil {
 			return err
 		}

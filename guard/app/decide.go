@@ -46,9 +46,8 @@ func (a *App) decide(ctx context.Context, c GitHubClient, st *PullState) (*outco
 		return nil, err
 	}
 	resolved := out.released
-	if st.PolicyError != "" {
-		out.verdict = guard.Verdict{Conclusion: guard.ConclusionFailure, Risk: guard.Risk(st.Findings),
-			Title: "Invalid repoguard policy on the base branch"}
+	if title := invalidPolicy(st); title != "" {
+		out.verdict = guard.Verdict{Conclusion: guard.ConclusionFailure, Risk: guard.Risk(st.Findings), Title: title}
 		return out, nil
 	}
 	rc := guard.ReviewContext{Author: st.Author, Contributors: st.Contributors, CoAuthors: st.CoAuthors,
@@ -78,14 +77,18 @@ func (a *App) decide(ctx context.Context, c GitHubClient, st *PullState) (*outco
 			State: r.State, CommitID: r.CommitID, SubmittedAt: r.SubmittedAt})
 	}
 	teams := &teamCheck{ctx: ctx, c: c, org: owner, cache: map[string]bool{}}
-	if needsTeams(st.Policy, st.Categories) {
+	ag := st.AgainstDefault
+	if needsTeams(st.Policy, st.Categories) || ag != nil && needsTeams(ag.Policy, ag.Categories) {
 		rc.MemberOf = teams.memberOf
 	}
 	out.verdict = guard.Decide(st.Policy, st.Categories, st.Findings, rc, resolved)
+	if ag != nil {
+		out.verdict.Include(guard.Decide(ag.Policy, ag.Categories, ag.Findings, rc, resolved), ag.Branch)
+	}
 	if teams.err != nil {
 		return nil, fmt.Errorf("team membership: %w", transient(teams.err))
 	}
-	out.rubberStamps = guard.RubberStamps(rc, &out.verdict, st.Lines, a.RubberStampLines, a.RubberStampWindow)
+	out.rubberStamps = guard.RubberStamps(rc, &out.verdict, st.changedLines(), a.RubberStampLines, a.RubberStampWindow)
 	return out, nil
 }
 

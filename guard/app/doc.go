@@ -62,6 +62,24 @@
 // the pull requests of the commit, nothing is written and the job is
 // retried: a weaker verdict never goes out.
 //
+// # Against the default branch
+//
+// GitHub lets a pull request merge once its head's run is green, before
+// repoguard has handled its opened or reopened event. So a green run on a
+// commit must mean that the commit may reach the default branch: a pull
+// request whose base is neither the default branch (named by the event,
+// else the remote's HEAD) nor a branch matching App.ProtectedBranches is
+// also judged for what its head would bring to the default branch
+// (AgainstDefault): the change set merge-base(default, head)..head,
+// judged with the default branch's policy. Its categories' requirements
+// (Requirement.Against) and its blocking findings are added to the pull
+// request's own, its findings are recorded under the pull request, and
+// the people of the commits of default..head (authors, committers,
+// co-authors, pushers) may not approve. It is skipped when the default
+// branch's merge base with the head is the base's, and both hold the same
+// policy file. Stacked pull requests therefore need the approvals of
+// everything they carry beyond the default branch.
+//
 // An approval counts when it comes from someone who is not the pull
 // request's author, not an author or committer of any of its commits
 // (GitHub's attribution, noreply addresses, and every login the identity

@@ -21,6 +21,9 @@ type pullRef struct {
 	author        string
 	head, baseRef string
 	baseSHA       string // from the event; the fetched base branch wins
+	// defaultBranch is the repository's, as the event names it ("":
+	// the remote's HEAD tells).
+	defaultBranch string
 	// pusher pushed head at pushedAt, when the event says so
 	// (opened, synchronize); "" keeps what the state knows.
 	pusher   string
@@ -88,7 +91,7 @@ func (a *App) judgePull(ctx context.Context, c GitHubClient, pr pullRef, prev *P
 		return nil, nil, err
 	}
 	if err := a.recordFindings(ctx, FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
-		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.Findings,
+		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.allFindings(),
 		Queue: queueOf(st.Policy)}); err != nil {
 		return nil, nil, err
 	}
@@ -119,8 +122,8 @@ func (a *App) supersede(ctx context.Context, c GitHubClient, pr pullRef, id int6
 func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev *PullState) (*PullState, error) {
 	owner, name, _ := splitRepo(pr.repo)
 	baseRef := "refs/heads/" + pr.baseRef
-	r, release, err := a.Repos.Fetch(ctx, pr.inst, a.cloneURL(pr.repo),
-		[]string{baseRef, fmt.Sprintf("refs/pull/%d/head", pr.number)})
+	refs := append([]string{baseRef, fmt.Sprintf("refs/pull/%d/head", pr.number)}, a.defaultRefs(pr)...)
+	r, release, err := a.Repos.Fetch(ctx, pr.inst, a.cloneURL(pr.repo), refs)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", pr.repo, transient(err))
 	}
@@ -154,6 +157,10 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 	if err != nil {
 		return nil, err
 	}
+	against, err := a.againstDefault(ctx, c, r, pr, base, an)
+	if err != nil {
+		return nil, err
+	}
 	people, coAuthors, err := a.participants(ctx, pr.repo, commits, an)
 	if err != nil {
 		return nil, err
@@ -162,7 +169,7 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 		Repo: pr.repo, Number: pr.number, Title: pr.title, InstallationID: pr.inst, Author: pr.author,
 		HeadSHA: pr.head, BaseRef: pr.baseRef, BaseSHA: base, MergeBase: an.mergeBase,
 		Categories: an.categories, Findings: an.findings, Lines: an.lines,
-		Commits: an.commits, Contributors: people, CoAuthors: coAuthors,
+		Commits: an.commits, Contributors: people, CoAuthors: coAuthors, AgainstDefault: against,
 		Policy: p.snapshot(an.categories), PolicySource: p.source,
 		Pusher: pr.pusher, PushedAt: pr.pushedAt, EvaluatedAt: a.Now(),
 	}

@@ -46,7 +46,7 @@ func (a *App) publish(ctx context.Context, c GitHubClient, st *PullState, out *o
 	}
 	var anns []guard.Finding
 	if annotate {
-		anns = st.Findings
+		anns = st.allFindings()
 	}
 	return a.report(ctx, c, st.CheckRunID, carrier, anns)
 }

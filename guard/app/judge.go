@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,23 +63,13 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	cs := &guard.ChangeSet{Repo: repo, Base: mb, Head: head, Files: files}
 	an := &analysis{mergeBase: mb, lines: guard.LinesChanged(files)}
 	var commitFindings []guard.Finding
-	seen := map[string]bool{}
 	mm := a.readMailmap(ctx, r, base)
 	err = r.Walk(ctx, gitrepo.WalkOptions{Rev: base + ".." + head}, func(c *guard.Commit) error {
-		an.commits = append(an.commits, c.Hash)
-		an.coAuthors = append(an.coAuthors, coAuthorsOf(mm, c)...)
-		applyMailmap(mm, c)
-		for _, e := range []string{c.Author.Email, c.Committer.Email} {
-			if e = guard.NormalizeEmail(e); e != "" && !seen[e] {
-				seen[e] = true
-				an.emails = append(an.emails, e)
-			}
-		}
+		an.took(mm, c)
 		if n := pullOf(c.Subject()); n > 0 {
 			an.pulls = append(an.pulls, n)
 		}
-		cs.Commits = append(cs.Commits, guard.Commit{Hash: c.Hash, Parents: c.Parents,
-			Author: c.Author, Committer: c.Committer, Signed: c.Signed, Message: c.Message})
+		cs.Commits = append(cs.Commits, headerOf(c))
 		if c.IsMerge() {
 			return nil // its first-parent diff is other people's work
 		}
@@ -98,6 +89,26 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	an.findings = mergeFindings(csFindings, commitFindings)
 	an.categories = touched(p, files)
 	return an, nil
+}
+
+// took records who took part in commit c: its hash, the emails its
+// Co-authored-by trailers name, and its author's and committer's emails
+// (after the mailmap, which it applies to c).
+func (an *analysis) took(mm *guard.Mailmap, c *guard.Commit) {
+	an.commits = append(an.commits, c.Hash)
+	an.coAuthors = append(an.coAuthors, coAuthorsOf(mm, c)...)
+	applyMailmap(mm, c)
+	for _, e := range []string{c.Author.Email, c.Committer.Email} {
+		if e = guard.NormalizeEmail(e); e != "" && !slices.Contains(an.emails, e) {
+			an.emails = append(an.emails, e)
+		}
+	}
+}
+
+// headerOf is c without its changes, as a change set lists it.
+func headerOf(c *guard.Commit) guard.Commit {
+	return guard.Commit{Hash: c.Hash, Parents: c.Parents, Author: c.Author, Committer: c.Committer,
+		Signed: c.Signed, Message: c.Message}
 }
 
 func (a *App) logDetectorError(ctx context.Context, err error) {

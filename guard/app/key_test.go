@@ -28,6 +28,24 @@ func testKeyPEM(t testing.TB) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
 }
 
+// resolveKey resolves the key-material anomaly of pull request n, which
+// must be the only one.
+func (e *env) resolveKey(n int, reason string) {
+	e.t.Helper()
+	resolved := 0
+	for _, an := range e.store.Anomalies() {
+		if an.Detector == "key-material" && an.PullRequest == n {
+			if err := e.store.SetStatus(an.ID, guard.StatusResolved, reason); err != nil {
+				e.t.Fatal(err)
+			}
+			resolved++
+		}
+	}
+	if resolved != 1 {
+		e.t.Fatalf("%d key-material anomalies for #%d, want 1: %+v", resolved, n, e.store.Anomalies())
+	}
+}
+
 func TestPrivateKeyBlocksUntilResolved(t *testing.T) {
 	e := newEnv(t)
 	e.git("checkout", "-q", "-b", "feature")
@@ -54,18 +72,7 @@ func TestPrivateKeyBlocksUntilResolved(t *testing.T) {
 
 	// A security reviewer resolves its anomaly in the queue: the
 	// approvals now pass the check.
-	resolved := 0
-	for _, an := range e.store.Anomalies() {
-		if an.Detector == "key-material" && an.PullRequest == 5 {
-			if err := e.store.SetStatus(an.ID, guard.StatusResolved, "test fixture, never deployed"); err != nil {
-				t.Fatal(err)
-			}
-			resolved++
-		}
-	}
-	if resolved != 1 {
-		t.Fatalf("%d key-material anomalies for #5, want 1: %+v", resolved, e.store.Anomalies())
-	}
+	e.resolveKey(5, "test fixture, never deployed")
 	fetches := e.repos.n.Load()
 	if err := e.app.Reevaluate(context.Background(), testFull, 5); err != nil {
 		t.Fatal(err)

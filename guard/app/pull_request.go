@@ -101,14 +101,15 @@ func (a *App) releaseClosed(ctx context.Context, pr pullRef, st *PullState) erro
 // pullRefOf reads what every pull request event carries.
 func pullRefOf(d *webhooks.Delivery, repo *gh.Repository, p *gh.PullRequest) (pullRef, error) {
 	pr := pullRef{
-		inst:    d.InstallationID,
-		repo:    repo.GetFullName(),
-		number:  p.GetNumber(),
-		title:   p.GetTitle(),
-		author:  p.GetUser().GetLogin(),
-		head:    p.GetHead().GetSHA(),
-		baseRef: p.GetBase().GetRef(),
-		baseSHA: p.GetBase().GetSHA(),
+		inst:          d.InstallationID,
+		repo:          repo.GetFullName(),
+		number:        p.GetNumber(),
+		title:         p.GetTitle(),
+		author:        p.GetUser().GetLogin(),
+		head:          p.GetHead().GetSHA(),
+		baseRef:       p.GetBase().GetRef(),
+		baseSHA:       p.GetBase().GetSHA(),
+		defaultBranch: repo.GetDefaultBranch(),
 	}
 	if pr.repo == "" || pr.number == 0 || pr.head == "" || pr.baseRef == "" {
 		return pr, webhooks.Permanent(errors.New("pull request without repository, number, head or base"))

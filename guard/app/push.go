@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
@@ -125,19 +124,7 @@ func (a *App) recordPushes(ctx context.Context, p *push, commits []string) error
 // protected reports whether the pushed branch is the default branch or
 // matches App.ProtectedBranches.
 func (a *App) protected(p *push) bool {
-	b := p.branch()
-	if b == "" {
-		return false
-	}
-	if p.isDefault() {
-		return true
-	}
-	for _, pat := range a.ProtectedBranches {
-		if ok, _ := path.Match(pat, b); ok {
-			return true
-		}
-	}
-	return false
+	return a.protectedBranch(p.branch(), p.defaultBranch)
 }
 
 // tagFindings notices tags moved to another commit (updated in place, or

@@ -153,8 +153,14 @@ type PullState struct {
 	Findings   []guard.Finding `json:"findings"`
 	// Lines is the number of lines the change set adds and deletes.
 	Lines int `json:"lines"`
-	// Commits are the hashes of base..head, newest first: whoever pushed
-	// one of them to any branch may not approve.
+	// AgainstDefault, set when the base is neither the default branch nor
+	// protected, judges what the head would bring to the default branch;
+	// the verdict includes its requirements and blocking findings, and
+	// the people of its commits may not approve either.
+	AgainstDefault *AgainstDefault `json:"against_default,omitempty"`
+	// Commits are the hashes of base..head, newest first, then those
+	// AgainstDefault adds of default..head: whoever pushed one of them to
+	// any branch may not approve.
 	Commits []string `json:"commits,omitempty"`
 	// Contributors are the logins of the authors and committers of the
 	// pull request's commits: GitHub's attribution, noreply addresses,

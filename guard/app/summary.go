@@ -33,14 +33,40 @@ func renderSummary(st *PullState, out *outcome, publicURL string) string {
 	if st.PolicyError != "" {
 		fmt.Fprintf(&b, "```\n%s\n```\n\n", strings.TrimSpace(st.PolicyError))
 	}
+	writeAgainst(&b, st)
 	writeSharers(&b, st, out.sharers)
 	writeRequirements(&b, st, v)
-	writeFindings(&b, st.Findings, out, publicURL)
+	writeFindings(&b, st.allFindings(), out, publicURL)
 	writeRubberStamps(&b, st.ReviewFindings)
 	writeRejected(&b, v.Rejected)
+	policy := st.PolicySource
+	if ag := st.AgainstDefault; ag != nil && ag.PolicySource != st.PolicySource {
+		policy += fmt.Sprintf(" (against %s: %s)", ag.Branch, ag.PolicySource)
+	}
 	fmt.Fprintf(&b, "<sub>Policy: %s · risk %.0f/100 (%s) · head %s · %d changed lines</sub>\n",
-		st.PolicySource, v.Risk, guard.RiskBand(v.Risk), guard.ShortHash(st.HeadSHA), st.Lines)
+		policy, v.Risk, guard.RiskBand(v.Risk), guard.ShortHash(st.HeadSHA), st.Lines)
 	return b.String()
+}
+
+// writeAgainst says that the pull request is also judged against the
+// default branch, and why: a green check on a commit lets it reach that
+// branch.
+func writeAgainst(b *strings.Builder, st *PullState) {
+	ag := st.AgainstDefault
+	if ag == nil {
+		return
+	}
+	what := "no sensitive category"
+	if len(ag.Categories) > 0 {
+		what = strings.Join(ag.Categories, ", ")
+	}
+	fmt.Fprintf(b, "**Also judged against `%s`** because the base `%s` is not protected: %s changed since `%s`. "+
+		"A check run belongs to a commit, and any pull request of this commit into `%s` may merge once it is green, "+
+		"so everything the head carries beyond `%s` needs its approvals here.\n\n",
+		ag.Branch, cell(st.BaseRef), what, ag.Branch, ag.Branch, ag.Branch)
+	if ag.PolicyError != "" {
+		fmt.Fprintf(b, "```\n%s\n```\n\n", strings.TrimSpace(ag.PolicyError))
+	}
 }
 
 // writeSharers explains, when the commit is the head of more than one
@@ -88,6 +114,9 @@ func why(st *PullState, out *outcome) string {
 	case st.PolicyError != "":
 		return fmt.Sprintf("the policy file %s on the base branch is invalid, so this change cannot be judged. "+
 			"Fix the policy in a pull request of its own.", guard.PolicyPath)
+	case st.AgainstDefault != nil && st.AgainstDefault.PolicyError != "":
+		return fmt.Sprintf("the policy file %s on %s, which this change is also judged against, is invalid. "+
+			"Fix the policy in a pull request of its own.", guard.PolicyPath, st.AgainstDefault.Branch)
 	case len(v.Blocking) > 0:
 		f := v.Blocking[0]
 		return fmt.Sprintf("%s at or above %s severity blocks the merge until a security reviewer resolves it: "+
@@ -97,7 +126,7 @@ func why(st *PullState, out *outcome) string {
 	}
 	var missing, met []string
 	for _, r := range v.Requirements {
-		s := fmt.Sprintf("%s (%d/%d)", r.Category, len(r.Approvers), r.Approvals)
+		s := fmt.Sprintf("%s (%d/%d)", r.Name(), len(r.Approvers), r.Approvals)
 		if r.Met() {
 			met = append(met, s)
 		} else {
@@ -131,11 +160,18 @@ func writeRequirements(b *strings.Builder, st *PullState, v *guard.Verdict) {
 	}
 	b.WriteString("| Sensitive category | Approvals needed | Counted | From |\n|---|---|---|---|\n")
 	for _, r := range v.Requirements {
+		pol := st.Policy
+		if ag := st.AgainstDefault; ag != nil && r.Against != "" {
+			pol = ag.Policy
+		}
 		name := r.Category
-		if c := categoryOf(st.Policy, r.Category); c != nil && c.Description != "" {
+		if c := categoryOf(pol, r.Category); c != nil && c.Description != "" {
 			name += " — " + c.Description
 		} else if r.Category == "risk" {
 			name = "risk score at or above the review threshold"
+		}
+		if r.Against != "" {
+			name += " (against `" + r.Against + "`)"
 		}
 		need := fmt.Sprint(r.Approvals)
 		if len(r.Teams) > 0 {
