@@ -45,6 +45,12 @@ type Server struct {
 	// that died without giving them back are taken over once it lapses
 	// (at least 1s: leases are kept in whole seconds).
 	JobLease time.Duration `yaml:"job_lease"`
+	// InboxRetention is how long the webhook inbox keeps the bodies of
+	// finished deliveries (at least 1s); a prune at start and hourly
+	// drops older ones. Their delivery ids and body hashes are kept for
+	// good: redeliveries are still answered as duplicates and replays
+	// refused.
+	InboxRetention time.Duration `yaml:"inbox_retention"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// AuditKeyFile holds a key that makes the audit log's hash chain an
@@ -132,6 +138,7 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes", integer(func(c *Server) *int64 { return &c.CacheMaxBytes })},
 	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace", duration(func(c *Server) *time.Duration { return &c.ShutdownGrace })},
 	{"REPOGUARD_JOB_LEASE", "job_lease", duration(func(c *Server) *time.Duration { return &c.JobLease })},
+	{"REPOGUARD_INBOX_RETENTION", "inbox_retention", duration(func(c *Server) *time.Duration { return &c.InboxRetention })},
 	{"REPOGUARD_LOG_LEVEL", "log_level", text(func(c *Server) *string { return &c.LogLevel })},
 	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file", text(func(c *Server) *string { return &c.AuditKeyFile })},
 	{"REPOGUARD_AUDIT_ANCHOR_EVERY", "audit_anchor.every", integer(func(c *Server) *int64 { return &c.AuditAnchor.Every })},
@@ -170,15 +177,16 @@ func duration(field func(*Server) *time.Duration) func(*Server, string) error {
 // environment says otherwise.
 func DefaultServer() Server {
 	return Server{
-		Listen:        "127.0.0.1:8080",
-		DataDir:       ".",
-		GitHub:        GitHub{APIURL: "https://api.github.com/"},
-		Workers:       4,
-		CacheMaxBytes: 20 << 30,
-		ShutdownGrace: 25 * time.Second,
-		JobLease:      time.Minute,
-		LogLevel:      "info",
-		AuditAnchor:   AuditAnchor{Every: 100, Interval: 5 * time.Minute},
+		Listen:         "127.0.0.1:8080",
+		DataDir:        ".",
+		GitHub:         GitHub{APIURL: "https://api.github.com/"},
+		Workers:        4,
+		CacheMaxBytes:  20 << 30,
+		ShutdownGrace:  25 * time.Second,
+		JobLease:       time.Minute,
+		InboxRetention: 7 * 24 * time.Hour,
+		LogLevel:       "info",
+		AuditAnchor:    AuditAnchor{Every: 100, Interval: 5 * time.Minute},
 	}
 }
 
@@ -292,6 +300,9 @@ func (c *Server) Validate() error {
 	if c.AuditAnchor.Interval < time.Second {
 		return fmt.Errorf("audit_anchor.interval %s: want 1s or more", c.AuditAnchor.Interval)
 	}
+	if c.InboxRetention < time.Second {
+		return fmt.Errorf("inbox_retention %s: want 1s or more", c.InboxRetention)
+	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
 	}
@@ -345,6 +356,7 @@ func (c Server) LogValue() slog.Value {
 		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
 		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
 		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
+		slog.Duration("inbox_retention", c.InboxRetention),
 		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
 	)
 }

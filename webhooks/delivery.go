@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,11 @@ type Delivery struct {
 	Sender string
 	// Body is the raw JSON payload as signed by GitHub.
 	Body []byte
+	// BodySHA256 is the SHA-256 of the request body whose signature the
+	// Handler verified (for a form-encoded delivery, of the whole form).
+	// An Inbox refuses a hash it holds under another delivery id: a
+	// replay (see ErrReplay). Zero means unknown: no replay check.
+	BodySHA256 [sha256.Size]byte
 	// ReceivedAt is when the Handler received the delivery.
 	ReceivedAt time.Time
 }
@@ -50,6 +56,9 @@ func (d Delivery) SerialKey() string {
 		return "installation:" + strconv.FormatInt(d.InstallationID, 10)
 	}
 }
+
+// HasBodySHA256 reports whether the delivery carries a body hash.
+func (d Delivery) HasBodySHA256() bool { return d.BodySHA256 != [sha256.Size]byte{} }
 
 // envelope is the part of every payload the inbox indexes. Unknown fields
 // are ignored and every field may be missing or null.

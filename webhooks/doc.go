@@ -16,10 +16,19 @@
 //     with 202, storing neither;
 //  5. extracts a small envelope (action, installation, repository, sender)
 //     with a tolerant JSON decode (400 when the body is not JSON);
-//  6. writes the Delivery to the durable inbox, keyed by its delivery id,
-//     BEFORE answering: 202 when stored, 200 "duplicate" for a redelivery
-//     of a delivery already stored, 503 when the store fails, so that
-//     GitHub shows a failed delivery an admin can redeliver.
+//  6. writes the Delivery to the durable inbox, keyed by its delivery id
+//     and with the SHA-256 of the verified body, BEFORE answering: 202
+//     when stored, 200 "duplicate" for a redelivery of a delivery already
+//     stored (GitHub's "Redeliver" resends the same id and body), 409
+//     "replay" for a body already stored under another delivery id, 503
+//     when the store fails, so that GitHub shows a failed delivery an
+//     admin can redeliver.
+//
+// The replay refusal closes a gap in GitHub's signature: it covers the
+// body only, not X-GitHub-Delivery nor X-GitHub-Event, so a captured
+// delivery resent under a fresh id verifies. A replay is stored nowhere,
+// counted with outcome "replay" and logged at warn with both delivery
+// ids.
 //
 // Some payloads carry no installation object (check_run created and
 // completed, check_suite completed and push in GitHub's examples; a
@@ -39,7 +48,10 @@
 // at a time in delivery order, different keys in parallel; a claimed job
 // is leased and becomes claimable again when its lease expires; a failed
 // job waits until its retry time and, after too many attempts, rests in a
-// dead-letter state with its last error.
+// dead-letter state with its last error. A body stored under another
+// delivery id is refused as a replay (ReplayError). The bodies of
+// finished jobs may be pruned after a retention; their ids and body
+// hashes are kept for deduplication and replay refusal.
 //
 // Pool runs workers over an Inbox: it claims jobs, keeps their leases
 // alive while the handler runs, completes them, retries failures with

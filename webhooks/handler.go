@@ -3,6 +3,7 @@ package webhooks
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -140,7 +141,7 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	payload, err := jsonPayload(r.Header.Get("Content-Type"), body)
 	if err == nil {
-		d := Delivery{ID: id, Event: event, Body: payload, ReceivedAt: h.cfg.Now().UTC()}
+		d := Delivery{ID: id, Event: event, Body: payload, BodySHA256: sha256.Sum256(body), ReceivedAt: h.cfg.Now().UTC()}
 		if err = parseEnvelope(&d); err == nil {
 			h.store(w, r.Context(), log, d)
 			return
@@ -156,7 +157,11 @@ func (h *Handler) store(w http.ResponseWriter, ctx context.Context, log *slog.Lo
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.StoreTimeout)
 	defer cancel()
 	dup, err := h.cfg.Inbox.Enqueue(ctx, d)
+	var replay *ReplayError
 	switch {
+	case errors.As(err, &replay):
+		log.Warn("webhook replay refused", "original", replay.Original)
+		h.answer(w, http.StatusConflict, d.Event, OutcomeReplay, "replay of an earlier delivery under a new id, refused")
 	case err != nil:
 		log.Error("webhook not stored", "err", err)
 		h.answer(w, http.StatusServiceUnavailable, d.Event, OutcomeStoreError, "cannot store delivery, redeliver later")

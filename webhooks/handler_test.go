@@ -2,6 +2,7 @@ package webhooks_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +32,8 @@ func TestHandlerStoresVerifiedDelivery(t *testing.T) {
 		t.Fatalf("Claim = %v, %v; want the stored delivery", j, err)
 	}
 	want := webhooks.Delivery{ID: "d-1", Event: "push", InstallationID: 42,
-		Repo: "octo/hello", RepoID: 1296269, Sender: "mallory", ReceivedAt: now}
+		Repo: "octo/hello", RepoID: 1296269, Sender: "mallory", ReceivedAt: now,
+		BodySHA256: sha256.Sum256([]byte(pushBody))}
 	got := j.Delivery
 	if string(got.Body) != pushBody {
 		t.Errorf("stored body = %q, want the raw payload", got.Body)

@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -11,8 +12,16 @@ type Enqueuer interface {
 	// Enqueue stores d as a ready job keyed by d.ID. When a delivery with
 	// that id is already stored it changes nothing and reports
 	// duplicate, except for a dead-lettered one: that is made ready
-	// again with its attempts reset (an admin's "Redeliver" in GitHub is
-	// how a dead job is retried) and duplicate is false.
+	// again with its attempts reset and its body restored if it was
+	// pruned (an admin's "Redeliver" in GitHub is how a dead job is
+	// retried; it resends the same id and body) and duplicate is false.
+	//
+	// A non-zero d.BodySHA256 held by a delivery of another id refuses d
+	// with a *ReplayError, storing nothing: GitHub's signature does not
+	// cover the delivery id, so a captured delivery resent under a fresh
+	// id verifies. The check is atomic with the insert. Nor is a dead
+	// job revived by a body other than its own. Hashes are kept as long
+	// as the delivery's row, after its body is pruned.
 	Enqueue(ctx context.Context, d Delivery) (duplicate bool, err error)
 }
 
@@ -44,7 +53,7 @@ type Inbox interface {
 	// nil, nil when no job is claimable.
 	Claim(ctx context.Context, worker string, lease time.Duration) (*Job, error)
 	// Complete marks the job done. A done job is kept for deduplication
-	// (implementations may prune done jobs after some days).
+	// and replay refusal; implementations may prune its body.
 	Complete(ctx context.Context, jobID int64, worker string) error
 	// Fail records errMsg as the job's last error. With dead false the job
 	// becomes ready again at retryAt; with dead true it is dead-lettered:
@@ -100,6 +109,9 @@ type JobStatus struct {
 	LeaseUntil time.Time // while running
 	RetryAt    time.Time // while ready after a failure
 	LastError  string
+	// Pruned tells that the finished job's body was dropped after the
+	// retention; its id and body hash are kept.
+	Pruned bool
 }
 
 var (
@@ -109,4 +121,22 @@ var (
 	ErrLeaseLost = errors.New("job not held by this worker")
 	// ErrNotFound means no job has this delivery id.
 	ErrNotFound = errors.New("no such delivery")
+	// ErrReplay means a delivery's body was already stored under another
+	// delivery id. Enqueue returns it as a *ReplayError.
+	ErrReplay = errors.New("body already delivered under another id")
 )
+
+// ReplayError is Enqueue's refusal of a replayed body.
+type ReplayError struct {
+	// ID is the refused delivery's id, Original the id the body was
+	// first stored under.
+	ID, Original string
+}
+
+// Error implements error.
+func (e *ReplayError) Error() string {
+	return fmt.Sprintf("delivery %s replays the body of delivery %s", e.ID, e.Original)
+}
+
+// Is makes errors.Is(err, ErrReplay) hold.
+func (e *ReplayError) Is(target error) bool { return target == ErrReplay }

@@ -3,6 +3,7 @@ package webhooks
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -18,19 +19,22 @@ type MemInboxOptions struct {
 
 // MemInbox is an Inbox in memory, for tests (of this package and others)
 // and for trying the App without a database. It keeps every job, done ones
-// included, for as long as it lives. It is safe for concurrent use.
+// included, for as long as it lives; Prune drops finished jobs' bodies. It
+// is safe for concurrent use.
 type MemInbox struct {
 	now func() time.Time
 
-	mu   sync.Mutex
-	jobs []*memJob // in ID order; ID = index+1
-	byID map[string]*memJob
+	mu     sync.Mutex
+	jobs   []*memJob // in ID order; ID = index+1
+	byID   map[string]*memJob
+	byHash map[[sha256.Size]byte]*memJob
 }
 
 type memJob struct {
-	status JobStatus
-	d      Delivery
-	key    string
+	status   JobStatus
+	d        Delivery
+	key      string
+	finished time.Time // when done or dead-lettered
 }
 
 var _ Inbox = (*MemInbox)(nil)
@@ -41,7 +45,7 @@ func NewMemInbox(opts MemInboxOptions) *MemInbox {
 	if now == nil {
 		now = time.Now
 	}
-	return &MemInbox{now: now, byID: map[string]*memJob{}}
+	return &MemInbox{now: now, byID: map[string]*memJob{}, byHash: map[[sha256.Size]byte]*memJob{}}
 }
 
 // Enqueue implements Inbox.
@@ -54,17 +58,15 @@ func (m *MemInbox) Enqueue(ctx context.Context, d Delivery) (bool, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if j, ok := m.byID[d.ID]; ok {
-		if j.status.State != StateDead {
-			return true, nil
-		}
-		j.status.State = StateReady
-		j.status.Attempts = 0
-		j.status.RetryAt = m.now()
-		return false, nil
+	j, known := m.byID[d.ID]
+	if o, ok := m.byHash[d.BodySHA256]; ok && d.HasBodySHA256() && o != j {
+		return false, &ReplayError{ID: d.ID, Original: o.d.ID}
+	}
+	if known {
+		return !m.revive(j, d), nil
 	}
 	d.Body = bytes.Clone(d.Body)
-	j := &memJob{d: d, key: d.SerialKey(), status: JobStatus{
+	j = &memJob{d: d, key: d.SerialKey(), status: JobStatus{
 		ID:         int64(len(m.jobs) + 1),
 		DeliveryID: d.ID,
 		State:      StateReady,
@@ -72,7 +74,33 @@ func (m *MemInbox) Enqueue(ctx context.Context, d Delivery) (bool, error) {
 	}}
 	m.jobs = append(m.jobs, j)
 	m.byID[d.ID] = j
+	if d.HasBodySHA256() {
+		m.byHash[d.BodySHA256] = j
+	}
 	return false, nil
+}
+
+// revive makes the dead job j ready again for its redelivery d, with
+// its body restored, and reports whether it did: not when j is not dead,
+// nor when d's body is not j's own. The caller holds m.mu.
+func (m *MemInbox) revive(j *memJob, d Delivery) bool {
+	if j.status.State != StateDead {
+		return false
+	}
+	if d.HasBodySHA256() && j.d.HasBodySHA256() && d.BodySHA256 != j.d.BodySHA256 {
+		return false
+	}
+	if !j.d.HasBodySHA256() && d.HasBodySHA256() {
+		j.d.BodySHA256 = d.BodySHA256
+		m.byHash[d.BodySHA256] = j
+	}
+	j.d.Body = bytes.Clone(d.Body)
+	j.status.State = StateReady
+	j.status.Attempts = 0
+	j.status.RetryAt = m.now()
+	j.status.Pruned = false
+	j.finished = time.Time{}
+	return true
 }
 
 // Claim implements Inbox.
@@ -135,6 +163,7 @@ func (m *MemInbox) Complete(ctx context.Context, jobID int64, worker string) err
 	j.status.State = StateDone
 	j.status.Worker = ""
 	j.status.LeaseUntil = time.Time{}
+	j.finished = m.now()
 	return nil
 }
 
@@ -151,6 +180,7 @@ func (m *MemInbox) Fail(ctx context.Context, jobID int64, worker, errMsg string,
 	if dead {
 		j.status.State = StateDead
 		j.status.RetryAt = time.Time{}
+		j.finished = m.now()
 	}
 	j.status.Worker = ""
 	j.status.LeaseUntil = time.Time{}
@@ -214,4 +244,25 @@ func (m *MemInbox) Status(ctx context.Context, deliveryID string) (JobStatus, er
 		return JobStatus{}, fmt.Errorf("meminbox: status of %s: %w", deliveryID, ErrNotFound)
 	}
 	return j.status, nil
+}
+
+// Prune drops the bodies of the jobs done or dead-lettered before
+// before, keeping everything else (deduplication and replay refusal
+// need only the id and hash), and returns how many it dropped.
+func (m *MemInbox) Prune(ctx context.Context, before time.Time) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("meminbox: prune: %w", err)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var n int64
+	for _, j := range m.jobs {
+		finished := j.status.State == StateDone || j.status.State == StateDead
+		if finished && !j.status.Pruned && j.finished.Before(before) {
+			j.d.Body = nil
+			j.status.Pruned = true
+			n++
+		}
+	}
+	return n, nil
 }

@@ -19,6 +19,7 @@ type Observer interface {
 const (
 	OutcomeStored       = "stored"        // written to the inbox, 202
 	OutcomeDuplicate    = "duplicate"     // redelivery already stored, 200
+	OutcomeReplay       = "replay"        // body stored under another delivery id, 409
 	OutcomePing         = "ping"          // ping answered, 200
 	OutcomeDropped      = "dropped"       // event not handled, 202
 	OutcomeBadSignature = "bad_signature" // missing or wrong signature, 401

@@ -127,7 +127,7 @@ func (s *server) wire(ctx context.Context) error {
 			return err
 		}
 	} else {
-		s.log.Warn("no GitHub App credentials: serving the anomaly queue only, on loopback",
+		s.log.Warn("no GitHub App credentials: serving the anomaly queue only",
 			slog.String("hint", "set REPOGUARD_APP_ID, REPOGUARD_PRIVATE_KEY_FILE and REPOGUARD_WEBHOOK_SECRET"))
 	}
 	ui, err := s.webUI(store)
@@ -214,17 +214,17 @@ func (s *server) webUI(store *appStore) (http.Handler, error) {
 	} else {
 		s.local = web.NewLocalLogin()
 		wc.SignIn = append(wc.SignIn, s.local)
-		host, port, _ := net.SplitHostPort(cfg.Listen)
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			s.log.Warn("no GitHub sign-in configured: binding to loopback only", slog.String("requested", cfg.Listen))
-			cfg.Listen = net.JoinHostPort("127.0.0.1", port)
-		}
+		s.warnLoopbackOnly()
 		if wc.BaseURL == "" || !isLoopbackURL(wc.BaseURL) {
-			wc.BaseURL = "http://" + cfg.Listen
+			wc.BaseURL = "http://" + loopbackAddr(cfg.Listen)
 		}
 		wc.InsecureCookies = true
 	}
-	return web.New(wc)
+	ui, err := web.New(wc)
+	if err != nil || s.local == nil {
+		return ui, err
+	}
+	return loopbackOnly(ui), nil
 }
 
 // notifier builds the outgoing webhook for new anomalies, or nil.
@@ -273,6 +273,8 @@ func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 // closes the database.
 func (s *server) run(ctx context.Context, out io.Writer) error {
 	defer s.db.Close()
+	s.pruneInbox(ctx)
+	defer s.startPruning()()
 	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -283,7 +285,7 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 		s.onListen(addr)
 	}
 	if s.local != nil {
-		fmt.Fprintf(out, "repoguard: sign in at %s\n", s.local.Link("http://"+addr))
+		fmt.Fprintf(out, "repoguard: sign in at %s\n", s.local.Link("http://"+loopbackAddr(addr)))
 	}
 	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 1 << 20}

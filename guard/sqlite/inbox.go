@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -26,8 +27,10 @@ type InboxOptions struct {
 // Enqueue is a single INSERT ... ON CONFLICT DO NOTHING, and Claim a
 // single UPDATE of the job it picks (so a claim is atomic), both using
 // indexes only: their cost does not grow with the jobs queued behind a
-// busy repository, nor with the done jobs kept for deduplication. Prune
-// removes those once GitHub can no longer redeliver them.
+// busy repository, nor with the finished jobs kept for deduplication and
+// replay refusal. A unique index on the body hash makes the replay check
+// part of the INSERT. Prune drops the bodies of finished jobs after the
+// retention and keeps their rows (see migration 0009).
 //
 // The writes of an Inbox take turns in the process rather than contend
 // for SQLite's lock, whose busy handler sleeps milliseconds at a time: so
@@ -67,6 +70,15 @@ func (in *Inbox) lock(ctx context.Context) error {
 }
 
 func (in *Inbox) unlock() { <-in.write }
+
+// writing runs fn in the Inbox's turn to write.
+func (in *Inbox) writing(ctx context.Context, fn func() error) error {
+	if err := in.lock(ctx); err != nil {
+		return err
+	}
+	defer in.unlock()
+	return fn()
+}
 
 // prepared returns the queries prepared: parsing and planning them would
 // cost an Enqueue as much as writing a 10 KB payload. A transaction gets
@@ -119,21 +131,30 @@ const (
 
 // Statements of the Inbox. A job is pending while ready or running; head
 // marks the lowest-numbered pending job of each serial key (see the
-// migration 0005_inbox.sql).
+// migrations 0005_inbox.sql and 0009_inbox_body_hash.sql).
 const (
 	// enqueueSQL inserts a ready job, the head of its key when nothing
-	// of the key is pending. $1 delivery id, $2 serial key, $3 now.
+	// of the key is pending, unless its delivery id or body hash is
+	// stored. $1 delivery id, $2 serial key, $3 now, $11 body hash.
 	enqueueSQL = `INSERT INTO inbox (delivery_id, serial_key, state, head, retry_at,
-		event, action, installation_id, repo, repo_id, sender, received_at, body)
+		event, action, installation_id, repo, repo_id, sender, received_at, body_sha, body)
 	VALUES ($1, $2, 'ready',
 		CASE WHEN EXISTS (SELECT 1 FROM inbox p WHERE p.serial_key = $2 AND p.state IN ('ready', 'running'))
 			THEN 0 ELSE 1 END,
-		$3, $4, $5, $6, $7, $8, $9, $10, $11)
-	ON CONFLICT (delivery_id) DO NOTHING`
+		$3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+	ON CONFLICT DO NOTHING`
 
-	// reviveSQL makes a dead job ready again with its attempts reset; it
-	// is the head of its key unless a lower-numbered job is pending.
+	// hashOwnerSQL finds the delivery that holds a body hash.
+	hashOwnerSQL = `SELECT delivery_id FROM inbox WHERE body_sha = $1`
+
+	// lookupSQL reads the state and body hash of a delivery's job.
+	lookupSQL = `SELECT state, body_sha FROM inbox WHERE delivery_id = $1`
+
+	// reviveSQL makes a dead job ready again with its attempts reset and
+	// its body $3 (and hash $4, if it had none) restored; it is the head
+	// of its key unless a lower-numbered job is pending.
 	reviveSQL = `UPDATE inbox SET state = 'ready', attempts = 0, retry_at = $2, finished = 0,
+		body = $3, body_sha = coalesce(body_sha, $4),
 		head = CASE WHEN EXISTS (SELECT 1 FROM inbox p
 			WHERE p.serial_key = inbox.serial_key AND p.state IN ('ready', 'running') AND p.id < inbox.id)
 			THEN 0 ELSE 1 END
@@ -157,7 +178,7 @@ const (
 				WHERE r.serial_key = j.serial_key AND r.state = 'running' AND r.lease_until > $3)
 		ORDER BY j.id LIMIT 1)
 	RETURNING id, attempts, lease_until, last_error,
-		delivery_id, event, action, installation_id, repo, repo_id, sender, received_at, body`
+		delivery_id, event, action, installation_id, repo, repo_id, sender, received_at, body_sha, body`
 
 	// leaveSQL ends a job held by a worker: done or dead ($3), with
 	// finished time $4 and last error $5 (NULL keeps the last one). It is
@@ -189,25 +210,24 @@ const (
 		(SELECT count(*) FROM inbox WHERE state = 'running'),
 		(SELECT count(*) FROM inbox WHERE state = 'dead')`
 
-	statusSQL = `SELECT id, state, attempts, worker, lease_until, retry_at, last_error
+	statusSQL = `SELECT id, state, attempts, worker, lease_until, retry_at, last_error, body IS NULL
 	FROM inbox WHERE delivery_id = $1`
 
-	// pruneSQL deletes a batch of done jobs finished before $1, but not
-	// the latest job: a new job is numbered after the highest number in
-	// the table, so keeping it means numbers are never reused.
-	pruneSQL = `DELETE FROM inbox WHERE id IN (SELECT id FROM inbox
-		WHERE state = 'done' AND finished < $1 AND id < (SELECT max(id) FROM inbox)
+	// pruneSQL drops the bodies of a batch of jobs finished (done or
+	// dead) before $1.
+	pruneSQL = `UPDATE inbox SET body = NULL WHERE id IN (SELECT id FROM inbox
+		WHERE state IN ('done', 'dead') AND body IS NOT NULL AND finished < $1
 		ORDER BY finished LIMIT $2)`
 )
 
-// pruneBatch is how many rows a statement of Prune deletes: deleting a
-// job with a 12 KB payload takes about 0.1 ms, so a batch holds up the
-// deliveries being stored for about 10 ms.
+// pruneBatch is how many bodies a statement of Prune drops: dropping a
+// 12 KB payload takes about 0.1 ms, so a batch holds up the deliveries
+// being stored for about 10 ms.
 const pruneBatch = 100
 
 // Enqueue implements webhooks.Enqueuer with one INSERT; only when the
-// delivery id is already stored does a second transaction check for a
-// dead job to revive.
+// delivery id or body hash is already stored does a second transaction
+// tell a duplicate from a replay and revive a dead job.
 func (in *Inbox) Enqueue(ctx context.Context, d webhooks.Delivery) (bool, error) {
 	if d.ID == "" {
 		return false, errors.New("inbox enqueue: delivery has no id")
@@ -238,14 +258,24 @@ func (in *Inbox) enqueueArgs(d webhooks.Delivery) []any {
 		body = []byte{}
 	}
 	return []any{d.ID, d.SerialKey(), floorUnix(in.now()),
-		d.Event, d.Action, d.InstallationID, d.Repo, d.RepoID, d.Sender, floorUnix(d.ReceivedAt), body}
+		d.Event, d.Action, d.InstallationID, d.Repo, d.RepoID, d.Sender, floorUnix(d.ReceivedAt), bodyHash(d), body}
 }
 
-// reenqueue handles a delivery id found stored: in one transaction, it
-// inserts the delivery again (another process may have pruned it
-// meanwhile) or revives it if dead; otherwise it is a duplicate.
+// bodyHash is d's body hash as stored: NULL when it has none.
+func bodyHash(d webhooks.Delivery) any {
+	if !d.HasBodySHA256() {
+		return nil
+	}
+	return d.BodySHA256[:]
+}
+
+// reenqueue handles a delivery whose id or body hash is stored, in one
+// transaction: a body held by another delivery is a replay; a dead job
+// redelivered with its own body (or one whose hash is unknown) is
+// revived; anything else of a stored id is a duplicate. When neither is
+// stored any more, it inserts the delivery after all.
 func (in *Inbox) reenqueue(ctx context.Context, d webhooks.Delivery, args []any) (dup bool, err error) {
-	s, err := in.prepared(ctx, enqueueSQL, reviveSQL, demoteSQL)
+	s, err := in.prepared(ctx, enqueueSQL, hashOwnerSQL, lookupSQL, reviveSQL, demoteSQL)
 	if err != nil {
 		return false, err
 	}
@@ -254,33 +284,54 @@ func (in *Inbox) reenqueue(ctx context.Context, d webhooks.Delivery, args []any)
 		return false, err
 	}
 	defer tx.Rollback()
-	res, err := tx.StmtContext(ctx, s[0]).ExecContext(ctx, args...)
+	if d.HasBodySHA256() {
+		var owner string
+		err := tx.StmtContext(ctx, s[1]).QueryRowContext(ctx, d.BodySHA256[:]).Scan(&owner)
+		if err == nil && owner != d.ID {
+			return false, &webhooks.ReplayError{ID: d.ID, Original: owner}
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
+	}
+	var (
+		state string
+		hash  []byte
+	)
+	err = tx.StmtContext(ctx, s[2]).QueryRowContext(ctx, d.ID).Scan(&state, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := tx.StmtContext(ctx, s[0]).ExecContext(ctx, args...); err != nil {
+			return false, err
+		}
+		return false, tx.Commit()
+	}
 	if err != nil {
 		return false, err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, err
-	} else if n == 1 {
-		return false, tx.Commit()
+	if state != stateDead || (hash != nil && d.HasBodySHA256() && !bytes.Equal(hash, d.BodySHA256[:])) {
+		return true, nil
 	}
+	return false, in.revive(ctx, tx, s[3], s[4], d, args)
+}
+
+// revive makes the dead job of d ready again, with d's body, and commits.
+func (in *Inbox) revive(ctx context.Context, tx *sql.Tx, revive, demote *sql.Stmt, d webhooks.Delivery, args []any) error {
 	var (
 		id   int64
 		key  string
 		head int
 	)
-	err = tx.StmtContext(ctx, s[1]).QueryRowContext(ctx, d.ID, floorUnix(in.now())).Scan(&id, &key, &head)
-	if errors.Is(err, sql.ErrNoRows) {
-		return true, nil
-	}
+	body, hash := args[len(args)-1], args[len(args)-2]
+	err := tx.StmtContext(ctx, revive).QueryRowContext(ctx, d.ID, floorUnix(in.now()), body, hash).Scan(&id, &key, &head)
 	if err != nil {
-		return false, err
+		return err
 	}
 	if head == 1 {
-		if _, err := tx.StmtContext(ctx, s[2]).ExecContext(ctx, key, id); err != nil {
-			return false, err
+		if _, err := tx.StmtContext(ctx, demote).ExecContext(ctx, key, id); err != nil {
+			return err
 		}
 	}
-	return false, tx.Commit()
+	return tx.Commit()
 }
 
 // Claim implements webhooks.Inbox with a single UPDATE ... RETURNING.
@@ -294,11 +345,12 @@ func (in *Inbox) Claim(ctx context.Context, worker string, lease time.Duration) 
 	var (
 		j                    webhooks.Job
 		leaseUntil, received int64
+		hash                 []byte
 	)
 	d := &j.Delivery
 	err := in.queryRow(ctx, claimSQL, []any{worker, ceilUnix(now.Add(lease)), floorUnix(now)},
 		&j.ID, &j.Attempts, &leaseUntil, &j.LastError,
-		&d.ID, &d.Event, &d.Action, &d.InstallationID, &d.Repo, &d.RepoID, &d.Sender, &received, &d.Body)
+		&d.ID, &d.Event, &d.Action, &d.InstallationID, &d.Repo, &d.RepoID, &d.Sender, &received, &hash, &d.Body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -307,6 +359,7 @@ func (in *Inbox) Claim(ctx context.Context, worker string, lease time.Duration) 
 	}
 	j.LeaseUntil = fromUnix(leaseUntil)
 	d.ReceivedAt = fromUnix(received)
+	copy(d.BodySHA256[:], hash)
 	return &j, nil
 }
 
@@ -418,7 +471,7 @@ func (in *Inbox) Status(ctx context.Context, deliveryID string) (webhooks.JobSta
 		leaseUntil, retryAt int64
 	)
 	err := in.queryRow(ctx, statusSQL, []any{deliveryID},
-		&st.ID, &state, &st.Attempts, &st.Worker, &leaseUntil, &retryAt, &st.LastError)
+		&st.ID, &state, &st.Attempts, &st.Worker, &leaseUntil, &retryAt, &st.LastError, &st.Pruned)
 	if errors.Is(err, sql.ErrNoRows) {
 		return webhooks.JobStatus{}, fmt.Errorf("inbox status of %s: %w", deliveryID, webhooks.ErrNotFound)
 	}
@@ -435,39 +488,39 @@ func (in *Inbox) Status(ctx context.Context, deliveryID string) (webhooks.JobSta
 	return st, nil
 }
 
-// Prune deletes the done jobs finished before olderThan and returns how
-// many it deleted. A delivery whose job was pruned is no longer
-// recognized as a duplicate, so olderThan must lie beyond GitHub's
-// redelivery window (deliveries of the past 3 days can be redelivered):
-// now minus a few days. It deletes in small batches, each a transaction
-// of its own, so that deliveries are stored in between. Ready, running
-// and dead jobs are kept, and so is the latest job, so that job numbers
-// are never reused.
-func (in *Inbox) Prune(ctx context.Context, olderThan time.Time) (int64, error) {
+// Prune drops the bodies of the jobs finished (done or dead-lettered)
+// before before, and returns how many it dropped; then it gives the
+// freed pages back to the file system (see reclaim). The rows stay, with
+// their delivery id and body hash: GitHub's redeliveries are still
+// answered as duplicates, replays still refused, and a dead job's
+// redelivery brings its body back. Pending jobs are not touched. It
+// works in small batches, each a transaction of its own, so that
+// deliveries are stored in between.
+func (in *Inbox) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for {
-		n, err := in.pruneSome(ctx, floorUnix(olderThan))
+		n, err := in.pruneSome(ctx, floorUnix(before))
 		total += n
 		if err != nil {
 			return total, in.db.wrap("inbox prune", err)
 		}
 		if n < pruneBatch {
-			return total, nil
+			break
 		}
 	}
+	return total, in.db.wrap("inbox prune: reclaim space", in.reclaim(ctx))
 }
 
-// pruneSome deletes a batch of done jobs finished before before.
-func (in *Inbox) pruneSome(ctx context.Context, before int64) (int64, error) {
-	if err := in.lock(ctx); err != nil {
-		return 0, err
-	}
-	defer in.unlock()
-	res, err := in.exec(ctx, pruneSQL, before, pruneBatch)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+// pruneSome drops a batch of bodies of jobs finished before before.
+func (in *Inbox) pruneSome(ctx context.Context, before int64) (n int64, err error) {
+	err = in.writing(ctx, func() error {
+		res, err := in.exec(ctx, pruneSQL, before, pruneBatch)
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		return err
+	})
+	return n, err
 }
 
 // floorUnix returns t in unix seconds, rounded down; 0 for the zero time.

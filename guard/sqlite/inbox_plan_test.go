@@ -21,8 +21,10 @@ func TestInboxQueryPlans(t *testing.T) {
 		name, sql string
 		args      []any
 	}{
-		{"enqueue", enqueueSQL, []any{"d", "k", 1, "push", "", 1, "o/r", 1, "s", 1, []byte("{}")}},
-		{"revive", reviveSQL, []any{"d", 1}},
+		{"enqueue", enqueueSQL, []any{"d", "k", 1, "push", "", 1, "o/r", 1, "s", 1, []byte("h"), []byte("{}")}},
+		{"hash owner", hashOwnerSQL, []any{[]byte("h")}},
+		{"lookup", lookupSQL, []any{"d"}},
+		{"revive", reviveSQL, []any{"d", 1, []byte("{}"), []byte("h")}},
 		{"demote", demoteSQL, []any{"k", 1}},
 		{"claim", claimSQL, []any{"w", 2, 1}},
 		{"leave", leaveSQL, []any{1, "w", "done", 1, ""}},

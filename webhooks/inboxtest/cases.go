@@ -25,6 +25,12 @@ var cases = []struct {
 	{"DeadLetter", deadLetter},
 	{"Release", release},
 	{"StatusUnknown", statusUnknown},
+	{"ReplayRefused", replayRefused},
+	{"ReplayOfADeadJob", replayOfDead},
+	{"ConcurrentReplays", concurrentReplays},
+	{"NoHashNoReplayCheck", noHashNoCheck},
+	{"PruneDropsFinishedBodies", pruneBodies},
+	{"PrunedDeadJobRevived", prunedDeadRevived},
 }
 
 func roundTrip(e *env) {

@@ -10,12 +10,14 @@
 //	}
 //
 // The suite's clock starts at a whole second and moves in whole seconds,
-// so a store that keeps times as unix seconds passes.
+// so a store that keeps times as unix seconds passes. Besides the methods
+// of webhooks.Inbox, the suite needs Prune (see Pruner).
 package inboxtest
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sync"
@@ -51,6 +53,14 @@ func (c *Clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// Pruner is what the suite needs of an Inbox besides webhooks.Inbox:
+// Prune drops the bodies of the jobs done or dead-lettered before
+// before, and returns how many. Deduplication and replay refusal go on
+// as before; pending jobs keep their bodies.
+type Pruner interface {
+	Prune(ctx context.Context, before time.Time) (int64, error)
+}
+
 // NewInbox returns a fresh, empty Inbox that reads the time from now. It
 // may use t for cleanup and to fail.
 type NewInbox func(t *testing.T, now func() time.Time) webhooks.Inbox
@@ -78,12 +88,14 @@ type env struct {
 	ctx   context.Context
 }
 
-// delivery returns a push delivery of repository repoID.
+// delivery returns a push delivery of repository repoID, with the hash
+// of its body.
 func (e *env) delivery(id string, repoID int64) webhooks.Delivery {
+	body := []byte(fmt.Sprintf(`{"delivery":%q}`, id))
 	return webhooks.Delivery{
 		ID: id, Event: "push", InstallationID: 7,
 		Repo: fmt.Sprintf("org/repo-%d", repoID), RepoID: repoID, Sender: "alice",
-		Body:       []byte(fmt.Sprintf(`{"delivery":%q}`, id)),
+		Body: body, BodySHA256: sha256.Sum256(body),
 		ReceivedAt: e.clock.Now(),
 	}
 }
@@ -172,7 +184,7 @@ func (e *env) leaseLost(op string, err error) {
 }
 
 func sameDelivery(a, b webhooks.Delivery) bool {
-	return a.ID == b.ID && a.Event == b.Event && a.Action == b.Action &&
+	return a.ID == b.ID && a.Event == b.Event && a.Action == b.Action && a.BodySHA256 == b.BodySHA256 &&
 		a.InstallationID == b.InstallationID && a.Repo == b.Repo && a.RepoID == b.RepoID &&
 		a.Sender == b.Sender && bytes.Equal(a.Body, b.Body) && a.ReceivedAt.Equal(b.ReceivedAt)
 }
