@@ -47,10 +47,16 @@ type Server struct {
 	JobLease time.Duration `yaml:"job_lease"`
 	// InboxRetention is how long the webhook inbox keeps the bodies of
 	// finished deliveries (at least 1s); a prune at start and hourly
-	// drops older ones. Their delivery ids and body hashes are kept for
-	// good: redeliveries are still answered as duplicates and replays
-	// refused.
+	// drops older ones. Their delivery ids and body hashes are kept
+	// for InboxReplayWindow: redeliveries are still answered as
+	// duplicates and replays refused.
 	InboxRetention time.Duration `yaml:"inbox_retention"`
+	// InboxReplayWindow is how long the inbox keeps the id and body hash
+	// of a finished delivery (at least InboxRetention): within it, a body
+	// resent under a new delivery id is refused as a replay; after it,
+	// the delivery is forgotten, so that the inbox does not grow without
+	// bound.
+	InboxReplayWindow time.Duration `yaml:"inbox_replay_window"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// AuditKeyFile holds a key that makes the audit log's hash chain an
@@ -139,6 +145,7 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace", duration(func(c *Server) *time.Duration { return &c.ShutdownGrace })},
 	{"REPOGUARD_JOB_LEASE", "job_lease", duration(func(c *Server) *time.Duration { return &c.JobLease })},
 	{"REPOGUARD_INBOX_RETENTION", "inbox_retention", duration(func(c *Server) *time.Duration { return &c.InboxRetention })},
+	{"REPOGUARD_INBOX_REPLAY_WINDOW", "inbox_replay_window", duration(func(c *Server) *time.Duration { return &c.InboxReplayWindow })},
 	{"REPOGUARD_LOG_LEVEL", "log_level", text(func(c *Server) *string { return &c.LogLevel })},
 	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file", text(func(c *Server) *string { return &c.AuditKeyFile })},
 	{"REPOGUARD_AUDIT_ANCHOR_EVERY", "audit_anchor.every", integer(func(c *Server) *int64 { return &c.AuditAnchor.Every })},
@@ -185,8 +192,11 @@ func DefaultServer() Server {
 		ShutdownGrace:  25 * time.Second,
 		JobLease:       time.Minute,
 		InboxRetention: 7 * 24 * time.Hour,
-		LogLevel:       "info",
-		AuditAnchor:    AuditAnchor{Every: 100, Interval: 5 * time.Minute},
+		// A quarter of a year of ids and hashes: about 200 bytes a
+		// delivery, 180 MB at 10,000 deliveries a day.
+		InboxReplayWindow: 90 * 24 * time.Hour,
+		LogLevel:          "info",
+		AuditAnchor:       AuditAnchor{Every: 100, Interval: 5 * time.Minute},
 	}
 }
 
@@ -303,6 +313,9 @@ func (c *Server) Validate() error {
 	if c.InboxRetention < time.Second {
 		return fmt.Errorf("inbox_retention %s: want 1s or more", c.InboxRetention)
 	}
+	if c.InboxReplayWindow < c.InboxRetention {
+		return fmt.Errorf("inbox_replay_window %s: want at least inbox_retention (%s)", c.InboxReplayWindow, c.InboxRetention)
+	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
 	}
@@ -356,7 +369,7 @@ func (c Server) LogValue() slog.Value {
 		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
 		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
 		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
-		slog.Duration("inbox_retention", c.InboxRetention),
+		slog.Duration("inbox_retention", c.InboxRetention), slog.Duration("inbox_replay_window", c.InboxReplayWindow),
 		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
 	)
 }

@@ -60,6 +60,7 @@ func TestLoadServerErrors(t *testing.T) {
 		{"no anchor count", "", map[string]string{"REPOGUARD_AUDIT_ANCHOR_EVERY": "0"}, "audit_anchor.every"},
 		{"anchor too often", write("c.yml", "audit_anchor:\n  interval: 10ms\n"), nil, "audit_anchor.interval"},
 		{"bad retention", "", map[string]string{"REPOGUARD_INBOX_RETENTION": "7d"}, "REPOGUARD_INBOX_RETENTION: inbox_retention"},
+		{"replay window shorter", "", map[string]string{"REPOGUARD_INBOX_REPLAY_WINDOW": "24h"}, "inbox_replay_window 24h0m0s: want at least inbox_retention (168h0m0s)"},
 		{"zero retention", write("r.yml", "inbox_retention: 0s\n"), nil, "inbox_retention 0s: want 1s or more"},
 	} {
 		_, err := LoadServer(tc.file, envOf(tc.env))
@@ -134,7 +135,7 @@ func TestGitHubWebURL(t *testing.T) {
 func TestServerEnvCoversFile(t *testing.T) {
 	for _, e := range ServerEnv {
 		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
-			"shutdown_grace": "7s", "job_lease": "9s", "inbox_retention": "72h", "log_level": "debug", "listen": "127.0.0.1:9",
+			"shutdown_grace": "7s", "job_lease": "9s", "inbox_retention": "72h", "inbox_replay_window": "960h", "log_level": "debug", "listen": "127.0.0.1:9",
 			"public_url": "https://x.test", "github.api_url": "https://ghe.test/api/v3/",
 			"notify.min_severity": "high", "notify.format": "slack",
 			"audit_anchor.every": "7", "audit_anchor.interval": "7s"}[e.Setting]

@@ -19,7 +19,7 @@ type MemInboxOptions struct {
 
 // MemInbox is an Inbox in memory, for tests (of this package and others)
 // and for trying the App without a database. It keeps every job, done ones
-// included, for as long as it lives; Prune drops finished jobs' bodies. It
+// included, until Forget; Prune drops finished jobs' bodies. It
 // is safe for concurrent use.
 type MemInbox struct {
 	now func() time.Time
@@ -250,17 +250,45 @@ func (m *MemInbox) Status(ctx context.Context, deliveryID string) (JobStatus, er
 // before, keeping everything else (deduplication and replay refusal
 // need only the id and hash), and returns how many it dropped.
 func (m *MemInbox) Prune(ctx context.Context, before time.Time) (int64, error) {
+	return m.finishedBefore(ctx, "prune", before, func(j *memJob) bool {
+		if j.status.Pruned {
+			return false
+		}
+		j.d.Body = nil
+		j.status.Pruned = true
+		return true
+	})
+}
+
+// Forget forgets the jobs done or dead-lettered before before, ids and
+// hashes too, and returns how many: their redeliveries are new
+// deliveries again. (Their slots stay, so that job IDs keep matching.)
+func (m *MemInbox) Forget(ctx context.Context, before time.Time) (int64, error) {
+	return m.finishedBefore(ctx, "forget", before, func(j *memJob) bool {
+		if m.byID[j.d.ID] != j {
+			return false // forgotten already
+		}
+		delete(m.byID, j.d.ID)
+		if m.byHash[j.d.BodySHA256] == j {
+			delete(m.byHash, j.d.BodySHA256)
+		}
+		j.d.Body = nil
+		return true
+	})
+}
+
+// finishedBefore calls fn on each job done or dead-lettered before
+// before, under the lock, and counts those it reports changed.
+func (m *MemInbox) finishedBefore(ctx context.Context, op string, before time.Time, fn func(*memJob) bool) (int64, error) {
 	if err := ctx.Err(); err != nil {
-		return 0, fmt.Errorf("meminbox: prune: %w", err)
+		return 0, fmt.Errorf("meminbox: %s: %w", op, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var n int64
 	for _, j := range m.jobs {
 		finished := j.status.State == StateDone || j.status.State == StateDead
-		if finished && !j.status.Pruned && j.finished.Before(before) {
-			j.d.Body = nil
-			j.status.Pruned = true
+		if finished && j.finished.Before(before) && fn(j) {
 			n++
 		}
 	}

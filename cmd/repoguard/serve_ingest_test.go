@@ -133,6 +133,26 @@ func TestServePrunesInboxAtStart(t *testing.T) {
 	}
 }
 
+// TestServeForgetsAfterReplayWindow: deliveries finished longer ago
+// than the replay window are forgotten at start, rows and all, so that
+// the inbox stops growing; younger ones keep refusing replays.
+func TestServeForgetsAfterReplayWindow(t *testing.T) {
+	e := newE2E(t)
+	old := e.seedFinished(20, 100*24*time.Hour)
+	recent := e.seedFinished(20, 10*24*time.Hour)
+	ls := e.start() // default replay window: 90 days
+	for _, d := range old {
+		if st := ls.status(d.id); st.ID != 0 {
+			t.Fatalf("delivery %s of 100 days ago after start: %+v, want forgotten", d.id, st)
+		}
+	}
+	wantLog(t, ls.logs.String(), map[string]string{"msg": "inbox pruned", "forgotten": "20"})
+	r := delivery{id: recent[0].id + "-replayed", event: recent[0].event, body: recent[0].body}
+	if code, body := post(t, ls.url, r, e2eSecret); code != http.StatusConflict {
+		t.Errorf("replay of a delivery of 10 days ago: %d %q, want 409", code, body)
+	}
+}
+
 // TestServePrunesInboxPeriodically: after the prune at start, serve
 // prunes again every hour, or every retention when that is shorter; a
 // delivery processed after start loses its body once it is older than
@@ -152,7 +172,8 @@ func TestServePrunesInboxPeriodically(t *testing.T) {
 
 // seedFinished writes n deliveries of about 20 KB (issue 8's average)
 // into the server's database, done age ago, as an earlier server would
-// have left them, and returns them.
+// have left them, and returns them. Their numbers (and so bodies)
+// differ from those of earlier calls.
 func (e *e2e) seedFinished(n int, age time.Duration) []delivery {
 	e.t.Helper()
 	ctx := context.Background()
@@ -165,8 +186,8 @@ func (e *e2e) seedFinished(n int, age time.Duration) []delivery {
 	in := db.Inbox(sqlite.InboxOptions{Now: clock.Now})
 	pad := strings.Repeat("A change to the widgets. ", 800)
 	var out []delivery
-	for i := range n {
-		d := e.deliveryOf("pull_request", map[string]any{"action": "labeled", "number": i, "repository": repoJSON(),
+	for range n {
+		d := e.deliveryOf("pull_request", map[string]any{"action": "labeled", "number": e.seq.Add(1), "repository": repoJSON(),
 			"installation": map[string]any{"id": e2eInst}, "sender": userJSON("alice"), "pad": pad})
 		wd := webhooks.Delivery{ID: d.id, Event: d.event, Repo: e2eFull, RepoID: 1296269, Body: d.body,
 			BodySHA256: sha256.Sum256(d.body), ReceivedAt: clock.Now()}

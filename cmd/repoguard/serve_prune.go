@@ -13,22 +13,29 @@ func (s *server) pruneInterval() time.Duration { return min(time.Hour, s.cfg.Inb
 
 // pruneInbox drops the bodies of the deliveries finished more than the
 // retention ago (their ids and hashes stay, for deduplication and replay
-// refusal) and gives the space back to the file system. A failure is
+// refusal), forgets the deliveries finished more than the replay window
+// ago, and gives the space back to the file system. A failure is
 // logged: the server goes on.
 func (s *server) pruneInbox(ctx context.Context) {
 	start := time.Now()
 	n, err := s.inbox.Prune(ctx, start.Add(-s.cfg.InboxRetention))
+	var forgot int64
+	if err == nil {
+		forgot, err = s.inbox.Forget(ctx, start.Add(-s.cfg.InboxReplayWindow))
+	}
 	if err != nil {
 		if ctx.Err() == nil {
-			s.log.Error("inbox prune failed", slog.Int64("bodies", n), slog.String("error", err.Error()))
+			s.log.Error("inbox prune failed", slog.Int64("bodies", n), slog.Int64("forgotten", forgot),
+				slog.String("error", err.Error()))
 		}
 		return
 	}
 	level := slog.LevelDebug
-	if n > 0 {
+	if n > 0 || forgot > 0 {
 		level = slog.LevelInfo
 	}
-	attrs := []slog.Attr{slog.Int64("bodies", n), slog.Duration("retention", s.cfg.InboxRetention),
+	attrs := []slog.Attr{slog.Int64("bodies", n), slog.Int64("forgotten", forgot),
+		slog.Duration("retention", s.cfg.InboxRetention), slog.Duration("replay_window", s.cfg.InboxReplayWindow),
 		slog.Duration("took", time.Since(start))}
 	if fi, err := os.Stat(s.cfg.DB); err == nil {
 		attrs = append(attrs, slog.Int64("db_bytes", fi.Size()))

@@ -218,6 +218,11 @@ const (
 	pruneSQL = `UPDATE inbox SET body = NULL WHERE id IN (SELECT id FROM inbox
 		WHERE state IN ('done', 'dead') AND body IS NOT NULL AND finished < $1
 		ORDER BY finished LIMIT $2)`
+	// forgetSQL deletes a batch of jobs finished (done or dead) before
+	// $1, rows and all.
+	forgetSQL = `DELETE FROM inbox WHERE id IN (SELECT id FROM inbox
+		WHERE state IN ('done', 'dead') AND finished < $1
+		ORDER BY finished LIMIT $2)`
 )
 
 // pruneBatch is how many bodies a statement of Prune drops: dropping a
@@ -497,30 +502,42 @@ func (in *Inbox) Status(ctx context.Context, deliveryID string) (webhooks.JobSta
 // works in small batches, each a transaction of its own, so that
 // deliveries are stored in between.
 func (in *Inbox) Prune(ctx context.Context, before time.Time) (int64, error) {
+	return in.inBatches(ctx, "inbox prune", pruneSQL, before)
+}
+
+// Forget deletes the jobs finished (done or dead-lettered) before
+// before, with their delivery ids and body hashes, and returns how many
+// it deleted: a redelivery of one of them is then a new delivery and a
+// replay of its body is no longer refused. Serve forgets what is older
+// than the replay window, so that the inbox does not grow without bound.
+// It works in batches and gives the space back, as Prune does.
+func (in *Inbox) Forget(ctx context.Context, before time.Time) (int64, error) {
+	return in.inBatches(ctx, "inbox forget", forgetSQL, before)
+}
+
+// inBatches runs a batch statement of Prune or Forget ($1 the cut, $2
+// the batch size), each batch a write transaction of its own, until a
+// batch is not full; then it reclaims the freed pages.
+func (in *Inbox) inBatches(ctx context.Context, op, query string, before time.Time) (int64, error) {
 	var total int64
 	for {
-		n, err := in.pruneSome(ctx, floorUnix(before))
+		var n int64
+		err := in.writing(ctx, func() error {
+			res, err := in.exec(ctx, query, floorUnix(before), pruneBatch)
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
 		total += n
 		if err != nil {
-			return total, in.db.wrap("inbox prune", err)
+			return total, in.db.wrap(op, err)
 		}
 		if n < pruneBatch {
 			break
 		}
 	}
-	return total, in.db.wrap("inbox prune: reclaim space", in.reclaim(ctx))
-}
-
-// pruneSome drops a batch of bodies of jobs finished before before.
-func (in *Inbox) pruneSome(ctx context.Context, before int64) (n int64, err error) {
-	err = in.writing(ctx, func() error {
-		res, err := in.exec(ctx, pruneSQL, before, pruneBatch)
-		if err == nil {
-			n, err = res.RowsAffected()
-		}
-		return err
-	})
-	return n, err
+	return total, in.db.wrap(op+": reclaim space", in.reclaim(ctx))
 }
 
 // floorUnix returns t in unix seconds, rounded down; 0 for the zero time.

@@ -31,6 +31,7 @@ var cases = []struct {
 	{"NoHashNoReplayCheck", noHashNoCheck},
 	{"PruneDropsFinishedBodies", pruneBodies},
 	{"PrunedDeadJobRevived", prunedDeadRevived},
+	{"ForgetDropsFinishedJobs", forgetFinished},
 }
 
 func roundTrip(e *env) {

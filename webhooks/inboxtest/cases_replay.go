@@ -31,6 +31,16 @@ func (e *env) refused(d webhooks.Delivery, original string) {
 	}
 }
 
+// forget runs the inbox's Forget.
+func (e *env) forget(before time.Time) int64 {
+	e.t.Helper()
+	n, err := e.in.(Pruner).Forget(e.ctx, before)
+	if err != nil {
+		e.t.Fatalf("Forget: %v", err)
+	}
+	return n
+}
+
 // prune runs the inbox's Prune.
 func (e *env) prune(before time.Time) int64 {
 	e.t.Helper()
@@ -137,8 +147,13 @@ func noHashNoCheck(e *env) {
 	e.depth(2, 0, 0)
 }
 
-func pruneBodies(e *env) {
-	ids := []string{"done1", "dead1", "run1", "later", "ready1"}
+// finishSome enqueues the deliveries ids ("done1", "dead1", "run1",
+// "later", then any others) and brings them to where the prune and
+// forget cases start, an hour later: done1 done and dead1 dead-lettered
+// an hour before now, run1 claimed with a lease that lapsed, later done
+// now, the others ready.
+func (e *env) finishSome(ids []string) map[string]webhooks.Delivery {
+	e.t.Helper()
 	ds := map[string]webhooks.Delivery{}
 	for i, id := range ids {
 		ds[id] = e.delivery(id, int64(i+1))
@@ -152,6 +167,12 @@ func pruneBodies(e *env) {
 	later := e.claimID("w4", "later")
 	e.clock.Advance(time.Hour)
 	e.complete(later, "w4") // finished at the cut: kept
+	return ds
+}
+
+func pruneBodies(e *env) {
+	ids := []string{"done1", "dead1", "run1", "later", "ready1"}
+	ds := e.finishSome(ids)
 	if n := e.prune(e.clock.Now()); n != 2 {
 		e.t.Fatalf("Prune = %d, want 2 (done1 and dead1)", n)
 	}
@@ -202,4 +223,35 @@ func prunedDeadRevived(e *env) {
 		e.t.Fatalf("revived job holds %+v, want %+v", j.Delivery, d)
 	}
 	e.complete(j, "w1")
+}
+
+// forgetFinished: Forget deletes the jobs finished before the cut, done
+// and dead-lettered, ids and hashes too; pending jobs, and jobs finished
+// at the cut, stay and go on refusing replays.
+func forgetFinished(e *env) {
+	ids := []string{"done1", "dead1", "run1", "later"}
+	ds := e.finishSome(ids)
+	if n := e.forget(e.clock.Now()); n != 2 {
+		e.t.Fatalf("Forget = %d, want 2 (done1 and dead1)", n)
+	}
+	if n := e.forget(e.clock.Now()); n != 0 {
+		e.t.Fatalf("Forget again = %d, want 0", n)
+	}
+	for _, id := range ids {
+		_, err := e.in.Status(e.ctx, id)
+		if gone := errors.Is(err, webhooks.ErrNotFound); gone != (id == "done1" || id == "dead1") {
+			e.t.Errorf("Status(%s) after Forget: %v", id, err)
+		}
+	}
+	e.refused(replay(ds["later"], "x1"), "later")
+	e.complete(e.claimID("w5", "run1"), "w5") // pending, it kept its body
+	// A forgotten delivery is a new one again, under its id or another.
+	if e.enqueue(replay(ds["done1"], "x2")) {
+		e.t.Fatal("body of a forgotten job reported as duplicate")
+	}
+	j := e.claimID("w5", "x2")
+	if !sameDelivery(j.Delivery, replay(ds["done1"], "x2")) {
+		e.t.Fatalf("claimed %+v, want the body of done1 under x2", j.Delivery)
+	}
+	e.complete(j, "w5")
 }

@@ -56,9 +56,13 @@ func (c *Clock) Advance(d time.Duration) {
 // Pruner is what the suite needs of an Inbox besides webhooks.Inbox:
 // Prune drops the bodies of the jobs done or dead-lettered before
 // before, and returns how many. Deduplication and replay refusal go on
-// as before; pending jobs keep their bodies.
+// as before; pending jobs keep their bodies. Forget deletes the jobs
+// done or dead-lettered before before, delivery ids and body hashes
+// too, and returns how many: a redelivery of one is a new delivery, its
+// body no longer a replay.
 type Pruner interface {
 	Prune(ctx context.Context, before time.Time) (int64, error)
+	Forget(ctx context.Context, before time.Time) (int64, error)
 }
 
 // NewInbox returns a fresh, empty Inbox that reads the time from now. It

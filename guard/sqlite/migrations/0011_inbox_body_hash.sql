@@ -7,11 +7,10 @@
 -- means unknown (a delivery enqueued without a hash is not checked).
 --
 -- body is NULL once Prune has dropped the payload of a finished (done or
--- dead) job after the retention. The row stays, small, for as long as
--- the database: its delivery_id answers GitHub's redeliveries as
--- duplicates and its body_sha refuses replays, however old. A dead job's
--- redelivery brings its body back. Since rows are no longer deleted, job
--- numbers are never reused.
+-- dead) job after the retention. The row stays, small, until Forget
+-- deletes it after the replay window: until then its delivery_id answers
+-- GitHub's redeliveries as duplicates and its body_sha refuses replays.
+-- A dead job's redelivery brings its body back.
 --
 -- The table is rebuilt so that body_sha comes before body (reading it
 -- does not walk a large payload's overflow pages) and body may be NULL.
