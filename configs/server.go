@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -33,6 +34,12 @@ type Server struct {
 	// PublicURL is the base of the details links of check runs.
 	PublicURL string `yaml:"public_url"`
 	GitHub    GitHub `yaml:"github"`
+	// ProtectedBranches are path.Match patterns of branches that, like
+	// the default branch, are guarded: rewriting or deleting one is a
+	// finding, and a pull request into one is judged against it alone
+	// (a pull request into any other branch is also judged for what its
+	// head would bring to the default branch).
+	ProtectedBranches []string `yaml:"protected_branches"`
 	// Workers is the number of inbox workers.
 	Workers int `yaml:"workers"`
 	// CacheMaxBytes bounds the size of the repository cache; the least
@@ -138,6 +145,7 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_GITHUB_CLIENT_ID", "github.client_id", text(func(c *Server) *string { return &c.GitHub.ClientID })},
 	{"REPOGUARD_GITHUB_CLIENT_SECRET", "github.client_secret", text(func(c *Server) *string { return &c.GitHub.ClientSecret })},
 	{"REPOGUARD_GITHUB_CLIENT_SECRET_FILE", "github.client_secret_file", text(func(c *Server) *string { return &c.GitHub.ClientSecretFile })},
+	{"REPOGUARD_PROTECTED_BRANCHES", "protected_branches", list(func(c *Server) *[]string { return &c.ProtectedBranches })},
 	{"REPOGUARD_TRIAGE_TEAMS", "github.triage_teams", list(func(c *Server) *[]string { return &c.GitHub.TriageTeams })},
 	{"REPOGUARD_READ_TEAMS", "github.read_teams", list(func(c *Server) *[]string { return &c.GitHub.ReadTeams })},
 	{"REPOGUARD_WORKERS", "workers", func(c *Server, v string) (err error) { c.Workers, err = strconv.Atoi(v); return err }},
@@ -309,6 +317,11 @@ func (c *Server) Validate() error {
 	}
 	if c.AuditAnchor.Interval < time.Second {
 		return fmt.Errorf("audit_anchor.interval %s: want 1s or more", c.AuditAnchor.Interval)
+	}
+	for _, pat := range c.ProtectedBranches {
+		if _, err := path.Match(pat, ""); err != nil || pat == "" {
+			return fmt.Errorf("protected_branches %q: not a branch pattern (path.Match syntax, such as release/*)", pat)
+		}
 	}
 	if c.InboxRetention < time.Second {
 		return fmt.Errorf("inbox_retention %s: want 1s or more", c.InboxRetention)

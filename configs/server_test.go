@@ -61,6 +61,7 @@ func TestLoadServerErrors(t *testing.T) {
 		{"anchor too often", write("c.yml", "audit_anchor:\n  interval: 10ms\n"), nil, "audit_anchor.interval"},
 		{"bad retention", "", map[string]string{"REPOGUARD_INBOX_RETENTION": "7d"}, "REPOGUARD_INBOX_RETENTION: inbox_retention"},
 		{"replay window shorter", "", map[string]string{"REPOGUARD_INBOX_REPLAY_WINDOW": "24h"}, "inbox_replay_window 24h0m0s: want at least inbox_retention (168h0m0s)"},
+		{"bad branch pattern", "", map[string]string{"REPOGUARD_PROTECTED_BRANCHES": "release/["}, `protected_branches "release/[": not a branch pattern`},
 		{"zero retention", write("r.yml", "inbox_retention: 0s\n"), nil, "inbox_retention 0s: want 1s or more"},
 	} {
 		_, err := LoadServer(tc.file, envOf(tc.env))
@@ -143,7 +144,7 @@ func TestServerEnvCoversFile(t *testing.T) {
 			val = "v1"
 		}
 		fileVal := val
-		if strings.HasSuffix(e.Setting, "_teams") {
+		if strings.HasSuffix(e.Setting, "_teams") || e.Setting == "protected_branches" {
 			fileVal = "[" + val + "]"
 		}
 		path := filepath.Join(t.TempDir(), "c.yml")
