@@ -90,9 +90,13 @@ func (a *App) judgePull(ctx context.Context, c GitHubClient, pr pullRef, prev *P
 	if err != nil {
 		return nil, nil, err
 	}
+	people, err := a.everyone(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := a.recordFindings(ctx, FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
 		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.allFindings(),
-		Queue: queueOf(st.Policy)}); err != nil {
+		Queue: queueOf(st.Policy), Participants: people}); err != nil {
 		return nil, nil, err
 	}
 	out, err := a.decide(ctx, c, st)
@@ -100,6 +104,26 @@ func (a *App) judgePull(ctx context.Context, c GitHubClient, pr pullRef, prev *P
 		return nil, nil, err
 	}
 	return st, out, nil
+}
+
+// everyone returns the logins of everyone who took part in the pull
+// request of st: its author, the authors, committers and co-authors of
+// its commits, whoever pushed to it or pushed one of its commits to any
+// branch. Its findings are recorded with them, before the state is
+// saved, so that nobody among them can release one.
+func (a *App) everyone(ctx context.Context, st *PullState) ([]string, error) {
+	pushes, err := a.Store.PushesOf(ctx, st.Repo, st.Commits)
+	if err != nil {
+		return nil, fmt.Errorf("pushes of #%d: %w", st.Number, err)
+	}
+	people := append(append([]string{st.Author, st.Pusher}, st.Pushers...), st.Contributors...)
+	for _, c := range st.CoAuthors {
+		people = append(people, c.Login)
+	}
+	for _, p := range pushes {
+		people = append(people, p.Login)
+	}
+	return uniqueLogins(people), nil
 }
 
 // supersede completes check run id of a head the pull request left

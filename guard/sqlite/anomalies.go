@@ -33,6 +33,11 @@ type FindingRecord struct {
 	// Actor records the anomalies in the audit log; "repoguard" when
 	// empty.
 	Actor string
+	// Participants are the logins of everyone who took part in the
+	// change as the recorder knows them now (a pull request's author,
+	// contributors and pushers): a suppression created or approved by
+	// one of them never applies, even before the evaluation is saved.
+	Participants []string
 }
 
 // anomalyCols are the columns scanAnomaly reads, in order.

@@ -43,12 +43,18 @@ func (db *DB) RecordPushes(ctx context.Context, repo, branch string, pushers, co
 // PushesOf returns every recorded push of the commits of repo, ordered
 // by commit, branch and pusher.
 func (db *DB) PushesOf(ctx context.Context, repo string, commits []string) ([]guard.Push, error) {
+	out, err := pushesOf(ctx, db.db, repo, commits)
+	return out, db.wrap("pushes of "+repo, err)
+}
+
+// pushesOf reads the pushes of commits through q, in batches.
+func pushesOf(ctx context.Context, q rowQuerier, repo string, commits []string) ([]guard.Push, error) {
 	var out []guard.Push
 	for len(commits) > 0 {
 		n := min(len(commits), pushLookupBatch)
-		batch, err := db.pushesOf(ctx, repo, commits[:n])
+		batch, err := pushBatch(ctx, q, repo, commits[:n])
 		if err != nil {
-			return nil, db.wrap("pushes of "+repo, err)
+			return nil, err
 		}
 		out = append(out, batch...)
 		commits = commits[n:]
@@ -56,14 +62,14 @@ func (db *DB) PushesOf(ctx context.Context, repo string, commits []string) ([]gu
 	return out, nil
 }
 
-func (db *DB) pushesOf(ctx context.Context, repo string, commits []string) ([]guard.Push, error) {
+func pushBatch(ctx context.Context, q rowQuerier, repo string, commits []string) ([]guard.Push, error) {
 	args := []any{repo}
 	marks := make([]string, len(commits))
 	for i, c := range commits {
 		args = append(args, c)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT commit_sha, branch, pusher FROM pushes
+	rows, err := q.QueryContext(ctx, `SELECT commit_sha, branch, pusher FROM pushes
 		WHERE repo = $1 AND commit_sha IN (`+strings.Join(marks, ", ")+`) ORDER BY commit_sha, branch, pusher`, args...)
 	if err != nil {
 		return nil, err

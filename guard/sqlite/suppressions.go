@@ -239,7 +239,7 @@ func suppressionFor(tp *twoPerson, ss []guard.Suppression, rec *FindingRecord, f
 			if who == "" || !ok {
 				continue
 			}
-			took, err := tp.tookPart(who, change)
+			took, err := tp.tookPart(who, change, rec.Participants...)
 			if err != nil {
 				return nil, err
 			}

@@ -51,16 +51,22 @@ type pullState struct {
 	Contributors []string `json:"contributors"`
 	Pusher       string   `json:"pusher"`
 	Pushers      []string `json:"pushers"`
-	Policy       *struct {
+	// Commits are those whose pushers took part too; CoAuthors those
+	// the commits' trailers name.
+	Commits   []string         `json:"commits"`
+	CoAuthors []guard.CoAuthor `json:"co_authors"`
+	Policy    *struct {
 		Thresholds struct {
 			Block string `json:"block"`
 		} `json:"thresholds"`
 	} `json:"policy"`
 }
 
-// pullFacts reads who took part in a pull request and the severity that
-// fails its check, from its last saved evaluation; nil when there is
-// none (number 0 is a push).
+// pullFacts reads who took part in a pull request (its author, the
+// authors, committers and co-authors of its commits, whoever pushed to
+// it or pushed one of its commits anywhere) and the severity that fails
+// its check, from its last saved evaluation; nil when there is none
+// (number 0 is a push).
 func pullFacts(ctx context.Context, q rowQuerier, repo string, number int) (*guard.PullFacts, error) {
 	if number <= 0 {
 		return nil, nil
@@ -78,7 +84,18 @@ func pullFacts(ctx context.Context, q rowQuerier, repo string, number int) (*gua
 		return nil, fmt.Errorf("state of %s#%d: %w", repo, number, err)
 	}
 	f := &guard.PullFacts{}
-	for _, l := range append(append([]string{st.Author, st.Pusher}, st.Contributors...), st.Pushers...) {
+	pushes, err := pushesOf(ctx, q, repo, st.Commits)
+	if err != nil {
+		return nil, fmt.Errorf("pushes of %s#%d: %w", repo, number, err)
+	}
+	people := append(append([]string{st.Author, st.Pusher}, st.Contributors...), st.Pushers...)
+	for _, p := range pushes {
+		people = append(people, p.Login)
+	}
+	for _, c := range st.CoAuthors {
+		people = append(people, c.Login)
+	}
+	for _, l := range people {
 		if l != "" {
 			f.Participants = append(f.Participants, l)
 		}
@@ -140,8 +157,10 @@ func (t *twoPerson) pull(a *guard.Anomaly) (*guard.PullFacts, error) {
 	return f, nil
 }
 
-// tookPart reports whether name took part in the change of a.
-func (t *twoPerson) tookPart(name string, a *guard.Anomaly) (bool, error) {
+// tookPart reports whether name took part in the change of a: by the
+// saved evaluation of its pull request, or as one of participants (the
+// logins a recorder knows of).
+func (t *twoPerson) tookPart(name string, a *guard.Anomaly, participants ...string) (bool, error) {
 	who, err := t.actor(name)
 	if err != nil {
 		return false, err
@@ -149,6 +168,14 @@ func (t *twoPerson) tookPart(name string, a *guard.Anomaly) (bool, error) {
 	pull, err := t.pull(a)
 	if err != nil {
 		return false, err
+	}
+	if len(participants) > 0 {
+		merged := &guard.PullFacts{Participants: participants}
+		if pull != nil {
+			merged.Block = pull.Block
+			merged.Participants = append(append([]string{}, pull.Participants...), participants...)
+		}
+		pull = merged
 	}
 	return who.TookPart(a, pull), nil
 }

@@ -236,6 +236,26 @@ func TestSuppressionTwoPerson(t *testing.T) {
 	if suppressed(byBob) || suppressed(byCarol) {
 		t.Error("a suppression applied to a change of its creator or its approver")
 	}
+	// A pull request not saved yet (its first evaluation): whoever the
+	// App names as having taken part counts, as does whoever pushed one
+	// of the commits of a saved pull request.
+	first := prRecord("head14", key("deploy/first.pem"))
+	first.PullRequest, first.Participants = 14, []string{"dave", "Carol"}
+	if suppressed(first) {
+		t.Error("a suppression applied to the first evaluation of a pull request its approver took part in")
+	}
+	if err := db.SavePullStateJSON(ctx, "acme/vault", 15, "head15", "",
+		[]byte(`{"author":"dave","commits":["c15"],"co_authors":[]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordPushes(ctx, "acme/vault", "side", []string{"carol"}, []string{"c15"}); err != nil {
+		t.Fatal(err)
+	}
+	pushed := prRecord("head15", key("deploy/pushed.pem"))
+	pushed.PullRequest = 15
+	if suppressed(pushed) {
+		t.Error("a suppression applied to a pull request one of whose commits its approver pushed")
+	}
 	es, _ := db.AuditEntries(ctx, 1, 1000)
 	var approved bool
 	for _, e := range es {
