@@ -137,3 +137,15 @@ func BenchmarkObfuscation(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(lines)), "ns/line")
 }
+
+// TestObfPowerShellAfterNonASCII: lowering "İ" makes the line longer, and
+// the encoded argument must still be read from where the flag is (the
+// flag's offset in the lowered line was used on the line itself: the
+// argument was missed, or read past the end of the line, a panic).
+func TestObfPowerShellAfterNonASCII(t *testing.T) {
+	line := strings.Repeat("İ", 40) + " pwsh -e SQBFAFgAIAAoAE4AZQB3AC0A"
+	fs := kmTestJudge(t, "obfuscation", nil, kmTestCommit("run.ps1", line))
+	if len(fs) == 0 || !strings.Contains(fs[0].Message, "Runs PowerShell with an encoded command") {
+		t.Fatalf("findings %+v, want the encoded PowerShell command", fs)
+	}
+}
