@@ -9,8 +9,11 @@
 // tree; a merge commit with its first parent only, as `git log
 // --first-parent -p` shows it). The two trees are compared by this package
 // itself, descending only into subtrees whose hashes differ, which is several
-// times faster than object.DiffTree on large trees. Files whose blob hashes
-// are equal are never read. Text files are line-diffed with
+// times faster than object.DiffTree on large trees; the walk keeps its own
+// stack and one path buffer, so that it costs time and memory in the number
+// of entries, not in the square of their depth (trees nested more than
+// 65,536 levels deep are reported as corrupt). Files whose blob hashes are
+// equal are never read. Text files are line-diffed with
 // github.com/sergi/go-diff on a rune-per-line encoding made here (common
 // leading and trailing lines are trimmed first); files with a NUL byte in
 // their first 8000 bytes (Git's rule) are binary and blobs over
@@ -20,7 +23,8 @@
 // Rename detection is exact only: a deleted and an added file with the same
 // blob hash are paired into one Renamed change. Renames with edits show as a
 // deletion and an addition, as with `git log --no-renames`. Empty files are
-// never paired.
+// never paired. Pairing is linear in the number of changes, however many
+// copies of one blob move.
 //
 // go-diff v1.4.0 was checked (TestGoDiffLineMode): its DiffLinesToChars is
 // correct for more than 55,296 distinct lines (past the surrogate range,

@@ -145,8 +145,8 @@ func (h *handle) lookup(tree plumbing.Hash, path string) (*treeEntry, error) {
 
 // DiffCommits returns the changes that turn the tree of base into the
 // tree of head: the combined diff of a change set when base is the merge
-// base.
-func (r *Repo) DiffCommits(base, head string) ([]guard.FileChange, error) {
+// base. It honours ctx between files.
+func (r *Repo) DiffCommits(ctx context.Context, base, head string) ([]guard.FileChange, error) {
 	var trees [2]plumbing.Hash
 	err := r.withMain(func(h *handle) error {
 		g := newGraph(h)
@@ -171,9 +171,9 @@ func (r *Repo) DiffCommits(base, head string) ([]guard.FileChange, error) {
 		return nil, err
 	}
 	defer r.putHandle(h)
-	cs, err := h.diffTrees(trees[0], trees[1], "", nil)
+	cs, err := h.diffTrees(trees[0], trees[1], nil)
 	if err != nil {
 		return nil, err
 	}
-	return h.fileChanges(cs, r.opts.NoRenames, newLineDiffer())
+	return h.fileChanges(ctx, cs, r.opts.NoRenames, newLineDiffer())
 }
