@@ -18,7 +18,11 @@
 // leading and trailing lines are trimmed first); files with a NUL byte in
 // their first 8000 bytes (Git's rule) are binary and blobs over
 // Options.MaxBlobSize are not diffed, but both are reported with their sizes.
-// Only the first 8000 bytes of a large blob are read, to classify it.
+// Only the first 8000 bytes of a large blob are read, to classify it; a
+// blob stored in a pack as a delta is read only when the size it declares
+// is within the limit, and its bases within 32 times the limit (see
+// packs.go): otherwise it is reported as too large, of its declared size,
+// without being resolved, whatever it is.
 //
 // Rename detection is exact only: a deleted and an added file with the same
 // blob hash are paired into one Renamed change. Renames with edits show as a
@@ -49,6 +53,6 @@
 //
 // Errors are one line and match, with errors.Is, one of the sentinels
 // ErrNotRepository, ErrRefNotFound, ErrBadRange, ErrEmpty, ErrCorrupt,
-// ErrFileNotFound and ErrNoMergeBase. go-git panics on some corrupt packs;
-// those panics are recovered and reported as ErrCorrupt.
+// ErrFileNotFound, ErrTooLarge and ErrNoMergeBase. go-git panics on some
+// corrupt packs; those panics are recovered and reported as ErrCorrupt.
 package gitrepo

@@ -3,9 +3,13 @@ package gitrepo
 import (
 	"context"
 	"errors"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
 // allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc):
@@ -64,5 +68,42 @@ func TestDiffCommitsHonoursContext(t *testing.T) {
 	cancel()
 	if _, err := r.open(Options{}).DiffCommits(ctx, "main~1", "main"); !errors.Is(err, context.Canceled) {
 		t.Errorf("DiffCommits with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+// TestDeltaBomb: a blob of 32 MiB of zeros stored, as git stores it, as a
+// small delta of a similar blob (issue 8: 600 MB took a scan to 1.9 GB)
+// is reported as too large without being resolved: the walk allocates a
+// few MB, not the base's 32 MiB several times over.
+func TestDeltaBomb(t *testing.T) {
+	const size = 32 << 20
+	r := newTestRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("one")
+	zeros := make([]byte, size)
+	zeros[size-1] = 'x'
+	r.write("base.bin", string(zeros))
+	r.commit("base")
+	zeros[size-1], zeros[size/2] = 0, 'y'
+	r.write("bomb.bin", string(zeros))
+	r.commit("bomb")
+	r.git("repack", "-a", "-d", "-f", "-q")
+	bomb := r.git("rev-parse", "HEAD:bomb.bin")
+	idx, _ := filepath.Glob(filepath.Join(r.dir, ".git", "objects", "pack", "*.idx"))
+	if len(idx) != 1 || !regexp.MustCompile(`(?m)^`+bomb+` blob +\d+ \d+ \d+ 1 `).MatchString(r.git("verify-pack", "-v", idx[0])) {
+		t.Fatalf("git did not store bomb.bin as a delta:\n%s", r.git("verify-pack", "-v", idx[0]))
+	}
+	repo := r.open(Options{})
+	var head *guard.Commit
+	used := allocated(func() { head = walkAll(t, repo, WalkOptions{})[0] })
+	f := fileByPath(t, head, "bomb.bin")
+	if f.Skipped != skipTooLarge || f.Size != size || f.Binary {
+		t.Errorf("bomb.bin: skipped %q, size %d, binary %v; want too large, %d bytes, not known binary", f.Skipped, f.Size, f.Binary, size)
+	}
+	if used > 16<<20 {
+		t.Errorf("the walk allocated %d MB, want under 16 MB for a blob it does not read", used>>20)
+	}
+	if _, err := repo.ReadFile("HEAD", "bomb.bin"); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("ReadFile(bomb.bin): %v, want ErrTooLarge", err)
 	}
 }
