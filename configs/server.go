@@ -45,6 +45,10 @@ type Server struct {
 	// that died without giving them back are taken over once it lapses
 	// (at least 1s: leases are kept in whole seconds).
 	JobLease time.Duration `yaml:"job_lease"`
+	// JobDeadline bounds each attempt of an inbox job: an evaluation
+	// still running then is stopped, its check concludes as a failure
+	// ("evaluation timed out") and the job is not retried.
+	JobDeadline time.Duration `yaml:"job_deadline"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// AuditKeyFile holds a key that makes the audit log's hash chain an
@@ -118,6 +122,7 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_CACHE_MAX_BYTES", "cache_max_bytes", integer(func(c *Server) *int64 { return &c.CacheMaxBytes })},
 	{"REPOGUARD_SHUTDOWN_GRACE", "shutdown_grace", duration(func(c *Server) *time.Duration { return &c.ShutdownGrace })},
 	{"REPOGUARD_JOB_LEASE", "job_lease", duration(func(c *Server) *time.Duration { return &c.JobLease })},
+	{"REPOGUARD_JOB_DEADLINE", "job_deadline", duration(func(c *Server) *time.Duration { return &c.JobDeadline })},
 	{"REPOGUARD_LOG_LEVEL", "log_level", text(func(c *Server) *string { return &c.LogLevel })},
 	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file", text(func(c *Server) *string { return &c.AuditKeyFile })},
 	{"REPOGUARD_NOTIFY_URL", "notify.url", text(func(c *Server) *string { return &c.Notify.URL })},
@@ -161,6 +166,7 @@ func DefaultServer() Server {
 		CacheMaxBytes: 20 << 30,
 		ShutdownGrace: 25 * time.Second,
 		JobLease:      time.Minute,
+		JobDeadline:   2 * time.Minute,
 		LogLevel:      "info",
 	}
 }
@@ -269,6 +275,9 @@ func (c *Server) Validate() error {
 	if c.JobLease < time.Second {
 		return fmt.Errorf("job_lease %s: want 1s or more", c.JobLease)
 	}
+	if c.JobDeadline < time.Second {
+		return fmt.Errorf("job_deadline %s: want 1s or more", c.JobDeadline)
+	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
 	}
@@ -322,6 +331,7 @@ func (c Server) LogValue() slog.Value {
 		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
 		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
 		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
+		slog.Duration("job_deadline", c.JobDeadline),
 		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
 	)
 }

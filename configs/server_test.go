@@ -17,7 +17,8 @@ func TestLoadServerExampleAndEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Listen != "0.0.0.0:8080" || cfg.GitHub.AppID != 123456 || cfg.DB != "/data/repoguard.db" || cfg.ShutdownGrace != 25*time.Second {
+	if cfg.Listen != "0.0.0.0:8080" || cfg.GitHub.AppID != 123456 || cfg.DB != "/data/repoguard.db" || cfg.ShutdownGrace != 25*time.Second ||
+		cfg.JobDeadline != 2*time.Minute {
 		t.Errorf("example: %+v", cfg)
 	}
 	cfg, err = LoadServer("examples/server.yml", envOf(map[string]string{
@@ -56,6 +57,7 @@ func TestLoadServerErrors(t *testing.T) {
 		{"bad public url", "", map[string]string{"REPOGUARD_PUBLIC_URL": "example.com"}, "public_url"},
 		{"both secrets", "", map[string]string{"REPOGUARD_WEBHOOK_SECRET": "s", "REPOGUARD_WEBHOOK_SECRET_FILE": "/f"}, "not both"},
 		{"missing file", filepath.Join(dir, "nope.yml"), nil, "nope.yml"},
+		{"short job deadline", "", map[string]string{"REPOGUARD_JOB_DEADLINE": "500ms"}, "job_deadline 500ms: want 1s or more"},
 	} {
 		_, err := LoadServer(tc.file, envOf(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -129,7 +131,7 @@ func TestGitHubWebURL(t *testing.T) {
 func TestServerEnvCoversFile(t *testing.T) {
 	for _, e := range ServerEnv {
 		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
-			"shutdown_grace": "7s", "job_lease": "9s", "log_level": "debug", "listen": "127.0.0.1:9",
+			"shutdown_grace": "7s", "job_lease": "9s", "job_deadline": "3m", "log_level": "debug", "listen": "127.0.0.1:9",
 			"public_url": "https://x.test", "github.api_url": "https://ghe.test/api/v3/",
 			"notify.min_severity": "high", "notify.format": "slack"}[e.Setting]
 		if val == "" {
