@@ -285,6 +285,18 @@ func TestDetectorsLinear(t *testing.T) {
 	}
 	const files = 300
 	check(fmt.Sprintf("%d files", files), manyFiles(files), manyFiles(linearScale*files))
+	check("deep paths", deepPaths(linearSmall), deepPaths(linearScale*linearSmall))
+}
+
+// deepPaths is a change to the pathological paths moved n/8 folders deep
+// (paths of about n/4 bytes), with a few ordinary lines each.
+func deepPaths(n int) *guard.Commit {
+	c := pathologicalCommit(pathological{added: manyLines("url = 'https://h.evil.io/' # 8.8.4.4")}, 256)
+	prefix := strings.Repeat("d/", n/8)
+	for i := range c.Files {
+		c.Files[i].Path = prefix + c.Files[i].Path
+	}
+	return c
 }
 
 // BenchmarkPathological runs all detectors over each pathological input

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -147,5 +148,34 @@ func TestObfPowerShellAfterNonASCII(t *testing.T) {
 	fs := kmTestJudge(t, "obfuscation", nil, kmTestCommit("run.ps1", line))
 	if len(fs) == 0 || !strings.Contains(fs[0].Message, "Runs PowerShell with an encoded command") {
 		t.Fatalf("findings %+v, want the encoded PowerShell command", fs)
+	}
+}
+
+// TestObfGlobMatchesSlow: the segment-counting obfGlob agrees with trying
+// every suffix and prefix, on the default globs and random ones.
+func TestObfGlobMatchesSlow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	segs := []string{"a", "b", "vendor", "x.min.js", "dist", "", "a.b", "node_modules"}
+	pats := append(append([]string{"**/", "**/**/a", "a/b/**", "**/a/b/**", "**/*", "*/**", "**/a/*/**"},
+		obfDefaultSkip...), obfDefaultGenerated...)
+	for range 200 {
+		var p []string
+		for range 1 + rng.IntN(4) {
+			p = append(p, segs[rng.IntN(len(segs))])
+		}
+		pats = append(pats, strings.Join(p, "/"), "**/"+strings.Join(p, "/"), strings.Join(p, "/")+"/**",
+			"**/"+strings.Join(p, "/")+"/**")
+	}
+	for range 2000 {
+		var p []string
+		for range 1 + rng.IntN(7) {
+			p = append(p, segs[rng.IntN(len(segs))])
+		}
+		path := strings.Join(p, "/")
+		for _, g := range pats {
+			if got, want := obfGlob(g, path), obfGlobSlow(g, path); got != want {
+				t.Fatalf("obfGlob(%q, %q) = %v, the slow way %v", g, path, got, want)
+			}
+		}
 	}
 }
