@@ -3,7 +3,6 @@ package gitrepo
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 
 	"github.com/go-git/go-billy/v5"
@@ -61,13 +60,12 @@ type packLoc struct {
 }
 
 // loadPackIndex reads the index files of the packs of dg and of its
-// alternates.
+// alternates (none when they cannot be read: go-git, which reads them
+// only for objects it finds nowhere else, then fails on such objects).
 func loadPackIndex(dg *dotgit.DotGit) (*packIndex, error) {
 	dirs := []*dotgit.DotGit{dg}
 	if alts, err := dg.Alternates(); err == nil {
 		dirs = append(dirs, alts...)
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("alternates: %w", err)
 	}
 	x := &packIndex{}
 	for _, d := range dirs {
