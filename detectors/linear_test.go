@@ -259,8 +259,8 @@ func linearRatio(t testing.TB, eng *guard.Engine, small, large *guard.Commit) (t
 }
 
 func TestDetectorsLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("measures costs: not in -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("measures costs: not in -short or with the race detector")
 	}
 	// Each detector alone, then all of them: the engine's own work
 	// (hunks, withheld lines) depends on what they report together.
