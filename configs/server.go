@@ -64,6 +64,10 @@ type Server struct {
 	// the delivery is forgotten, so that the inbox does not grow without
 	// bound.
 	InboxReplayWindow time.Duration `yaml:"inbox_replay_window"`
+	// JobDeadline bounds each attempt of an inbox job: an evaluation
+	// still running then is stopped, its check concludes as a failure
+	// ("evaluation timed out") and the job is not retried.
+	JobDeadline time.Duration `yaml:"job_deadline"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
 	// AuditKeyFile holds a key that makes the audit log's hash chain an
@@ -154,6 +158,7 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_JOB_LEASE", "job_lease", duration(func(c *Server) *time.Duration { return &c.JobLease })},
 	{"REPOGUARD_INBOX_RETENTION", "inbox_retention", duration(func(c *Server) *time.Duration { return &c.InboxRetention })},
 	{"REPOGUARD_INBOX_REPLAY_WINDOW", "inbox_replay_window", duration(func(c *Server) *time.Duration { return &c.InboxReplayWindow })},
+	{"REPOGUARD_JOB_DEADLINE", "job_deadline", duration(func(c *Server) *time.Duration { return &c.JobDeadline })},
 	{"REPOGUARD_LOG_LEVEL", "log_level", text(func(c *Server) *string { return &c.LogLevel })},
 	{"REPOGUARD_AUDIT_KEY_FILE", "audit_key_file", text(func(c *Server) *string { return &c.AuditKeyFile })},
 	{"REPOGUARD_AUDIT_ANCHOR_EVERY", "audit_anchor.every", integer(func(c *Server) *int64 { return &c.AuditAnchor.Every })},
@@ -203,6 +208,7 @@ func DefaultServer() Server {
 		// A quarter of a year of ids and hashes: about 200 bytes a
 		// delivery, 180 MB at 10,000 deliveries a day.
 		InboxReplayWindow: 90 * 24 * time.Hour,
+		JobDeadline:       2 * time.Minute,
 		LogLevel:          "info",
 		AuditAnchor:       AuditAnchor{Every: 100, Interval: 5 * time.Minute},
 	}
@@ -329,6 +335,9 @@ func (c *Server) Validate() error {
 	if c.InboxReplayWindow < c.InboxRetention {
 		return fmt.Errorf("inbox_replay_window %s: want at least inbox_retention (%s)", c.InboxReplayWindow, c.InboxRetention)
 	}
+	if c.JobDeadline < time.Second {
+		return fmt.Errorf("job_deadline %s: want 1s or more", c.JobDeadline)
+	}
 	if c.CacheMaxBytes < 0 {
 		return fmt.Errorf("cache_max_bytes %d: want 0 (unbounded) or more", c.CacheMaxBytes)
 	}
@@ -382,7 +391,7 @@ func (c Server) LogValue() slog.Value {
 		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
 		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
 		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
-		slog.Duration("inbox_retention", c.InboxRetention), slog.Duration("inbox_replay_window", c.InboxReplayWindow),
+		slog.Duration("inbox_retention", c.InboxRetention), slog.Duration("inbox_replay_window", c.InboxReplayWindow), slog.Duration("job_deadline", c.JobDeadline),
 		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
 	)
 }

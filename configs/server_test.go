@@ -18,7 +18,7 @@ func TestLoadServerExampleAndEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Listen != "0.0.0.0:8080" || cfg.GitHub.AppID != 123456 || cfg.DB != "/data/repoguard.db" || cfg.ShutdownGrace != 25*time.Second ||
-		cfg.InboxRetention != 7*24*time.Hour {
+		cfg.InboxRetention != 7*24*time.Hour || cfg.JobDeadline != 2*time.Minute {
 		t.Errorf("example: %+v", cfg)
 	}
 	cfg, err = LoadServer("examples/server.yml", envOf(map[string]string{
@@ -63,6 +63,7 @@ func TestLoadServerErrors(t *testing.T) {
 		{"replay window shorter", "", map[string]string{"REPOGUARD_INBOX_REPLAY_WINDOW": "24h"}, "inbox_replay_window 24h0m0s: want at least inbox_retention (168h0m0s)"},
 		{"bad branch pattern", "", map[string]string{"REPOGUARD_PROTECTED_BRANCHES": "release/["}, `protected_branches "release/[": not a branch pattern`},
 		{"zero retention", write("r.yml", "inbox_retention: 0s\n"), nil, "inbox_retention 0s: want 1s or more"},
+		{"short job deadline", "", map[string]string{"REPOGUARD_JOB_DEADLINE": "500ms"}, "job_deadline 500ms: want 1s or more"},
 	} {
 		_, err := LoadServer(tc.file, envOf(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -136,7 +137,7 @@ func TestGitHubWebURL(t *testing.T) {
 func TestServerEnvCoversFile(t *testing.T) {
 	for _, e := range ServerEnv {
 		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
-			"shutdown_grace": "7s", "job_lease": "9s", "inbox_retention": "72h", "inbox_replay_window": "960h", "log_level": "debug", "listen": "127.0.0.1:9",
+			"shutdown_grace": "7s", "job_lease": "9s", "job_deadline": "3m", "inbox_retention": "72h", "inbox_replay_window": "960h", "log_level": "debug", "listen": "127.0.0.1:9",
 			"public_url": "https://x.test", "github.api_url": "https://ghe.test/api/v3/",
 			"notify.min_severity": "high", "notify.format": "slack",
 			"audit_anchor.every": "7", "audit_anchor.interval": "7s"}[e.Setting]

@@ -105,9 +105,10 @@ func runBinaryInSource(pass *guard.Pass) {
 			builds = append(builds, p)
 		}
 	}
+	index := newBisBuilds(builds)
 	cands := make([]bisCandidate, 0, len(idx))
 	for _, i := range idx {
-		cands = append(cands, bisAssess(&pass.Files[i], fixtures, builds))
+		cands = append(cands, bisAssess(&pass.Files[i], fixtures, index))
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].sev > cands[j].sev })
 
@@ -142,7 +143,7 @@ func bisConsidered(pass *guard.Pass, f *guard.FileChange) bool {
 // bisAssess grades one candidate: its kind by extension and mode, then a
 // step up for a test-fixture folder, a disguising extension and a build
 // change beside it.
-func bisAssess(f *guard.FileChange, fixtures map[string]bool, builds []string) bisCandidate {
+func bisAssess(f *guard.FileChange, fixtures map[string]bool, builds *bisBuilds) bisCandidate {
 	c := bisCandidate{file: f, tooLarge: !f.Binary}
 	ext := strings.ToLower(path.Ext(f.Path))
 	kind, known := bisExtensions[ext]
@@ -174,17 +175,17 @@ func bisAssess(f *guard.FileChange, fixtures map[string]bool, builds []string) b
 		c.reasons = append(c.reasons, "in the test-fixture folder "+dir)
 		c.evidence = append(c.evidence, "test-fixture folder: "+dir)
 	}
-	near, other := bisBuildNeighbours(f.Path, builds)
-	if len(near) > 0 {
+	near, other := builds.neighbours(f.Path)
+	if near.n > 0 {
 		c.sev = bisRaise(c.sev)
-		c.reasons = append(c.reasons, "beside the changed build file "+summarizeList(near, 2))
-		c.evidence = append(c.evidence, "build files changed in the same folder: "+strings.Join(near, ", "))
-	} else if len(other) > 0 {
+		c.reasons = append(c.reasons, "beside the changed build file "+near.summary(2))
+		c.evidence = append(c.evidence, "build files changed in the same folder: "+near.summary(bisShownBuilds))
+	} else if other.n > 0 {
 		c.sev = bisRaise(c.sev)
-		c.reasons = append(c.reasons, "in a change that also touches the build file "+summarizeList(other, 2))
-		c.evidence = append(c.evidence, "build files changed: "+strings.Join(other, ", "))
+		c.reasons = append(c.reasons, "in a change that also touches the build file "+other.summary(2))
+		c.evidence = append(c.evidence, "build files changed: "+other.summary(bisShownBuilds))
 	}
-	if c.kind == bisCompressed && inFixture && (len(near) > 0 || len(other) > 0) {
+	if c.kind == bisCompressed && inFixture && (near.n > 0 || other.n > 0) {
 		c.evidence = append(c.evidence, "pattern: a compressed test file added with a build change, "+
 			"as the xz-utils backdoor (CVE-2024-3094) was planted")
 	}
@@ -228,23 +229,6 @@ func bisFixtureDir(p string, fixtures map[string]bool) string {
 		}
 	}
 	return ""
-}
-
-// bisBuildNeighbours splits the build files of the change into those in
-// the same folder as p and the others.
-func bisBuildNeighbours(p string, builds []string) (near, other []string) {
-	dir := path.Dir(p)
-	for _, b := range builds {
-		if b == p {
-			continue
-		}
-		if path.Dir(b) == dir {
-			near = append(near, b)
-		} else {
-			other = append(other, b)
-		}
-	}
-	return near, other
 }
 
 // bisBuildMatcher compiles base-name globs: exact names and "*.ext"

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -133,5 +134,32 @@ func BenchmarkBinaryInSource(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		bisJudge(b, "binary-in-source", nil, files...)
+	}
+}
+
+// TestBinaryInSourceNamesFewBuildFiles: a binary beside many build files
+// names ten of them and counts the rest, in its own folder and elsewhere;
+// the binary itself, when a build file, is not its own neighbour.
+func TestBinaryInSourceNamesFewBuildFiles(t *testing.T) {
+	files := []guard.FileChange{bisBinary("tools/configure", guard.Added, 100)}
+	for i := range 12 {
+		files = append(files, guard.FileChange{Path: fmt.Sprintf("tools/m%02d.mk", i), Status: guard.Modified},
+			guard.FileChange{Path: fmt.Sprintf("m4/b%02d.m4", i), Status: guard.Modified})
+	}
+	fs := bisJudge(t, "binary-in-source", nil, files...)
+	if len(fs) != 1 {
+		t.Fatalf("findings %+v, want one", fs)
+	}
+	want := "build files changed in the same folder: tools/m00.mk, tools/m01.mk, tools/m02.mk, tools/m03.mk, " +
+		"tools/m04.mk, tools/m05.mk, tools/m06.mk, tools/m07.mk, tools/m08.mk, tools/m09.mk and 2 more"
+	if !slices.Contains(fs[0].Evidence, want) {
+		t.Errorf("evidence %q, want %q", fs[0].Evidence, want)
+	}
+	if !strings.Contains(fs[0].Message, "beside the changed build file tools/m00.mk, tools/m01.mk and 10 more") {
+		t.Errorf("message %q", fs[0].Message)
+	}
+	near, other := newBisBuilds([]string{"a/x.mk", "a/configure", "b/y.mk"}).neighbours("a/configure")
+	if near.summary(10) != "a/x.mk" || other.summary(10) != "b/y.mk" {
+		t.Errorf("neighbours of a build file: %+v, %+v", near, other)
 	}
 }

@@ -3,6 +3,7 @@ package detectors
 import (
 	"crypto/sha256"
 	_ "embed"
+	"slices"
 	"strings"
 )
 
@@ -96,18 +97,13 @@ var kmStopWords = map[string]bool{
 func kmNotRandom(idx []uint16) bool {
 	increasing := true
 	distinct := 0
+	var seen [2048 / 64]uint64 // the list's 2048 words, one bit each
 	for k, v := range idx {
 		if k > 0 && v <= idx[k-1] {
 			increasing = false
 		}
-		seen := false
-		for _, u := range idx[:k] {
-			if u == v {
-				seen = true
-				break
-			}
-		}
-		if !seen {
+		if w, bit := v/64%32, uint64(1)<<(v%64); seen[w]&bit == 0 {
+			seen[w] |= bit
 			distinct++
 		}
 	}
@@ -117,8 +113,35 @@ func kmNotRandom(idx []uint16) bool {
 	if distinct*3 >= len(idx)*2 {
 		return false
 	}
-	_, known := kmWellKnownMnemonics[kmPhrase(idx)]
-	return !known
+	return !kmWellKnownIdx(idx)
+}
+
+// kmWellKnownIndices are the well-known mnemonics as word indices, so that
+// a window is compared with them without being rendered as a phrase.
+var kmWellKnownIndices = func() [][]uint16 {
+	var out [][]uint16
+	for phrase := range kmWellKnownMnemonics {
+		var idx []uint16
+		for _, w := range strings.Fields(phrase) {
+			i, ok := bip39Words[w]
+			if !ok {
+				panic("detectors: well-known mnemonic with a word not in the list: " + w)
+			}
+			idx = append(idx, i)
+		}
+		out = append(out, idx)
+	}
+	return out
+}()
+
+// kmWellKnownIdx reports whether word indices are a well-known mnemonic.
+func kmWellKnownIdx(idx []uint16) bool {
+	for _, k := range kmWellKnownIndices {
+		if slices.Equal(k, idx) {
+			return true
+		}
+	}
+	return false
 }
 
 // kmPhrase renders word indices as the canonical phrase: lowercase words

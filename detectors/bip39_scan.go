@@ -261,7 +261,7 @@ func kmMnemonicShape(run []kmWord, lo, hi int) bool {
 		if w.casing != casing {
 			return false
 		}
-		if kmStopWords[bip39List[w.idx]] {
+		if kmStopIdx[w.idx%2048] {
 			stop++
 		}
 		if k == lo || w.cross {
@@ -278,6 +278,18 @@ func kmMnemonicShape(run []kmWord, lo, hi int) bool {
 	delimited := func(w *kmWord) bool { return w.cross || !haveSep || w.sep != sep }
 	return (lo == 0 || delimited(&run[lo])) && (hi == len(run) || delimited(&run[hi]))
 }
+
+// kmStopIdx marks the stop words by list index: the shape of every
+// window of a long run of list words is checked, and a map lookup per
+// word made that the most of the cost of a file of list words.
+var kmStopIdx = func() (t [2048]bool) {
+	for w := range kmStopWords {
+		if i, ok := bip39Words[w]; ok {
+			t[i] = true
+		}
+	}
+	return t
+}()
 
 // kmMnemonicHit describes a mnemonic found in the given words.
 func kmMnemonicHit(w []kmWord) kmHit {

@@ -44,7 +44,7 @@ type ciFile struct {
 	pass    *guard.Pass
 	file    *guard.FileChange
 	kind    ciKind
-	deleted string          // the deleted lines, joined by newlines
+	deleted *textIndex      // the deleted lines, joined by newlines
 	oldSet  map[string]bool // the deleted lines, trimmed
 }
 
@@ -105,7 +105,7 @@ func ciNewFile(pass *guard.Pass, f *guard.FileChange, kind ciKind) *ciFile {
 		b.WriteByte('\n')
 		c.oldSet[strings.TrimSpace(l.Text)] = true
 	}
-	c.deleted = b.String()
+	c.deleted = newTextIndex(b.String())
 	return c
 }
 
@@ -195,7 +195,7 @@ func (c *ciFile) triggers() {
 			heads = append(heads, l)
 		}
 	}
-	oldPRT := strings.Contains(c.deleted, "pull_request_target")
+	oldPRT := c.deleted.Contains("pull_request_target")
 	var headEv []string
 	for _, h := range heads {
 		headEv = append(headEv, "checks out the pull request's code at "+evidenceLine(h))
@@ -212,7 +212,7 @@ func (c *ciFile) triggers() {
 		c.report(guard.Critical, heads[0].Number, "Checks out the pull request's own code in a pull_request_target "+
 			"workflow: code from any fork then runs with the repository's secrets.", headEv...)
 	}
-	if wfRun != nil && !strings.Contains(c.deleted, "workflow_run") {
+	if wfRun != nil && !c.deleted.Contains("workflow_run") {
 		c.report(guard.Medium, wfRun.Number, "Adds the workflow_run trigger: the workflow runs with secrets after "+
 			"workflows that pull requests from forks can start; check what it downloads from them.", evidenceLine(*wfRun))
 	}
@@ -228,8 +228,8 @@ var (
 // all secrets.
 func (c *ciFile) secrets() {
 	old := map[string]bool{}
-	if strings.Contains(c.deleted, "secrets") {
-		for _, m := range ciSecretRef.FindAllStringSubmatch(c.deleted, -1) {
+	if c.deleted.Contains("secrets") {
+		for _, m := range ciSecretRef.FindAllStringSubmatch(c.deleted.text, -1) {
 			old[m[1]+m[2]] = true
 		}
 	}
@@ -359,7 +359,7 @@ func (c *ciFile) actions(allow []string) {
 			u.lines = append(u.lines, l.Number)
 			continue
 		}
-		if !c.isNew(l) || ciPinned(ref) || ciAllowed(ref, allow) || strings.Contains(c.deleted, ref) {
+		if !c.isNew(l) || ciPinned(ref) || ciAllowed(ref, allow) || c.deleted.Contains(ref) {
 			continue
 		}
 		u := &ciUse{ref: ref, lines: []int{l.Number}}
@@ -425,12 +425,12 @@ func ciAllowed(ref string, allow []string) bool {
 }
 
 // ciOldPin finds the commit SHA that the deleted lines pinned name to.
-func ciOldPin(deleted, name string) string {
-	i := strings.Index(deleted, name+"@")
+func ciOldPin(deleted *textIndex, name string) string {
+	i := deleted.First(name + "@")
 	if i < 0 {
 		return ""
 	}
-	rest := deleted[i+len(name)+1:]
+	rest := deleted.text[i+len(name)+1:]
 	if len(rest) >= 40 && ciIsCommitSHA(rest[:40]) {
 		return rest[:40]
 	}

@@ -59,7 +59,7 @@ func kmPEMBegin(s string) (label, rest string, ok bool) {
 			continue
 		}
 		after := s[i+6:]
-		e := strings.Index(after, "----")
+		e := strings.Index(after[:min(len(after), 53)], "----") // a label is at most 48 bytes
 		if e <= 0 || e > 48 {
 			continue
 		}
@@ -68,6 +68,13 @@ func kmPEMBegin(s string) (label, rest string, ok bool) {
 			return label, strings.TrimLeft(after[e:], "-"), true
 		}
 	}
+}
+
+// kmHasPEMBegin reports whether s holds the BEGIN marker of a private
+// key block.
+func kmHasPEMBegin(s string) bool {
+	_, _, ok := kmPEMBegin(s)
+	return ok
 }
 
 // kmPrivateLabel reports whether a PEM label names a private key: capital
@@ -129,15 +136,17 @@ func kmOpenSSHCipher(body string) string {
 // kmBlockBody collects the base64 body of a key block that starts after
 // the BEGIN marker (rest of lines[j]) and runs over consecutive added lines
 // up to its END marker. Quotes, concatenation and literal \n escapes
-// around the base64 are skipped; any other text ends the block. It also
-// reports a legacy "Proc-Type: 4,ENCRYPTED" header.
+// around the base64 are skipped; any other text ends the block, and so
+// does the BEGIN marker of another key, so that no line is read again for
+// each earlier marker: a file of markers costs one pass, not 300 (issue
+// 8). It also reports a legacy "Proc-Type: 4,ENCRYPTED" header.
 func kmBlockBody(lines []guard.Line, j int, rest string) (body string, encrypted bool, last int) {
 	var b strings.Builder
 	last = j
 	for k := j; k < len(lines) && k < j+kmMaxBlockLines; k++ {
 		text := rest
 		if k > j {
-			if lines[k].Number != lines[k-1].Number+1 {
+			if lines[k].Number != lines[k-1].Number+1 || kmHasPEMBegin(lines[k].Text) {
 				break
 			}
 			text = lines[k].Text
@@ -206,8 +215,8 @@ func kmPuTTYAt(lines []guard.Line, j int) (kmHit, int, bool) {
 	last, private := j, 0
 scan:
 	for k := j + 1; k < len(lines) && k < j+kmMaxBlockLines; k++ {
-		if lines[k].Number != lines[k-1].Number+1 {
-			break
+		if lines[k].Number != lines[k-1].Number+1 || strings.Contains(lines[k].Text, "PuTTY-User-Key-File-") {
+			break // another key's first line: read from there instead
 		}
 		last = k
 		t := strings.TrimSpace(lines[k].Text)

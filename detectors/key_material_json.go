@@ -155,14 +155,10 @@ func (a *kmByteArray) feed(hits []kmHit, s string, num int) []kmHit {
 	return hits
 }
 
-// kmIndexOpen returns the index of the first '[' or '{' in s, or -1.
-func kmIndexOpen(s string) int {
-	i, k := strings.IndexByte(s, '['), strings.IndexByte(s, '{')
-	if i < 0 || (k >= 0 && k < i) {
-		return k
-	}
-	return i
-}
+// kmIndexOpen returns the index of the first '[' or '{' in s, or -1. It
+// reads s only up to that index: a line of "{" without "[" must not be
+// searched to its end for a "[" at every brace (issue 8).
+func kmIndexOpen(s string) int { return strings.IndexAny(s, "[{") }
 
 // step consumes one byte of an array; done reports that the array ended
 // (closed or abandoned), with the keypair it held if any.

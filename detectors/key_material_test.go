@@ -400,3 +400,15 @@ func TestKmNextHexRun(t *testing.T) {
 		}
 	}
 }
+
+// TestKmBlockStopsAtNextMarker: a key block ends where another key's
+// BEGIN marker starts, so that a file of markers is read once (issue 8);
+// the key after a run of header-like marker lines is still found.
+func TestKmBlockStopsAtNextMarker(t *testing.T) {
+	key := kmTestSecrets(t)[0].text // certs/key.pem, a PKCS#8 block
+	fs := kmTestJudge(t, "key-material", nil, kmTestCommit("deploy/k.pem",
+		strings.Repeat("x: -----BEGIN PRIVATE KEY-----\n", 500)+key))
+	if len(fs) != 1 || fs[0].Line != 501 {
+		t.Fatalf("findings %+v, want one key at line 501", fs)
+	}
+}

@@ -81,7 +81,7 @@ func runNetworkEndpoint(pass *guard.Pass) {
 // netScanFile collects the new endpoints of a file by host, in order of
 // first appearance.
 func netScanFile(f *guard.FileChange, allow []string, comments bool) []*netHost {
-	var deleted string
+	var deleted *textIndex
 	var byHost map[string]*netHost
 	var order []*netHost
 	for _, l := range f.AddedLines {
@@ -94,14 +94,14 @@ func netScanFile(f *guard.FileChange, allow []string, comments bool) []*netHost 
 			}
 			if byHost == nil {
 				byHost = map[string]*netHost{}
-				deleted = netJoin(f.DeletedLines)
+				deleted = newTextIndex(netJoin(f.DeletedLines))
 			}
-			if strings.Contains(deleted, e.raw) {
+			if deleted.Contains(e.raw) {
 				continue // the same endpoint moved
 			}
 			h := byHost[e.host]
 			if h == nil {
-				h = &netHost{host: e.host, class: netClass(e), knownOld: strings.Contains(deleted, e.host)}
+				h = &netHost{host: e.host, class: netClass(e), knownOld: deleted.Contains(e.host)}
 				byHost[e.host] = h
 				order = append(order, h)
 			}
@@ -245,13 +245,23 @@ func netParseURL(u string) (netEndpoint, bool) {
 	return e, true
 }
 
-func netInSpans(i int, spans [][2]int) bool {
-	for _, sp := range spans {
-		if i >= sp[0] && i < sp[1] {
-			return true
-		}
+// netSpans tells whether positions of a line fall inside its URLs. The
+// spans netFind collects are disjoint and in order, and each scan asks
+// about increasing positions, so one cursor answers all of a scan's
+// questions in a single pass over the spans: checking every span at every
+// candidate is quadratic on a line of URLs and addresses (issue 8).
+type netSpans struct {
+	spans [][2]int
+	k     int // the first span that may still hold a position asked about
+}
+
+// covers reports whether i, at least every position asked before, is in
+// a span.
+func (sp *netSpans) covers(i int) bool {
+	for sp.k < len(sp.spans) && sp.spans[sp.k][1] <= i {
+		sp.k++
 	}
-	return false
+	return sp.k < len(sp.spans) && sp.spans[sp.k][0] <= i
 }
 
 func netIdentChar(c byte) bool {
@@ -263,6 +273,7 @@ func netIdentChar(c byte) bool {
 // "image:1.2.3.4", "version 1.2.3.4").
 func netFindIPv4(s string, spans [][2]int) []netEndpoint {
 	var out []netEndpoint
+	urls := netSpans{spans: spans}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' || (i > 0 && (netIdentChar(s[i-1]) || s[i-1] == '.')) {
 			continue
@@ -273,7 +284,7 @@ func netFindIPv4(s string, spans [][2]int) []netEndpoint {
 		}
 		j := i
 		i = end
-		if netInSpans(j, spans) || netVersionContext(s, j) {
+		if urls.covers(j) || netVersionContext(s, j) {
 			continue
 		}
 		text := s[j:end]
@@ -338,6 +349,7 @@ func netVersionContext(s string, i int) bool {
 // "Foo::bar" and "0x1::coin" are not addresses).
 func netFindIPv6(s string, spans [][2]int) []netEndpoint {
 	var out []netEndpoint
+	urls := netSpans{spans: spans}
 	for i := 0; i < len(s); {
 		if !netHex6Char(s[i]) || (i > 0 && (netIdentChar(s[i-1]) || s[i-1] == ':' || s[i-1] == '.')) {
 			i++
@@ -350,7 +362,7 @@ func netFindIPv6(s string, spans [][2]int) []netEndpoint {
 		tok := strings.TrimRight(s[i:j], ".")
 		start := i
 		i = j
-		if j < len(s) && netIdentChar(s[j]) || netInSpans(start, spans) || strings.Count(tok, ":") < 2 ||
+		if j < len(s) && netIdentChar(s[j]) || urls.covers(start) || strings.Count(tok, ":") < 2 ||
 			!strings.ContainsAny(tok, "0123456789") || (!strings.Contains(tok, "::") && strings.Count(tok, ":") != 7) {
 			continue
 		}

@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -96,5 +97,46 @@ func BenchmarkNetworkEndpoint(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		bisJudge(b, "network-endpoint", cls, f)
+	}
+}
+
+// TestNetSpansMatchNaive: the URL spans' cursor answers as a check of
+// every span would, on lines of URLs, addresses and both.
+func TestNetSpansMatchNaive(t *testing.T) {
+	naive := func(i int, spans [][2]int) bool {
+		for _, sp := range spans {
+			if i >= sp[0] && i < sp[1] {
+				return true
+			}
+		}
+		return false
+	}
+	pieces := []string{"https://a.io/x ", "1.2.3.4 ", "http://9.9.9.9:80/ ", "ftp://[2001:4860::1]/ ", "2001:4860::8 ",
+		"x://", "...", " ", "\"", "a", "::", "https://h.io/1.2.3.4 ", "s3://b.c/d. ", "10.0.0.1/8 "}
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		var b strings.Builder
+		for range 1 + rng.IntN(30) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		var spans [][2]int
+		for off := 0; ; {
+			i := strings.Index(s[off:], "://")
+			if i < 0 {
+				break
+			}
+			start, end := netURLBounds(s, off+i)
+			if start < off+i {
+				spans = append(spans, [2]int{start, end})
+			}
+			off = end
+		}
+		cur := netSpans{spans: spans}
+		for i := range len(s) {
+			if got, want := cur.covers(i), naive(i, spans); got != want {
+				t.Fatalf("%q: covers(%d) = %v, want %v (spans %v)", s, i, got, want, spans)
+			}
+		}
 	}
 }

@@ -159,8 +159,9 @@ func obfIsTestPath(p string) bool {
 
 // obfMatchAny reports whether the path matches one of the globs.
 func obfMatchAny(globs []string, p string) bool {
+	sp := newObfPath(p)
 	for _, g := range globs {
-		if obfGlob(g, p) {
+		if sp.glob(g) {
 			return true
 		}
 	}
@@ -169,10 +170,81 @@ func obfMatchAny(globs []string, p string) bool {
 
 // obfGlob matches a path.Match pattern where a leading "**/" stands for
 // any folders (or none) and a trailing "/**" for anything below.
-func obfGlob(pattern, p string) bool {
+//
+// A "*" or "?" of path.Match never matches a "/", so the rest of the
+// pattern matches exactly as many segments as it has: only the segments
+// at the end ("**/x"), at the start ("x/**") or, for "**/x/**", the runs
+// of that many segments before the last are tried, each once. Trying it
+// against every suffix, and every prefix of each, cost the cube of the
+// depth of a path 20,000 folders deep (issue 8). A pattern with a class
+// or an escape, which might match a "/", is matched the long way.
+func obfGlob(pattern, p string) bool { return newObfPath(p).glob(pattern) }
+
+// obfPath is a path with the positions of its slashes, found once for
+// all the globs it is matched against.
+type obfPath struct {
+	p       string
+	slashes []int
+}
+
+func newObfPath(p string) obfPath {
+	sp := obfPath{p: p}
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' {
+			sp.slashes = append(sp.slashes, i)
+		}
+	}
+	return sp
+}
+
+// glob is obfGlob.
+func (sp obfPath) glob(pattern string) bool {
+	core, anyDir := pattern, false
+	for strings.HasPrefix(core, "**/") {
+		core, anyDir = core[3:], true
+	}
+	core, anyBelow := strings.CutSuffix(core, "/**")
+	if strings.ContainsAny(core, `[\`) {
+		return obfGlobSlow(pattern, sp.p)
+	}
+	p, slashes := sp.p, sp.slashes
+	segs := strings.Count(core, "/") + 1
+	start := func(j int) int { // where segment j starts
+		if j == 0 {
+			return 0
+		}
+		return slashes[j-1] + 1
+	}
+	last := len(slashes) + 1 - segs // the first of the last segs segments
+	switch {
+	case last < 0:
+		return false
+	case !anyDir && !anyBelow:
+		return obfMatch(core, p)
+	case !anyBelow:
+		return obfMatch(core, p[start(last):])
+	case !anyDir:
+		return last > 0 && obfMatch(core, p[:slashes[segs-1]])
+	}
+	for j := 0; j < last; j++ {
+		if obfMatch(core, p[start(j):slashes[j+segs-1]]) {
+			return true
+		}
+	}
+	return false
+}
+
+// obfMatch is path.Match, false for a bad pattern.
+func obfMatch(pattern, name string) bool {
+	m, _ := path.Match(pattern, name)
+	return m
+}
+
+// obfGlobSlow is obfGlob by trying every suffix and every prefix.
+func obfGlobSlow(pattern, p string) bool {
 	if rest, ok := strings.CutPrefix(pattern, "**/"); ok {
 		for {
-			if obfGlob(rest, p) {
+			if obfGlobSlow(rest, p) {
 				return true
 			}
 			i := strings.IndexByte(p, '/')
@@ -184,16 +256,13 @@ func obfGlob(pattern, p string) bool {
 	}
 	if dir, ok := strings.CutSuffix(pattern, "/**"); ok {
 		for i := 0; i < len(p); i++ {
-			if p[i] == '/' {
-				if m, _ := path.Match(dir, p[:i]); m {
-					return true
-				}
+			if p[i] == '/' && obfMatch(dir, p[:i]) {
+				return true
 			}
 		}
 		return false
 	}
-	m, _ := path.Match(pattern, p)
-	return m
+	return obfMatch(pattern, p)
 }
 
 // obfAgg gathers the lines of one file that use one technique.

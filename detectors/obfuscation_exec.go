@@ -289,7 +289,11 @@ func obfPowerShellEncoded(s string) bool {
 				break
 			}
 			off += i + len(f)
-			arg := strings.TrimLeft(s[off:], " \t\"'")
+			// Read the argument from the lowered line: off counts its
+			// bytes, and lowering changes the length of some non-ASCII
+			// text (a panic on s[off:]). Case does not matter to
+			// obfRunEnd and obfMixed.
+			arg := strings.TrimLeft(l[off:], " \t\"'")
 			if k := obfRunEnd(arg, 0); k >= 20 && obfMixed(arg[:k]) {
 				return true
 			}

@@ -176,8 +176,18 @@ func obfSnippet(s string, n int) string {
 	var b strings.Builder
 	i := 0
 	for i < len(s) && b.Len() < n {
-		if k := obfRunEnd(s, i); k-i >= 24 && obfMixed(s[i:k]) {
+		k := obfRunEnd(s, i)
+		if k-i >= 24 && obfMixed(s[i:k]) {
 			b.WriteString(guard.Redact(s[i:k]))
+			i = k
+			continue
+		}
+		if k > i+1 {
+			// A run that is not redacted is copied whole (it holds no
+			// control bytes), as far as the snippet goes: measuring the
+			// run again from each of its bytes cost n times its length.
+			k = min(k, i+n-b.Len())
+			b.WriteString(s[i:k])
 			i = k
 			continue
 		}

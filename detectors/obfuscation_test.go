@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
@@ -136,4 +137,45 @@ func BenchmarkObfuscation(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(lines)), "ns/line")
+}
+
+// TestObfPowerShellAfterNonASCII: lowering "İ" makes the line longer, and
+// the encoded argument must still be read from where the flag is (the
+// flag's offset in the lowered line was used on the line itself: the
+// argument was missed, or read past the end of the line, a panic).
+func TestObfPowerShellAfterNonASCII(t *testing.T) {
+	line := strings.Repeat("İ", 40) + " pwsh -e SQBFAFgAIAAoAE4AZQB3AC0A"
+	fs := kmTestJudge(t, "obfuscation", nil, kmTestCommit("run.ps1", line))
+	if len(fs) == 0 || !strings.Contains(fs[0].Message, "Runs PowerShell with an encoded command") {
+		t.Fatalf("findings %+v, want the encoded PowerShell command", fs)
+	}
+}
+
+// TestObfGlobMatchesSlow: the segment-counting obfGlob agrees with trying
+// every suffix and prefix, on the default globs and random ones.
+func TestObfGlobMatchesSlow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	segs := []string{"a", "b", "vendor", "x.min.js", "dist", "", "a.b", "node_modules"}
+	pats := append(append([]string{"**/", "**/**/a", "a/b/**", "**/a/b/**", "**/*", "*/**", "**/a/*/**"},
+		obfDefaultSkip...), obfDefaultGenerated...)
+	for range 200 {
+		var p []string
+		for range 1 + rng.IntN(4) {
+			p = append(p, segs[rng.IntN(len(segs))])
+		}
+		pats = append(pats, strings.Join(p, "/"), "**/"+strings.Join(p, "/"), strings.Join(p, "/")+"/**",
+			"**/"+strings.Join(p, "/")+"/**")
+	}
+	for range 2000 {
+		var p []string
+		for range 1 + rng.IntN(7) {
+			p = append(p, segs[rng.IntN(len(segs))])
+		}
+		path := strings.Join(p, "/")
+		for _, g := range pats {
+			if got, want := obfGlob(g, path), obfGlobSlow(g, path); got != want {
+				t.Fatalf("obfGlob(%q, %q) = %v, the slow way %v", g, path, got, want)
+			}
+		}
+	}
 }

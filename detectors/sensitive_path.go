@@ -81,11 +81,16 @@ func describeChange(f *guard.FileChange) string {
 }
 
 // summarizeList joins up to max items and says how many more there are.
-func summarizeList(items []string, max int) string {
-	if len(items) <= max {
-		return strings.Join(items, ", ")
+func summarizeList(items []string, max int) string { return summarizeCount(items, len(items), max) }
+
+// summarizeCount joins up to max of items, the first of a list of n,
+// and says how many more the list has.
+func summarizeCount(items []string, n, max int) string {
+	shown := items[:min(len(items), max, n)]
+	if n <= max {
+		return strings.Join(shown, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:max], ", "), len(items)-max)
+	return fmt.Sprintf("%s and %d more", strings.Join(shown, ", "), n-len(shown))
 }
 
 // plural renders "1 thing" or "n things".

@@ -44,6 +44,7 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 	var errs []error
 	var out []Finding
 	var withheld []span // lines near findings that may quote secrets
+	hunks := newHunkIndex(pass.Files)
 	for _, d := range e.Detectors {
 		var dp DetectorPolicy
 		if e.Policy != nil {
@@ -67,7 +68,7 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 					withheld = append(withheld, span{f.Path, f.Line - hunkContext, max(f.EndLine, f.Line) + hunkContext})
 				}
 			} else {
-				f.Hunk = hunk(pass.Files, &f)
+				f.Hunk = hunks.hunk(&f)
 			}
 			out = append(out, f)
 		}
@@ -85,69 +86,6 @@ const (
 	hunkMaxLines = 12
 	hunkMaxBytes = 300
 )
-
-// hunk returns the added lines of f's file from hunkContext lines before
-// f.Line to hunkContext lines after f.EndLine (f.Line when unset), or nil
-// for a finding about no line.
-func hunk(files []FileChange, f *Finding) []Line {
-	if f.Path == "" || f.Line <= 0 {
-		return nil
-	}
-	end := max(f.EndLine, f.Line)
-	lo, hi := f.Line-hunkContext, end+hunkContext
-	var out []Line
-	for i := range files {
-		if files[i].Path != f.Path {
-			continue
-		}
-		for _, l := range files[i].AddedLines {
-			if l.Number < lo || l.Number > hi {
-				continue
-			}
-			out = append(out, Line{Number: l.Number, Text: cutUTF8(l.Text, hunkMaxBytes)})
-			if len(out) == hunkMaxLines {
-				return out
-			}
-		}
-		break
-	}
-	return out
-}
-
-// span is a range of lines of one file.
-type span struct {
-	path     string
-	from, to int
-}
-
-// withhold drops from every hunk the lines near findings of NoContext
-// detectors, so that another detector's hunk cannot show the secret a
-// key-material finding only fingerprints.
-func withhold(fs []Finding, spans []span) {
-	if len(spans) == 0 {
-		return
-	}
-	for i := range fs {
-		f := &fs[i]
-		kept := f.Hunk[:0]
-		for _, l := range f.Hunk {
-			hidden := false
-			for _, s := range spans {
-				if s.path == f.Path && l.Number >= s.from && l.Number <= s.to {
-					hidden = true
-					break
-				}
-			}
-			if !hidden {
-				kept = append(kept, l)
-			}
-		}
-		if len(kept) == 0 {
-			kept = nil
-		}
-		f.Hunk = kept
-	}
-}
 
 // cutUTF8 returns at most n bytes of s, not splitting a UTF-8 sequence.
 func cutUTF8(s string, n int) string {

@@ -67,7 +67,7 @@ func TestJudgeAttachesHunk(t *testing.T) {
 func TestHunkText(t *testing.T) {
 	long := strings.Repeat("a", 299) + "é" + "tail" // é straddles byte 300
 	files := []FileChange{{Path: "b.go", AddedLines: []Line{{1, "x"}, {2, long}, {3, "<script>"}}}}
-	got := hunk(files, &Finding{Path: "b.go", Line: 2})
+	got := newHunkIndex(files).hunk(&Finding{Path: "b.go", Line: 2})
 	want := []Line{{1, "x"}, {2, strings.Repeat("a", 299)}, {3, "<script>"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("hunk = %+v, want %+v", got, want)
@@ -76,7 +76,7 @@ func TestHunkText(t *testing.T) {
 		t.Error("hunk changed the file's lines")
 	}
 	exact := strings.Repeat("b", 300) + "c"
-	if got := hunk([]FileChange{{Path: "p", AddedLines: []Line{{1, exact}}}}, &Finding{Path: "p", Line: 1}); got[0].Text != exact[:300] {
+	if got := newHunkIndex([]FileChange{{Path: "p", AddedLines: []Line{{1, exact}}}}).hunk(&Finding{Path: "p", Line: 1}); got[0].Text != exact[:300] {
 		t.Errorf("cut to %d bytes, want 300", len(got[0].Text))
 	}
 }
@@ -106,5 +106,37 @@ func TestHunkWithholdsSecretNeighbourhood(t *testing.T) {
 				t.Errorf("ordinary hunk %v, want %v (lines 12-18 are withheld)", got, want)
 			}
 		}
+	}
+}
+
+// TestHunkLinesOutOfOrder: lines not in increasing order (never from Git)
+// are still searched, one by one.
+func TestHunkLinesOutOfOrder(t *testing.T) {
+	files := []FileChange{{Path: "a", AddedLines: []Line{{9, "n"}, {2, "b"}, {30, "z"}, {3, "c"}, {1, "a"}}}}
+	got := lineNumbers(newHunkIndex(files).hunk(&Finding{Path: "a", Line: 2}))
+	if want := []int{2, 3, 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("hunk lines = %v, want %v", got, want)
+	}
+}
+
+func TestWithholdMergesSpans(t *testing.T) {
+	hunkOf := func(path string, nums ...int) Finding {
+		f := Finding{Path: path}
+		for _, n := range nums {
+			f.Hunk = append(f.Hunk, Line{Number: n})
+		}
+		return f
+	}
+	fs := []Finding{hunkOf("a", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), hunkOf("b", 4, 5), hunkOf("c", 1)}
+	spans := []span{{"a", 9, 10}, {"a", 2, 3}, {"a", 3, 5}, {"b", 1, 10}, {"a", 10, 10}, {"z", 1, 100}}
+	withhold(fs, spans)
+	if got, want := lineNumbers(fs[0].Hunk), []int{1, 6, 7, 8, 11, 12}; !reflect.DeepEqual(got, want) {
+		t.Errorf("a: hunk %v, want %v", got, want)
+	}
+	if fs[1].Hunk != nil {
+		t.Errorf("b: hunk %v, want none", lineNumbers(fs[1].Hunk))
+	}
+	if got := lineNumbers(fs[2].Hunk); !reflect.DeepEqual(got, []int{1}) {
+		t.Errorf("c: hunk %v, want [1]", got)
 	}
 }

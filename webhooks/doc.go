@@ -57,7 +57,9 @@
 // alive while the handler runs, completes them, retries failures with
 // exponential backoff and jitter, dead-letters what keeps failing,
 // recovers handler panics, and on shutdown gives back the jobs it could
-// not finish. Handler.Notify wakes it as soon as a delivery is stored.
+// not finish. Every attempt has a deadline (Pool.Deadline, default two
+// minutes): its context ends then, and an attempt that fails past it is
+// dead-lettered at once with ErrTimedOut rather than retried. Handler.Notify wakes it as soon as a delivery is stored.
 //
 // Metrics go through the Observer interface, implemented by the caller;
 // the package itself depends on nothing but the standard library and

@@ -21,13 +21,21 @@ type Pool struct {
 	// Handle processes one job. A nil return completes the job; an error
 	// wrapping ErrPermanent dead-letters it; any other error (or a panic)
 	// retries it later. Handle must honour ctx: it is cancelled when the
-	// lease is lost or the shutdown grace period ends. Required.
+	// lease is lost or the shutdown grace period ends, and it ends at the
+	// job's Deadline. Required.
 	Handle func(ctx context.Context, job *Job) error
 	// Workers is how many jobs run at once; default 4.
 	Workers int
 	// Lease is how long a claim lasts; it is renewed every Lease/3 while
-	// Handle runs. Default 1 minute.
+	// Handle runs, until the Deadline. Default 1 minute.
 	Lease time.Duration
+	// Deadline bounds each attempt of a job: its context ends then. An
+	// attempt that fails after it passed is dead-lettered at once, its
+	// error wrapping ErrTimedOut: it would time out again. The lease is
+	// not renewed past it, so that the job of a handler that ignores its
+	// context is taken over when the lease lapses, as a dead worker's is,
+	// and abandoned after MaxAttempts. Default 2 minutes.
+	Deadline time.Duration
 	// PollInterval is how often an idle pool looks for jobs it was not
 	// notified of (retries that came due, other replicas' deliveries);
 	// default 2 seconds.
@@ -100,6 +108,7 @@ type runner struct {
 	handle      func(context.Context, *Job) error
 	names       []string // worker name per slot
 	lease, poll time.Duration
+	deadline    time.Duration
 	base        time.Duration // backoff
 	maxWait     time.Duration // backoff cap
 	grace       time.Duration
@@ -126,7 +135,8 @@ func (p *Pool) newRunner() (*runner, error) {
 	r := &runner{
 		inbox: p.Inbox, handle: p.Handle,
 		lease: orDefault(p.Lease, time.Minute), poll: orDefault(p.PollInterval, 2*time.Second),
-		base: orDefault(p.BackoffBase, 2*time.Second), maxWait: orDefault(p.BackoffMax, 10*time.Minute),
+		deadline: orDefault(p.Deadline, 2*time.Minute),
+		base:     orDefault(p.BackoffBase, 2*time.Second), maxWait: orDefault(p.BackoffMax, 10*time.Minute),
 		grace: orDefault(p.Grace, 20*time.Second), maxAttempts: orDefault(p.MaxAttempts, 8),
 		obs: observerOr(p.Observer), log: p.Logger, now: p.Now, wake: p.wakeChan(),
 		finished: make(chan struct{}, 1), busy: map[int]bool{},

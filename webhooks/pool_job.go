@@ -23,14 +23,18 @@ func (r *runner) process(worker string, job *Job) {
 		r.fail(worker, job, log, err, true)
 		return
 	}
-	ctx, cancel := context.WithCancel(r.jobCtx)
+	ctx, cancel := context.WithTimeout(r.jobCtx, r.deadline)
 	hb := make(chan struct{})
 	go func() { defer close(hb); r.heartbeat(ctx, cancel, worker, job, log) }()
 	start := time.Now()
 	err := r.call(ctx, job, log)
 	elapsed := time.Since(start)
+	timedOut := err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded)
 	cancel()
 	<-hb
+	if timedOut {
+		err = fmt.Errorf("%w (%s): %w", ErrTimedOut, r.deadline, err)
+	}
 	r.obs.JobDone(d.Event, elapsed, err)
 
 	switch {
@@ -50,6 +54,9 @@ func (r *runner) process(worker string, job *Job) {
 			return
 		}
 		log.Info("webhook job given back at shutdown", "cause", err)
+	case timedOut:
+		log.Error("webhook job timed out", "deadline", r.deadline, "took", elapsed)
+		r.fail(worker, job, log, err, true)
 	default:
 		r.fail(worker, job, log, err, errors.Is(err, ErrPermanent) || job.Attempts >= r.maxAttempts)
 	}

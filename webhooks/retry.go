@@ -12,6 +12,10 @@ import (
 // errors.Is.
 var ErrPermanent = errors.New("permanent failure")
 
+// ErrTimedOut marks the error of a job attempt that ran past the Pool's
+// Deadline; the Pool dead-letters such a job at once.
+var ErrTimedOut = errors.New("job deadline exceeded")
+
 // Permanent marks err as permanent; nil stays nil.
 func Permanent(err error) error {
 	if err == nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -76,10 +77,14 @@ func (m *serverMetrics) Delivery(event, outcome string) {
 	m.deliveries.WithLabelValues(event, outcome).Inc()
 }
 
-// JobDone implements webhooks.Observer.
+// JobDone implements webhooks.Observer: result is ok, error, or timeout
+// for an attempt that ran past the job deadline.
 func (m *serverMetrics) JobDone(kind string, d time.Duration, err error) {
 	result := "ok"
-	if err != nil {
+	switch {
+	case errors.Is(err, webhooks.ErrTimedOut):
+		result = "timeout"
+	case err != nil:
 		result = "error"
 	}
 	m.jobs.WithLabelValues(kind, result).Observe(d.Seconds())

@@ -130,7 +130,7 @@ func (a *App) againstDefault(ctx context.Context, c GitHubClient, r Repository, 
 // beyondBase returns the change set from mb to head with the commits of
 // tip..head, and records in an the people of those it does not hold yet.
 func (a *App) beyondBase(ctx context.Context, r Repository, repo, tip, mb, head string, an *analysis) (*guard.ChangeSet, error) {
-	files, err := r.DiffCommits(mb, head)
+	files, err := r.DiffCommits(ctx, mb, head)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", guard.ShortHash(mb), guard.ShortHash(head), err)
 	}

@@ -86,17 +86,10 @@ func (a *App) failCheck(ctx context.Context, c GitHubClient, owner, name string,
 	if id == 0 {
 		return
 	}
-	cr := github.CheckRun{
-		Conclusion:  github.ConclusionFailure,
-		CompletedAt: a.Now(),
-		Title:       "repoguard could not evaluate this change",
-		Summary: fmt.Sprintf("### :x: Evaluation failed\n\nrepoguard could not finish its evaluation, so the check "+
+	a.failRun(ctx, c, owner, name, id, "repoguard could not evaluate this change",
+		fmt.Sprintf("### :x: Evaluation failed\n\nrepoguard could not finish its evaluation, so the check "+
 			"fails rather than let the change through unchecked. Re-run the check once the cause is fixed.\n\n"+
-			"```\n%s\n```\n", cause),
-	}
-	if err := c.UpdateCheckRun(ctx, owner, name, id, cr); err != nil {
-		a.logger(ctx).Error("could not fail the check run", "check_run", id, "err", err)
-	}
+			"```\n%s\n```\n", cause))
 }
 
 // cancelCheck completes a check run on a head that no longer matters.

@@ -43,8 +43,9 @@ type Repository interface {
 	ReadFile(rev, path string) ([]byte, error)
 	// MergeBase returns the best common ancestor of two revisions.
 	MergeBase(a, b string) (string, error)
-	// DiffCommits returns the changes from base's tree to head's.
-	DiffCommits(base, head string) ([]guard.FileChange, error)
+	// DiffCommits returns the changes from base's tree to head's,
+	// stopping with ctx's error between files.
+	DiffCommits(ctx context.Context, base, head string) ([]guard.FileChange, error)
 	// Count returns the number of commits a walk visits.
 	Count(ctx context.Context, o gitrepo.WalkOptions) (int, error)
 	// Walk calls fn for each commit of a walk, with its changes.

@@ -132,7 +132,8 @@
 // retry; GitHub refusing a request (4xx) and bad payloads are wrapped
 // with webhooks.Permanent. A check left in progress by a transient error
 // blocks the merge until the retry completes it; a permanent error fails
-// it.
+// it. An evaluation still running at the job's deadline (the pool's) fails
+// its check as "evaluation timed out" and is not retried (timeout.go).
 //
 // The App's dependencies are interfaces defined here and wired in cmd:
 // GitHubClient (*github.Client), Repos (RepoCache, over go-git), Store

@@ -44,7 +44,7 @@ var errStale = errors.New("stale pull request head")
 // fetches the base branch and the pull request's head, reads the policy
 // from the base, judges the commits and the change set, saves the state
 // and completes the check with the decision on the current reviews.
-func (a *App) evaluatePull(ctx context.Context, pr pullRef) error {
+func (a *App) evaluatePull(ctx context.Context, pr pullRef) (err error) {
 	start := a.Now()
 	log := a.logger(ctx).With("pull_request", pr.number, "head", guard.ShortHash(pr.head))
 	ctx = withLogger(ctx, log)
@@ -61,6 +61,7 @@ func (a *App) evaluatePull(ctx context.Context, pr pullRef) error {
 	if err != nil {
 		return fmt.Errorf("start check run: %w", err)
 	}
+	defer a.failOnTimeout(ctx, c, owner, name, id, start, &err)
 	st, out, err := a.judgePull(ctx, c, pr, prev)
 	if errors.Is(err, errStale) {
 		log.Info("pull request moved on since this event; its newer event evaluates it")

@@ -56,7 +56,7 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	} else if err != nil {
 		return nil, fmt.Errorf("merge base of %s and %s: %w", guard.ShortHash(base), guard.ShortHash(head), err)
 	}
-	files, err := r.DiffCommits(mb, head)
+	files, err := r.DiffCommits(ctx, mb, head)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", guard.ShortHash(mb), guard.ShortHash(head), err)
 	}

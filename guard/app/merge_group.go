@@ -20,7 +20,7 @@ import (
 // policy's block severity), or an open pull request with the same head
 // has a stricter verdict. Reviews are not asked again: each pull request
 // needed its approvals (this check, required) to join the queue.
-func (a *App) onMergeGroup(ctx context.Context, d *webhooks.Delivery, e *gh.MergeGroupEvent) error {
+func (a *App) onMergeGroup(ctx context.Context, d *webhooks.Delivery, e *gh.MergeGroupEvent) (err error) {
 	if e.GetAction() != "checks_requested" {
 		return nil
 	}
@@ -42,6 +42,7 @@ func (a *App) onMergeGroup(ctx context.Context, d *webhooks.Delivery, e *gh.Merg
 	if err != nil {
 		return fmt.Errorf("start check run: %w", err)
 	}
+	defer a.failOnTimeout(ctx, c, owner, name, id, start, &err)
 	st, err := a.analyseGroup(ctx, c, d.InstallationID, full, head, base, headRef, baseRef)
 	if err != nil {
 		if permanent(err) {

@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"context"
 	"path"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -25,53 +26,30 @@ type renamed struct {
 }
 
 // pairRenames pairs each added file with a deleted file of the same blob,
-// preferring one with the same base name. The result keeps the order of
-// the input, a rename taking the place of its added file.
+// preferring one with the same base name (else the first unpaired one).
+// The result keeps the order of the input, a rename taking the place of
+// its added file.
 func pairRenames(cs []change) []renamed {
 	out := make([]renamed, 0, len(cs))
-	var dels map[plumbing.Hash][]int
-	adds := false
-	for i := range cs {
-		c := &cs[i]
-		switch {
-		case c.newHash.IsZero() && renameable(c.oldMode, c.oldHash):
-			if dels == nil {
-				dels = make(map[plumbing.Hash][]int)
-			}
-			dels[c.oldHash] = append(dels[c.oldHash], i)
-		case c.oldHash.IsZero() && renameable(c.newMode, c.newHash):
-			adds = true
-		}
-	}
-	if dels == nil || !adds {
+	dels := newDeletions(cs)
+	if dels == nil {
 		for _, c := range cs {
 			out = append(out, renamed{change: c})
 		}
 		return out
 	}
-	paired := make(map[int]int) // deletion index -> addition index
+	from := make(map[int]int) // addition -> deletion
 	for i := range cs {
 		c := &cs[i]
-		cand := dels[c.newHash]
-		if !c.oldHash.IsZero() || !renameable(c.newMode, c.newHash) || len(cand) == 0 {
+		if !c.oldHash.IsZero() || !renameable(c.newMode, c.newHash) {
 			continue
 		}
-		k := 0
-		for n, d := range cand {
-			if path.Base(cs[d].path) == path.Base(c.path) {
-				k = n
-				break
-			}
+		if d, ok := dels.take(c.newHash, path.Base(c.path)); ok {
+			from[i] = d
 		}
-		paired[cand[k]] = i
-		dels[c.newHash] = append(cand[:k:k], cand[k+1:]...)
-	}
-	from := make(map[int]int, len(paired)) // addition -> deletion
-	for d, a := range paired {
-		from[a] = d
 	}
 	for i, c := range cs {
-		if _, gone := paired[i]; gone {
+		if dels.used[i] {
 			continue
 		}
 		r := renamed{change: c}
@@ -83,14 +61,92 @@ func pairRenames(cs []change) []renamed {
 	return out
 }
 
+// deletions are the deleted files that may pair with added ones, in
+// order, by blob and by blob and base name. Each queue skips the
+// deletions the other one paired, so that pairing thousands of copies of
+// one blob costs time linear in their number, not its square (issue 8).
+type deletions struct {
+	byHash map[plumbing.Hash]*queue
+	byName map[hashName]*queue
+	used   map[int]bool // paired deletions
+}
+
+type hashName struct {
+	hash plumbing.Hash
+	name string
+}
+
+// queue is a list of deletions and the position of the first that may
+// still be unpaired.
+type queue struct {
+	idx  []int
+	next int
+}
+
+// newDeletions indexes the renameable deletions of cs; nil when there is
+// no deletion or no addition to pair.
+func newDeletions(cs []change) *deletions {
+	d := &deletions{byHash: map[plumbing.Hash]*queue{}, byName: map[hashName]*queue{}, used: map[int]bool{}}
+	adds := false
+	for i := range cs {
+		c := &cs[i]
+		switch {
+		case c.newHash.IsZero() && renameable(c.oldMode, c.oldHash):
+			enqueue(d.byHash, c.oldHash, i)
+			enqueue(d.byName, hashName{c.oldHash, path.Base(c.path)}, i)
+		case c.oldHash.IsZero() && renameable(c.newMode, c.newHash):
+			adds = true
+		}
+	}
+	if len(d.byHash) == 0 || !adds {
+		return nil
+	}
+	return d
+}
+
+// enqueue appends deletion i to the queue of k.
+func enqueue[K comparable](m map[K]*queue, k K, i int) {
+	if m[k] == nil {
+		m[k] = &queue{}
+	}
+	m[k].idx = append(m[k].idx, i)
+}
+
+// take pairs the first unpaired deletion of blob h named name, else the
+// first unpaired one of blob h.
+func (d *deletions) take(h plumbing.Hash, name string) (int, bool) {
+	for _, q := range []*queue{d.byName[hashName{h, name}], d.byHash[h]} {
+		if i, ok := d.first(q); ok {
+			d.used[i] = true
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// first returns the first unpaired deletion of a queue.
+func (d *deletions) first(q *queue) (int, bool) {
+	if q == nil {
+		return 0, false
+	}
+	for q.next < len(q.idx) && d.used[q.idx[q.next]] {
+		q.next++
+	}
+	if q.next == len(q.idx) {
+		return 0, false
+	}
+	return q.idx[q.next], true
+}
+
 func renameable(mode uint32, h plumbing.Hash) bool {
 	t := mode & modeType
 	return h != emptyBlob && (t == 0o100000 || t == modeSymlink)
 }
 
 // fileChanges turns tree differences into FileChanges, reading and diffing
-// the blobs.
-func (h *handle) fileChanges(cs []change, noRenames bool, ld *lineDiffer) ([]guard.FileChange, error) {
+// the blobs. It stops with ctx's error between files: a commit of many
+// large files takes long enough for a job's deadline to pass.
+func (h *handle) fileChanges(ctx context.Context, cs []change, noRenames bool, ld *lineDiffer) ([]guard.FileChange, error) {
 	var rs []renamed
 	if noRenames {
 		rs = make([]renamed, len(cs))
@@ -102,6 +158,9 @@ func (h *handle) fileChanges(cs []change, noRenames bool, ld *lineDiffer) ([]gua
 	}
 	files := make([]guard.FileChange, 0, len(rs))
 	for i := range rs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		fc, err := h.fileChange(&rs[i], ld)
 		if err != nil {
 			return nil, err

@@ -9,18 +9,26 @@
 // tree; a merge commit with its first parent only, as `git log
 // --first-parent -p` shows it). The two trees are compared by this package
 // itself, descending only into subtrees whose hashes differ, which is several
-// times faster than object.DiffTree on large trees. Files whose blob hashes
-// are equal are never read. Text files are line-diffed with
+// times faster than object.DiffTree on large trees; the walk keeps its own
+// stack and one path buffer, so that it costs time and memory in the number
+// of entries, not in the square of their depth (trees nested more than
+// 65,536 levels deep are reported as corrupt). Files whose blob hashes are
+// equal are never read. Text files are line-diffed with
 // github.com/sergi/go-diff on a rune-per-line encoding made here (common
 // leading and trailing lines are trimmed first); files with a NUL byte in
 // their first 8000 bytes (Git's rule) are binary and blobs over
 // Options.MaxBlobSize are not diffed, but both are reported with their sizes.
-// Only the first 8000 bytes of a large blob are read, to classify it.
+// Only the first 8000 bytes of a large blob are read, to classify it; a
+// blob stored in a pack as a delta is read only when the size it declares
+// is within the limit, and its bases within 32 times the limit (see
+// packs.go): otherwise it is reported as too large, of its declared size,
+// without being resolved, whatever it is.
 //
 // Rename detection is exact only: a deleted and an added file with the same
 // blob hash are paired into one Renamed change. Renames with edits show as a
 // deletion and an addition, as with `git log --no-renames`. Empty files are
-// never paired.
+// never paired. Pairing is linear in the number of changes, however many
+// copies of one blob move.
 //
 // go-diff v1.4.0 was checked (TestGoDiffLineMode): its DiffLinesToChars is
 // correct for more than 55,296 distinct lines (past the surrogate range,
@@ -45,6 +53,6 @@
 //
 // Errors are one line and match, with errors.Is, one of the sentinels
 // ErrNotRepository, ErrRefNotFound, ErrBadRange, ErrEmpty, ErrCorrupt,
-// ErrFileNotFound and ErrNoMergeBase. go-git panics on some corrupt packs;
-// those panics are recovered and reported as ErrCorrupt.
+// ErrFileNotFound, ErrTooLarge and ErrNoMergeBase. go-git panics on some
+// corrupt packs; those panics are recovered and reported as ErrCorrupt.
 package gitrepo

@@ -26,6 +26,8 @@ var (
 	ErrFileNotFound = errors.New("file not found")
 	// ErrNoMergeBase: two commits share no history.
 	ErrNoMergeBase = errors.New("no merge base")
+	// ErrTooLarge: ReadFile found a file over Options.MaxBlobSize.
+	ErrTooLarge = errors.New("file too large")
 )
 
 // repoError is an error with its own message that matches a sentinel and,

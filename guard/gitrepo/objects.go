@@ -47,14 +47,28 @@ type blob struct {
 }
 
 // readBlob reads a blob, or only its first bytes when it is larger than the
-// handle's limit (its size then comes from the object header).
+// handle's limit (its size then comes from the object header). A blob
+// stored as a delta that declares more than the limit, or whose bases are
+// too large to resolve (see packs.go), is not read at all: it is large,
+// of the declared size, and not known to be binary.
 func (h *handle) readBlob(hash plumbing.Hash) (b blob, err error) {
 	defer recoverCorrupt(hash, &err)
+	check, err := h.packs.checkBlob(hash)
+	if err != nil {
+		return b, corrupt(hash, err)
+	}
+	if check.refuse {
+		return blob{size: check.size, large: true}, nil
+	}
 	obj, err := h.st.EncodedObject(plumbing.BlobObject, hash)
 	if err != nil {
 		return b, corrupt(hash, err)
 	}
 	b.size = obj.Size()
+	if check.delta && b.size > h.maxBlob {
+		b.large = true // not even its first bytes: go-git would resolve it whole
+		return b, nil
+	}
 	rc, err := obj.Reader()
 	if err != nil {
 		return b, corrupt(hash, err)

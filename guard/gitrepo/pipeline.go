@@ -25,16 +25,16 @@ type worker struct {
 }
 
 // commit reads a commit and computes its changes against its first parent.
-func (w *worker) commit(n *node) (*guard.Commit, error) {
+func (w *worker) commit(ctx context.Context, n *node) (*guard.Commit, error) {
 	w.h.trees.next()
-	c, err := w.changes(n)
+	c, err := w.changes(ctx, n)
 	if err != nil {
 		return nil, fmt.Errorf("commit %s: %w", guard.ShortHash(n.hash.String()), err)
 	}
 	return c, nil
 }
 
-func (w *worker) changes(n *node) (*guard.Commit, error) {
+func (w *worker) changes(ctx context.Context, n *node) (*guard.Commit, error) {
 	raw, err := w.h.readObject(plumbing.CommitObject, n.hash)
 	if err != nil {
 		return nil, err
@@ -64,11 +64,11 @@ func (w *worker) changes(n *node) (*guard.Commit, error) {
 			oldTree = phdr.tree
 		}
 	}
-	cs, err := w.h.diffTrees(oldTree, hdr.tree, "", nil)
+	cs, err := w.h.diffTrees(oldTree, hdr.tree, nil)
 	if err != nil {
 		return nil, err
 	}
-	c.Files, err = w.h.fileChanges(cs, w.noRenames, w.ld)
+	c.Files, err = w.h.fileChanges(ctx, cs, w.noRenames, w.ld)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (r *Repo) run(ctx context.Context, nodes []*node, known map[plumbing.Hash]*
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("walk: %w", err)
 			}
-			c, err := ws[0].commit(n)
+			c, err := ws[0].commit(ctx, n)
 			if err != nil {
 				return fmt.Errorf("walk %s: %w", r.path, err)
 			}
@@ -136,7 +136,7 @@ func (r *Repo) run(ctx context.Context, nodes []*node, known map[plumbing.Hash]*
 						j.res <- result{err: ctx.Err()}
 						continue
 					}
-					c, err := w.commit(j.n)
+					c, err := w.commit(ctx, j.n)
 					j.res <- result{c, err}
 				}
 			}

@@ -73,6 +73,9 @@ type Repo struct {
 	// shared is the object cache of the worker handles: a delta base
 	// resolved by one worker serves the others.
 	shared cache.Object
+	// packs locates objects in the pack files, for checking what their
+	// entries declare before go-git resolves them (see packs.go).
+	packs packIndexOnce
 }
 
 // handle is one go-git storage with its own file descriptors (worker
@@ -84,6 +87,7 @@ type handle struct {
 	shallow map[plumbing.Hash]bool
 	maxBlob int64
 	trees   *treeCache // set while a worker uses the handle
+	packs   *packReader
 }
 
 // Open opens the repository at path: a work tree (its top or any directory
@@ -99,6 +103,7 @@ func Open(path string, opts Options) (*Repo, error) {
 	}
 	r := &Repo{path: abs, gitDir: gitDir, opts: opts.withDefaults()}
 	r.shared = cache.NewObjectLRU(cache.FileSize(r.opts.CacheSize))
+	r.packs.load = func() (*packIndex, error) { return loadPackIndex(dotgit.New(r.filesystem())) }
 	// The main handle reads commit headers and small objects: it has a
 	// small cache of its own.
 	h, err := r.openHandle(cache.NewObjectLRU(mainCacheSize))
@@ -148,11 +153,7 @@ func (r *Repo) openHandle(objects cache.Object) (h *handle, err error) {
 			err = newError(ErrCorrupt, nil, "open %s: corrupt repository: %v", r.path, p)
 		}
 	}()
-	var fs billy.Filesystem = osfs.New(r.gitDir)
-	if common, ok := commonDir(r.gitDir); ok {
-		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(common))
-	}
-	st := filesystem.NewStorageWithOptions(fs, objects,
+	st := filesystem.NewStorageWithOptions(r.filesystem(), objects,
 		filesystem.Options{KeepDescriptors: true, LargeObjectThreshold: r.opts.MaxBlobSize})
 	repo, err := git.Open(st, nil)
 	if err != nil {
@@ -162,7 +163,8 @@ func (r *Repo) openHandle(objects cache.Object) (h *handle, err error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", r.path, err)
 	}
-	h = &handle{st: st, repo: repo, maxBlob: r.opts.MaxBlobSize}
+	h = &handle{st: st, repo: repo, maxBlob: r.opts.MaxBlobSize,
+		packs: newPackReader(r.packs.get, r.opts.MaxBlobSize)}
 	if sh, err := st.Shallow(); err == nil && len(sh) > 0 {
 		h.shallow = make(map[plumbing.Hash]bool, len(sh))
 		for _, c := range sh {
@@ -172,7 +174,17 @@ func (r *Repo) openHandle(objects cache.Object) (h *handle, err error) {
 	return h, nil
 }
 
-func (h *handle) close() error { return h.st.Close() }
+// filesystem is the repository's Git directory, with the common directory
+// of a linked work tree.
+func (r *Repo) filesystem() billy.Filesystem {
+	var fs billy.Filesystem = osfs.New(r.gitDir)
+	if common, ok := commonDir(r.gitDir); ok {
+		fs = dotgit.NewRepositoryFilesystem(fs, osfs.New(common))
+	}
+	return fs
+}
+
+func (h *handle) close() error { return errors.Join(h.st.Close(), h.packs.close()) }
 
 // withMain runs f with the main handle locked.
 func (r *Repo) withMain(f func(h *handle) error) error {

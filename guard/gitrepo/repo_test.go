@@ -102,7 +102,7 @@ func TestDiffCommits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := repo.DiffCommits(r.c1, "main")
+	files, err := repo.DiffCommits(t.Context(), r.c1, "main")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestDiffCommits(t *testing.T) {
 	if want := map[string][2]int{"f.txt": {1, 1}, "g.txt": {2, 0}, "h.txt": {1, 0}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("DiffCommits(c1, main) = %v, want %v", got, want)
 	}
-	if files, err := repo.DiffCommits(base, "main"); err != nil || len(files) != 2 {
+	if files, err := repo.DiffCommits(t.Context(), base, "main"); err != nil || len(files) != 2 {
 		t.Errorf("DiffCommits(base, main) = %+v, %v", files, err)
 	}
 }

@@ -90,7 +90,8 @@ func (r *Repo) MergeBase(a, b string) (string, error) {
 
 // ReadFile returns the content of the file at path (slash-separated, from
 // the top of the repository) in the commit rev names. It returns an error
-// matching ErrFileNotFound when there is no such file.
+// matching ErrFileNotFound when there is no such file, and one matching
+// ErrTooLarge when the file is larger than Options.MaxBlobSize.
 func (r *Repo) ReadFile(rev, path string) ([]byte, error) {
 	var data []byte
 	err := r.withMain(func(h *handle) error {
@@ -109,8 +110,11 @@ func (r *Repo) ReadFile(rev, path string) ([]byte, error) {
 		if e == nil || e.isDir() || e.mode&modeType == modeGitlink {
 			return newError(ErrFileNotFound, nil, "%s: not found at %s in %s", path, rev, r.path)
 		}
-		raw, err := h.readObject(plumbing.BlobObject, e.hash)
-		data = []byte(raw)
+		b, err := h.readBlob(e.hash)
+		if err == nil && b.large {
+			return newError(ErrTooLarge, nil, "%s: %d bytes at %s in %s, over the limit of %d", path, b.size, rev, r.path, h.maxBlob)
+		}
+		data = []byte(b.text)
 		return err
 	})
 	return data, err
@@ -145,8 +149,8 @@ func (h *handle) lookup(tree plumbing.Hash, path string) (*treeEntry, error) {
 
 // DiffCommits returns the changes that turn the tree of base into the
 // tree of head: the combined diff of a change set when base is the merge
-// base.
-func (r *Repo) DiffCommits(base, head string) ([]guard.FileChange, error) {
+// base. It honours ctx between files.
+func (r *Repo) DiffCommits(ctx context.Context, base, head string) ([]guard.FileChange, error) {
 	var trees [2]plumbing.Hash
 	err := r.withMain(func(h *handle) error {
 		g := newGraph(h)
@@ -171,9 +175,9 @@ func (r *Repo) DiffCommits(base, head string) ([]guard.FileChange, error) {
 		return nil, err
 	}
 	defer r.putHandle(h)
-	cs, err := h.diffTrees(trees[0], trees[1], "", nil)
+	cs, err := h.diffTrees(trees[0], trees[1], nil)
 	if err != nil {
 		return nil, err
 	}
-	return h.fileChanges(cs, r.opts.NoRenames, newLineDiffer())
+	return h.fileChanges(ctx, cs, r.opts.NoRenames, newLineDiffer())
 }
