@@ -136,6 +136,6 @@
 // its check as "evaluation timed out" and is not retried (timeout.go).
 //
 // The App's dependencies are interfaces defined here and wired in cmd:
-// GitHubClient (*github.Client), Repos (RepoCache, over go-git), Store
+// GitHubClient (*github.Client), Repos (RepoCache, over gitrepo.Fetch), Store
 // and Profiles (the SQLite store; MemStore and MemProfiles in memory).
 package app

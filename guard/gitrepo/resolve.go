@@ -181,3 +181,22 @@ func (r *Repo) DiffCommits(ctx context.Context, base, head string) ([]guard.File
 	}
 	return h.fileChanges(ctx, cs, r.opts.NoRenames, newLineDiffer())
 }
+
+// HeadBranch returns the branch HEAD names ("main"), or "" when HEAD is
+// detached or names a branch without a commit. In a clone that Fetch
+// brought "HEAD" into, that is the remote's default branch.
+func (r *Repo) HeadBranch() string {
+	var name string
+	_ = r.withMain(func(h *handle) error {
+		ref, err := h.st.Reference(plumbing.HEAD)
+		if err != nil || ref.Type() != plumbing.SymbolicReference {
+			return nil
+		}
+		branch, ok := strings.CutPrefix(ref.Target().String(), "refs/heads/")
+		if _, err := r.resolve(h, ref.Target().String()); ok && err == nil {
+			name = branch
+		}
+		return nil
+	})
+	return name
+}
