@@ -61,6 +61,14 @@
 // Count keeps its list of commits for a Walk with the same options that
 // follows, so that counting for a progress bar costs nothing extra.
 //
+// # Contexts
+//
+// Every call that can take long takes a context and stops with its error:
+// MergeBase, ReadFile, DiffCommits, Count, Walk and Fetch. Resolve does
+// not: a name or a hash resolves in a few object reads, and the revision
+// expressions that walk history are resolved inside go-git, which a
+// context cannot stop.
+//
 // # Errors
 //
 // Errors are one line and match, with errors.Is, one of the sentinels

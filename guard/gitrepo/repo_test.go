@@ -51,13 +51,13 @@ func TestResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) = %s, %v; want %s", rev, got, err, want)
 		}
 	}
-	if got, err := repo.MergeBase("main", "feature"); err != nil || got != r.c3 {
+	if got, err := repo.MergeBase(t.Context(), "main", "feature"); err != nil || got != r.c3 {
 		t.Errorf("MergeBase(main, feature) = %s, %v; want %s", got, err, r.c3)
 	}
-	if got, err := repo.MergeBase(r.c4, "feature"); err != nil || got != r.c2 {
+	if got, err := repo.MergeBase(t.Context(), r.c4, "feature"); err != nil || got != r.c2 {
 		t.Errorf("MergeBase(c4, feature) = %s, %v; want %s", got, err, r.c2)
 	}
-	if got, err := repo.MergeBase("main", "main"); err != nil || got != r.c6 {
+	if got, err := repo.MergeBase(t.Context(), "main", "main"); err != nil || got != r.c6 {
 		t.Errorf("MergeBase(main, main) = %s, %v", got, err)
 	}
 }
@@ -69,7 +69,7 @@ func TestMergeBaseUnrelated(t *testing.T) {
 	r.git("checkout", "-q", "--orphan", "other")
 	r.write("b", "b\n")
 	r.commit("b")
-	_, err := r.open(Options{}).MergeBase("main", "other")
+	_, err := r.open(Options{}).MergeBase(t.Context(), "main", "other")
 	if !errors.Is(err, ErrNoMergeBase) {
 		t.Errorf("err = %v, want ErrNoMergeBase", err)
 	}
@@ -82,14 +82,14 @@ func TestReadFile(t *testing.T) {
 	r.write(".github/repoguard.yml", "version: 2\n")
 	r.commit("policy 2")
 	repo := r.open(Options{})
-	if b, err := repo.ReadFile("HEAD", ".github/repoguard.yml"); err != nil || string(b) != "version: 2\n" {
+	if b, err := repo.ReadFile(t.Context(), "HEAD", ".github/repoguard.yml"); err != nil || string(b) != "version: 2\n" {
 		t.Errorf("ReadFile(HEAD) = %q, %v", b, err)
 	}
-	if b, err := repo.ReadFile("HEAD~1", ".github/repoguard.yml"); err != nil || string(b) != "version: 1\n" {
+	if b, err := repo.ReadFile(t.Context(), "HEAD~1", ".github/repoguard.yml"); err != nil || string(b) != "version: 1\n" {
 		t.Errorf("ReadFile(HEAD~1) = %q, %v", b, err)
 	}
 	for _, p := range []string{".github/missing.yml", "nope/x", ".github", ".github/repoguard.yml/x", ""} {
-		if _, err := repo.ReadFile("HEAD", p); !errors.Is(err, ErrFileNotFound) {
+		if _, err := repo.ReadFile(t.Context(), "HEAD", p); !errors.Is(err, ErrFileNotFound) {
 			t.Errorf("ReadFile(%q) err = %v, want ErrFileNotFound", p, err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestReadFile(t *testing.T) {
 func TestDiffCommits(t *testing.T) {
 	r := newMergeRepo(t)
 	repo := r.open(Options{})
-	base, err := repo.MergeBase("main", "feature")
+	base, err := repo.MergeBase(t.Context(), "main", "feature")
 	if err != nil {
 		t.Fatal(err)
 	}
