@@ -2,7 +2,7 @@
 // a local repository or keeps a bare clone of a remote one in a cache, walks
 // history and turns every commit into a guard.Commit with per-file changes
 // and numbered added and deleted lines. It is the only package of repoguard
-// that imports go-git.
+// that imports go-git (a test in cmd/repoguard checks it).
 //
 // # Clones
 //
