@@ -58,7 +58,7 @@ func (c *RepoCache) Fetch(ctx context.Context, installationID int64, cloneURL st
 	r, err := c.fetchLocked(ctx, e, installationID, cloneURL, refs)
 	if err != nil {
 		release()
-		return nil, nil, fmt.Errorf("repository cache: %s: %w", gitrepo.Redact(cloneURL), err)
+		return nil, nil, fmt.Errorf("repository cache: %s: %w", gitrepo.RedactURL(cloneURL), err)
 	}
 	return r, release, nil
 }
@@ -125,7 +125,7 @@ func (c *RepoCache) acquire(ctx context.Context, cloneURL string) (*cacheEntry, 
 		c.mu.Lock()
 		e.users--
 		c.mu.Unlock()
-		return nil, fmt.Errorf("repository cache: waiting for %s: %w", gitrepo.Redact(cloneURL), ctx.Err())
+		return nil, fmt.Errorf("repository cache: waiting for %s: %w", gitrepo.RedactURL(cloneURL), ctx.Err())
 	}
 }
 

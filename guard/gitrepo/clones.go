@@ -20,7 +20,7 @@ const tempClonePrefix = ".clone-"
 // form of its path and a hash of the URL, without credentials, that keeps
 // distinct URLs apart. It ends in ".git".
 func CloneName(rawURL string) string {
-	public := Redact(rawURL)
+	public := RedactURL(rawURL)
 	sum := sha256.Sum256([]byte(public))
 	s := public
 	if i := strings.Index(s, "://"); i >= 0 {
@@ -66,9 +66,9 @@ func ListClones(cacheDir string) ([]os.DirEntry, error) {
 	return clones, nil
 }
 
-// Redact returns a URL without its user information (credentials), for
+// RedactURL returns a URL without its user information (credentials), for
 // messages and logs.
-func Redact(rawURL string) string {
+func RedactURL(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.User == nil {
 		return rawURL
@@ -109,7 +109,7 @@ func hideCredentials(msg, rawURL string) string {
 	if err != nil || u.User == nil {
 		return msg
 	}
-	msg = strings.ReplaceAll(msg, rawURL, Redact(rawURL))
+	msg = strings.ReplaceAll(msg, rawURL, RedactURL(rawURL))
 	if p, ok := u.User.Password(); ok && p != "" {
 		msg = strings.ReplaceAll(msg, p, "***")
 	}

@@ -12,7 +12,7 @@
 // names it). CloneName names a clone's directory after its URL;
 // ListClones lists the clones of a cache directory and removes what
 // interrupted clones left. Credentials, in the URL or given as an Auth,
-// never reach the disk, an error message or a log: Redact strips them
+// never reach the disk, an error message or a log: RedactURL strips them
 // from a URL.
 //
 // # How changes are computed

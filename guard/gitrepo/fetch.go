@@ -77,7 +77,7 @@ func fetchOrClone(ctx context.Context, dir, rawURL string, refs []string, auth t
 	if err != nil {
 		return false, fmt.Errorf("clone: %w", err)
 	}
-	if _, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{Redact(rawURL)}}); err != nil {
+	if _, err := repo.CreateRemote(&config.RemoteConfig{Name: "origin", URLs: []string{RedactURL(rawURL)}}); err != nil {
 		return false, fmt.Errorf("clone: %w", err)
 	}
 	if _, err := fetchInto(ctx, repo, rawURL, refs, auth); err != nil {

@@ -240,13 +240,13 @@ func TestAuthHidesPassword(t *testing.T) {
 	}
 }
 
-func TestRedactAndCloneName(t *testing.T) {
+func TestRedactURLAndCloneName(t *testing.T) {
 	u := "https://x-access-token:ghs_secret@github.com/org/repo.git"
-	if pub := Redact(u); pub != "https://github.com/org/repo.git" {
-		t.Errorf("Redact = %s", pub)
+	if pub := RedactURL(u); pub != "https://github.com/org/repo.git" {
+		t.Errorf("RedactURL = %s", pub)
 	}
-	if pub := Redact("//user:pw@host/x"); strings.Contains(pub, "pw") {
-		t.Errorf("Redact without a scheme = %s", pub)
+	if pub := RedactURL("//user:pw@host/x"); strings.Contains(pub, "pw") {
+		t.Errorf("RedactURL without a scheme = %s", pub)
 	}
 	k := CloneName(u)
 	if !strings.HasPrefix(k, "org_repo-") || !strings.HasSuffix(k, ".git") || strings.ContainsAny(k, "/:@") {
