@@ -36,10 +36,12 @@ func CloneName(rawURL string) string {
 		}
 		return '_'
 	}, s)
-	s = strings.Trim(s, "._")
 	if len(s) > 60 {
 		s = s[len(s)-60:]
 	}
+	// Never a leading dot: a hidden name, or one starting with
+	// tempClonePrefix that ListClones would remove.
+	s = strings.Trim(s, "._")
 	return s + "-" + hex.EncodeToString(sum[:5]) + ".git"
 }
 

@@ -239,28 +239,3 @@ func TestAuthHidesPassword(t *testing.T) {
 		t.Errorf("formatted Auth: %s", out)
 	}
 }
-
-func TestRedactURLAndCloneName(t *testing.T) {
-	u := "https://x-access-token:ghs_secret@github.com/org/repo.git"
-	if pub := RedactURL(u); pub != "https://github.com/org/repo.git" {
-		t.Errorf("RedactURL = %s", pub)
-	}
-	if pub := RedactURL("//user:pw@host/x"); strings.Contains(pub, "pw") {
-		t.Errorf("RedactURL without a scheme = %s", pub)
-	}
-	k := CloneName(u)
-	if !strings.HasPrefix(k, "org_repo-") || !strings.HasSuffix(k, ".git") || strings.ContainsAny(k, "/:@") {
-		t.Errorf("CloneName = %s", k)
-	}
-	if k != CloneName("https://github.com/org/repo.git") {
-		t.Error("credentials change the clone's name")
-	}
-	if CloneName("git@github.com:org/repo.git") == CloneName("https://github.com/org/repo.git") ||
-		CloneName("https://ghe.acme.test/org/repo.git") == CloneName("https://github.com/org/repo.git") {
-		t.Error("distinct URLs share a clone name")
-	}
-	err := fetchError(errors.New("cannot reach "+u+" (ghs_secret)"), u, nil)
-	if strings.Contains(err.Error(), "ghs_secret") {
-		t.Errorf("fetchError leaks: %v", err)
-	}
-}
