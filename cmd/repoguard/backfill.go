@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,7 +56,7 @@ func backfillOne(e *env, db *sqlite.DB, learner *sqlite.Learner, path, name, ref
 		return err
 	}
 	defer repo.Close()
-	l, tip, err := newLearning(db, learner, repo, name, ref, policyFile)
+	l, tip, err := newLearning(e.ctx, db, learner, repo, name, ref, policyFile)
 	if err != nil {
 		return err
 	}
@@ -93,12 +94,12 @@ func backfillOne(e *env, db *sqlite.DB, learner *sqlite.Learner, path, name, ref
 
 // newLearning prepares the learning of ref in repo: the policy's
 // classifier and the mailmap at the ref's tip, which it returns too.
-func newLearning(db *sqlite.DB, learner *sqlite.Learner, repo *gitrepo.Repo, name, ref, policyFile string) (*learning, string, error) {
+func newLearning(ctx context.Context, db *sqlite.DB, learner *sqlite.Learner, repo *gitrepo.Repo, name, ref, policyFile string) (*learning, string, error) {
 	tip, err := repo.Resolve(ref)
 	if err != nil {
 		return nil, "", err
 	}
-	pol, _, err := loadPolicy(repo, tip, policyFile)
+	pol, _, err := loadPolicy(ctx, repo, tip, policyFile)
 	if err != nil {
 		return nil, "", err
 	}
@@ -106,7 +107,7 @@ func newLearning(db *sqlite.DB, learner *sqlite.Learner, repo *gitrepo.Repo, nam
 	if err != nil {
 		return nil, "", err
 	}
-	mm, err := mailmapOf(repo, tip)
+	mm, err := mailmapOf(ctx, repo, tip)
 	if err != nil {
 		return nil, "", err
 	}

@@ -183,7 +183,7 @@ func TestBackfillResumeMatchesUninterrupted(t *testing.T) {
 		}
 		learner := sqlite.NewLearner(db)
 		learner.BatchSize = 5
-		l, tip, err := newLearning(db, learner, repo, "", "HEAD", "")
+		l, tip, err := newLearning(context.Background(), db, learner, repo, "", "HEAD", "")
 		if err != nil {
 			t.Fatal(err)
 		}

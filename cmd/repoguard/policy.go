@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,12 +17,12 @@ import (
 // loadPolicy returns the effective policy for a scan and says where it came
 // from: the file named by --policy, else the repository's own policy file
 // at rev, else the built-in defaults.
-func loadPolicy(repo *gitrepo.Repo, rev, file string) (*guard.Policy, string, error) {
+func loadPolicy(ctx context.Context, repo *gitrepo.Repo, rev, file string) (*guard.Policy, string, error) {
 	if file != "" {
 		p, err := configs.LoadPolicy(file, detectors.All())
 		return p, file, err
 	}
-	data, err := repo.ReadFile(rev, guard.PolicyPath)
+	data, err := repo.ReadFile(ctx, rev, guard.PolicyPath)
 	switch {
 	case errors.Is(err, gitrepo.ErrFileNotFound):
 		return defaultPolicy()
@@ -125,7 +126,7 @@ func runPolicyShow(e *env, args []string) int {
 			return fail(e, err)
 		}
 		defer repo.Close()
-		if pol, src, err = loadPolicy(repo, *rev, ""); err != nil {
+		if pol, src, err = loadPolicy(e.ctx, repo, *rev, ""); err != nil {
 			return fail(e, err)
 		}
 	default:

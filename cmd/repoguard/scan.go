@@ -69,7 +69,7 @@ func runScan(e *env, args []string) int {
 	if len(pos) == 1 {
 		path = pos[0]
 	}
-	job, err := f.prepare(path)
+	job, err := f.prepare(e.ctx, path)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -113,7 +113,7 @@ type scanJob struct {
 }
 
 // prepare validates the flags, opens the repository and loads the policy.
-func (f *scanFlags) prepare(path string) (*scanJob, error) {
+func (f *scanFlags) prepare(ctx context.Context, path string) (*scanJob, error) {
 	switch f.format {
 	case "text", "json", "sarif":
 	default:
@@ -149,7 +149,7 @@ func (f *scanFlags) prepare(path string) (*scanJob, error) {
 	if job.repo, err = gitrepo.Open(path, job.open); err != nil {
 		return nil, err
 	}
-	pol, src, err := loadPolicy(job.repo, tipOf(f.rangeSpec), f.policyFile)
+	pol, src, err := loadPolicy(ctx, job.repo, tipOf(f.rangeSpec), f.policyFile)
 	if err != nil {
 		job.repo.Close()
 		return nil, err
@@ -161,7 +161,7 @@ func (f *scanFlags) prepare(path string) (*scanJob, error) {
 		return nil, err
 	}
 	job.engine = eng
-	if err := job.openStore(f); err != nil {
+	if err := job.openStore(ctx, f); err != nil {
 		job.close()
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (f *scanFlags) prepare(path string) (*scanJob, error) {
 
 // openStore opens the baseline database and, for a scan of a whole ref,
 // prepares to learn what it judges.
-func (j *scanJob) openStore(f *scanFlags) error {
+func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	path, err := f.store.path()
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func (j *scanJob) openStore(f *scanFlags) error {
 	if j.tip, err = j.repo.Resolve("HEAD"); err != nil {
 		return err
 	}
-	mm, err := mailmapOf(j.repo, j.tip)
+	mm, err := mailmapOf(ctx, j.repo, j.tip)
 	if err != nil {
 		return err
 	}

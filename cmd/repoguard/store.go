@@ -120,8 +120,8 @@ func ownerName(u string) string {
 }
 
 // mailmapOf reads .mailmap at rev; a repository without one maps nothing.
-func mailmapOf(repo *gitrepo.Repo, rev string) (*guard.Mailmap, error) {
-	data, err := repo.ReadFile(rev, ".mailmap")
+func mailmapOf(ctx context.Context, repo *gitrepo.Repo, rev string) (*guard.Mailmap, error) {
+	data, err := repo.ReadFile(ctx, rev, ".mailmap")
 	if err != nil {
 		if errors.Is(err, gitrepo.ErrFileNotFound) {
 			return nil, nil

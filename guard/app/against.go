@@ -95,14 +95,14 @@ func (a *App) againstDefault(ctx context.Context, c GitHubClient, r Repository, 
 	if err != nil {
 		return nil, fmt.Errorf("default branch %s: %w", def, err)
 	}
-	mb, err := r.MergeBase(tip, pr.head)
+	mb, err := r.MergeBase(ctx, tip, pr.head)
 	if errors.Is(err, gitrepo.ErrNoMergeBase) {
 		mb = tip // unrelated histories: judge the whole difference
 	} else if err != nil {
 		return nil, fmt.Errorf("merge base of %s and %s: %w", def, guard.ShortHash(pr.head), err)
 	}
 	if mb == an.mergeBase {
-		if same, err := samePolicyFile(r, base, tip); err != nil || same {
+		if same, err := samePolicyFile(ctx, r, base, tip); err != nil || same {
 			return nil, err
 		}
 	}
@@ -155,10 +155,10 @@ func (a *App) beyondBase(ctx context.Context, r Repository, repo, tip, mb, head 
 
 // samePolicyFile reports whether revisions a and b hold the same policy
 // file, or both none.
-func samePolicyFile(r Repository, a, b string) (bool, error) {
+func samePolicyFile(ctx context.Context, r Repository, a, b string) (bool, error) {
 	var files [2][]byte
 	for i, rev := range []string{a, b} {
-		data, err := r.ReadFile(rev, guard.PolicyPath)
+		data, err := r.ReadFile(ctx, rev, guard.PolicyPath)
 		if err != nil && !errors.Is(err, gitrepo.ErrFileNotFound) {
 			return false, fmt.Errorf("read policy at %s: %w", guard.ShortHash(rev), err)
 		}

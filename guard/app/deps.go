@@ -40,9 +40,10 @@ type Repository interface {
 	Resolve(rev string) (string, error)
 	// ReadFile returns a file at a revision, or an error matching
 	// gitrepo.ErrFileNotFound.
-	ReadFile(rev, path string) ([]byte, error)
-	// MergeBase returns the best common ancestor of two revisions.
-	MergeBase(a, b string) (string, error)
+	ReadFile(ctx context.Context, rev, path string) ([]byte, error)
+	// MergeBase returns the best common ancestor of two revisions,
+	// stopping with ctx's error.
+	MergeBase(ctx context.Context, a, b string) (string, error)
 	// DiffCommits returns the changes from base's tree to head's,
 	// stopping with ctx's error between files.
 	DiffCommits(ctx context.Context, base, head string) ([]guard.FileChange, error)

@@ -129,13 +129,14 @@
 // # Errors
 //
 // Errors from GitHub, Git or the store are returned for the pool to
-// retry; GitHub refusing a request (4xx) and bad payloads are wrapped
-// with webhooks.Permanent. A check left in progress by a transient error
+// retry; what retrying cannot cure (github.Permanent: GitHub refusing a
+// request, 4xx; gitrepo.Permanent: a repository that does not exist) and
+// bad payloads are wrapped with webhooks.Permanent. A check left in progress by a transient error
 // blocks the merge until the retry completes it; a permanent error fails
 // it. An evaluation still running at the job's deadline (the pool's) fails
 // its check as "evaluation timed out" and is not retried (timeout.go).
 //
 // The App's dependencies are interfaces defined here and wired in cmd:
-// GitHubClient (*github.Client), Repos (RepoCache, over go-git), Store
+// GitHubClient (*github.Client), Repos (RepoCache, over gitrepo.Fetch), Store
 // and Profiles (the SQLite store; MemStore and MemProfiles in memory).
 package app

@@ -50,7 +50,7 @@ func pullOf(subject string) int {
 // is learned), and the change set from the merge base to head. logins
 // maps commit hashes to their authors' GitHub logins, where known.
 func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, head string, logins map[string]string) (*analysis, error) {
-	mb, err := r.MergeBase(base, head)
+	mb, err := r.MergeBase(ctx, base, head)
 	if errors.Is(err, gitrepo.ErrNoMergeBase) {
 		mb = base // unrelated histories: judge the whole difference
 	} else if err != nil {

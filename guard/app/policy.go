@@ -33,7 +33,7 @@ type policy struct {
 // file, else the organization's default, else the built-in defaults. It
 // is read from the base of a change, never from its head.
 func (a *App) loadPolicy(ctx context.Context, c GitHubClient, r Repository, owner, name, rev string) (*policy, error) {
-	data, err := r.ReadFile(rev, guard.PolicyPath)
+	data, err := r.ReadFile(ctx, rev, guard.PolicyPath)
 	switch {
 	case err == nil:
 		return a.parsePolicy(fmt.Sprintf("%s/%s:%s@%s", owner, name, guard.PolicyPath, guard.ShortHash(rev)), data)
@@ -55,7 +55,7 @@ func (a *App) loadPolicy(ctx context.Context, c GitHubClient, r Repository, owne
 // readMailmap reads .mailmap at rev; a repository without one, or with
 // one that does not parse (logged), maps nothing.
 func (a *App) readMailmap(ctx context.Context, r Repository, rev string) *guard.Mailmap {
-	data, err := r.ReadFile(rev, ".mailmap")
+	data, err := r.ReadFile(ctx, rev, ".mailmap")
 	if err != nil {
 		if !errors.Is(err, gitrepo.ErrFileNotFound) {
 			a.logger(ctx).Warn("read .mailmap", "rev", guard.ShortHash(rev), "err", err)

@@ -28,7 +28,7 @@ func (a *App) onBranchPush(ctx context.Context, p *push) ([]guard.Finding, error
 	}
 	defer release()
 	var fs []guard.Finding
-	if a.protected(p) && !p.created && a.rewritten(r, p) {
+	if a.protected(p) && !p.created && a.rewritten(ctx, r, p) {
 		fs = append(fs, refFinding(p, "force-push", fmt.Sprintf("%s force-pushed the protected branch %s, "+
 			"rewriting its history: %s is no longer an ancestor of %s.", p.actor, p.branch(),
 			guard.ShortHash(p.before), guard.ShortHash(p.after))))
@@ -101,14 +101,14 @@ func (a *App) rangeStart(ctx context.Context, r Repository, p *push, defRef stri
 
 // rewritten reports whether the push rewrote history: GitHub says it was
 // forced, or the previous head is not an ancestor of the new one.
-func (a *App) rewritten(r Repository, p *push) bool {
+func (a *App) rewritten(ctx context.Context, r Repository, p *push) bool {
 	if p.forced {
 		return true
 	}
 	if p.before == "" || p.before == zeroSHA {
 		return false
 	}
-	mb, err := r.MergeBase(p.before, p.after)
+	mb, err := r.MergeBase(ctx, p.before, p.after)
 	return errors.Is(err, gitrepo.ErrNoMergeBase) || err == nil && mb != p.before
 }
 

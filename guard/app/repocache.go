@@ -2,26 +2,18 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/go-git/go-git/v5/plumbing/transport"
-	"github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/repoguard/repoguard/guard/gitrepo"
 )
 
 // RepoCache implements Repos with a bare clone per repository under Dir,
-// fetched incrementally: only the refs an event needs (the base branch,
-// refs/pull/N/head), with an installation token. One lock per
+// fetched incrementally with gitrepo.Fetch: only the refs an event needs
+// (the base branch, refs/pull/N/head), with an installation token. One lock per
 // repository is held from Fetch until release. After a fetch that
 // brought something, when the clones together exceed MaxBytes, the
 // least recently used clones not in use are removed.
@@ -66,7 +58,7 @@ func (c *RepoCache) Fetch(ctx context.Context, installationID int64, cloneURL st
 	r, err := c.fetchLocked(ctx, e, installationID, cloneURL, refs)
 	if err != nil {
 		release()
-		return nil, nil, fmt.Errorf("repository cache: %s: %w", redactURL(cloneURL), err)
+		return nil, nil, fmt.Errorf("repository cache: %s: %w", gitrepo.RedactURL(cloneURL), err)
 	}
 	return r, release, nil
 }
@@ -78,10 +70,10 @@ func (c *RepoCache) fetchLocked(ctx context.Context, e *cacheEntry, inst int64, 
 		if err != nil {
 			return nil, err
 		}
-		if changed, err = fetchRefs(ctx, c.Dir, e.dir, cloneURL, refs, auth); err != nil {
+		if changed, err = gitrepo.Fetch(ctx, e.dir, cloneURL, refs, auth); err != nil {
 			return nil, err
 		}
-	} else if !isBareRepo(e.dir) {
+	} else if !gitrepo.IsGitDir(e.dir) {
 		return nil, fmt.Errorf("not cloned yet")
 	}
 	if changed && e.repo != nil {
@@ -99,10 +91,10 @@ func (c *RepoCache) fetchLocked(ctx context.Context, e *cacheEntry, inst int64, 
 	if changed {
 		c.resize(e)
 	}
-	return &cachedRepo{Repo: e.repo, dir: e.dir}, nil
+	return cachedRepo{e.repo}, nil
 }
 
-func (c *RepoCache) auth(ctx context.Context, inst int64) (transport.AuthMethod, error) {
+func (c *RepoCache) auth(ctx context.Context, inst int64) (*gitrepo.Auth, error) {
 	if c.Token == nil {
 		return nil, nil
 	}
@@ -110,13 +102,13 @@ func (c *RepoCache) auth(ctx context.Context, inst int64) (transport.AuthMethod,
 	if err != nil {
 		return nil, fmt.Errorf("installation token: %w", err)
 	}
-	return &http.BasicAuth{Username: "x-access-token", Password: tok}, nil
+	return gitrepo.BasicAuth("x-access-token", tok), nil
 }
 
 // acquire takes the lock of the clone of cloneURL, waiting while another
 // Fetch holds it.
 func (c *RepoCache) acquire(ctx context.Context, cloneURL string) (*cacheEntry, error) {
-	name := cacheName(cloneURL)
+	name := gitrepo.CloneName(cloneURL)
 	c.mu.Lock()
 	c.scan()
 	e := c.entries[name]
@@ -133,7 +125,7 @@ func (c *RepoCache) acquire(ctx context.Context, cloneURL string) (*cacheEntry, 
 		c.mu.Lock()
 		e.users--
 		c.mu.Unlock()
-		return nil, fmt.Errorf("repository cache: waiting for %s: %w", redactURL(cloneURL), ctx.Err())
+		return nil, fmt.Errorf("repository cache: waiting for %s: %w", gitrepo.RedactURL(cloneURL), ctx.Err())
 	}
 }
 
@@ -153,59 +145,8 @@ func (c *RepoCache) releaser(e *cacheEntry) func() {
 }
 
 // cachedRepo is an open clone.
-type cachedRepo struct {
-	*gitrepo.Repo
-	dir string
-}
+type cachedRepo struct{ *gitrepo.Repo }
 
 // DefaultBranch implements Repository: the branch HEAD names, once a
 // fetch of "HEAD" set it and fetched the branch.
-func (r *cachedRepo) DefaultBranch() string {
-	b, err := os.ReadFile(filepath.Join(r.dir, "HEAD"))
-	if err != nil {
-		return ""
-	}
-	ref, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "ref: refs/heads/")
-	if !ok {
-		return ""
-	}
-	if _, err := r.Resolve("refs/heads/" + ref); err != nil {
-		return ""
-	}
-	return ref
-}
-
-// cacheName names the clone of a URL: a readable form and a hash.
-func cacheName(cloneURL string) string {
-	public := redactURL(cloneURL)
-	sum := sha256.Sum256([]byte(public))
-	s := public
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
-	if i := strings.IndexByte(s, '/'); i >= 0 {
-		s = s[i+1:] // drop the host
-	}
-	s = strings.TrimSuffix(s, ".git")
-	s = strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
-			return r
-		}
-		return '_'
-	}, s)
-	s = strings.Trim(s, "._")
-	if len(s) > 60 {
-		s = s[len(s)-60:]
-	}
-	return s + "-" + hex.EncodeToString(sum[:5]) + ".git"
-}
-
-// redactURL removes credentials from a URL.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = nil
-	return u.String()
-}
+func (r cachedRepo) DefaultBranch() string { return r.HeadBranch() }

@@ -5,7 +5,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/repoguard/repoguard/guard/gitrepo"
 )
 
 // scan registers the clones already in Dir (from an earlier process),
@@ -16,19 +17,12 @@ func (c *RepoCache) scan() {
 	}
 	c.scanned = true
 	c.entries = map[string]*cacheEntry{}
-	des, err := os.ReadDir(c.Dir)
+	clones, err := gitrepo.ListClones(c.Dir)
 	if err != nil {
 		return
 	}
-	for _, de := range des {
+	for _, de := range clones {
 		dir := filepath.Join(c.Dir, de.Name())
-		if strings.HasPrefix(de.Name(), ".clone-") {
-			os.RemoveAll(dir) // left by an interrupted clone
-			continue
-		}
-		if !de.IsDir() || !strings.HasSuffix(de.Name(), ".git") || !isBareRepo(dir) {
-			continue
-		}
 		e := &cacheEntry{dir: dir, sem: make(chan struct{}, 1), size: dirSize(dir)}
 		if fi, err := de.Info(); err == nil {
 			e.lastUsed = fi.ModTime()

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/repoguard/repoguard/guard/gitrepo"
 )
 
 // addRepo makes another origin repository, acme/<name>.git, with one
@@ -46,10 +48,10 @@ func TestRepoCacheLocksAndEvicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release2()
-	if _, err := os.Stat(filepath.Join(e.cache.Dir, cacheName(widgets))); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(e.cache.Dir, gitrepo.CloneName(widgets))); !os.IsNotExist(err) {
 		t.Errorf("widgets clone still there (%v), want it evicted", err)
 	}
-	if !isBareRepo(filepath.Join(e.cache.Dir, cacheName(gadgets))) {
+	if !gitrepo.IsGitDir(filepath.Join(e.cache.Dir, gitrepo.CloneName(gadgets))) {
 		t.Error("gadgets clone evicted while in use")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -36,13 +35,6 @@ func (c *Client) Token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("installation %d token: %w", c.installation, cleanErr(err))
 	}
 	return tok, nil
-}
-
-// IsNotFound reports whether err is GitHub's 404. GitHub also answers 404
-// when the installation cannot see the resource.
-func IsNotFound(err error) bool {
-	var er *gh.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusNotFound
 }
 
 // call runs one go-github call. go-github refuses to send a request while

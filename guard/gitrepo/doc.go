@@ -1,7 +1,19 @@
 // Package gitrepo reads Git repositories for repoguard with go-git: it opens
 // a local repository or keeps a bare clone of a remote one in a cache, walks
 // history and turns every commit into a guard.Commit with per-file changes
-// and numbered added and deleted lines.
+// and numbered added and deleted lines. It is the only package of repoguard
+// that imports go-git (a test in cmd/repoguard checks it).
+//
+// # Clones
+//
+// Fetch brings named refs of a remote into a bare clone, cloning into a
+// temporary directory renamed into place when complete, and discovers
+// the remote's default branch when asked for "HEAD" (Repo.HeadBranch then
+// names it). CloneName names a clone's directory after its URL;
+// ListClones lists the clones of a cache directory and removes what
+// interrupted clones left. Credentials, in the URL or given as an Auth,
+// never reach the disk, an error message or a log: RedactURL strips them
+// from a URL.
 //
 // # How changes are computed
 //
@@ -49,10 +61,20 @@
 // Count keeps its list of commits for a Walk with the same options that
 // follows, so that counting for a progress bar costs nothing extra.
 //
+// # Contexts
+//
+// Every call that can take long takes a context and stops with its error:
+// MergeBase, ReadFile, DiffCommits, Count, Walk and Fetch. Resolve does
+// not: a name or a hash resolves in a few object reads, and the revision
+// expressions that walk history are resolved inside go-git, which a
+// context cannot stop.
+//
 // # Errors
 //
 // Errors are one line and match, with errors.Is, one of the sentinels
 // ErrNotRepository, ErrRefNotFound, ErrBadRange, ErrEmpty, ErrCorrupt,
-// ErrFileNotFound, ErrTooLarge and ErrNoMergeBase. go-git panics on some
-// corrupt packs; those panics are recovered and reported as ErrCorrupt.
+// ErrFileNotFound, ErrTooLarge, ErrNoMergeBase and ErrRemoteNotFound.
+// go-git panics on some corrupt packs; those panics are recovered and
+// reported as ErrCorrupt. Permanent says which errors retrying cannot
+// cure.
 package gitrepo

@@ -103,7 +103,7 @@ func TestDeltaBomb(t *testing.T) {
 	if used > 16<<20 && !raceEnabled {
 		t.Errorf("the walk allocated %d MB, want under 16 MB for a blob it does not read", used>>20)
 	}
-	if _, err := repo.ReadFile("HEAD", "bomb.bin"); !errors.Is(err, ErrTooLarge) {
+	if _, err := repo.ReadFile(t.Context(), "HEAD", "bomb.bin"); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("ReadFile(bomb.bin): %v, want ErrTooLarge", err)
 	}
 }

@@ -28,10 +28,17 @@ var (
 	ErrNoMergeBase = errors.New("no merge base")
 	// ErrTooLarge: ReadFile found a file over Options.MaxBlobSize.
 	ErrTooLarge = errors.New("file too large")
+	// ErrRemoteNotFound: Fetch found no repository at the URL (or none
+	// that the credentials may see).
+	ErrRemoteNotFound = errors.New("remote repository not found")
 )
 
-// repoError is an error with its own message that matches a sentinel and,
-// optionally, wraps the underlying cause.
+// Permanent reports whether trying again cannot cure err: the remote
+// repository does not exist.
+func Permanent(err error) bool { return errors.Is(err, ErrRemoteNotFound) }
+
+// repoError is an error with its own message that matches a sentinel
+// (kind) and wraps the underlying cause; either may be nil.
 type repoError struct {
 	msg   string
 	kind  error
@@ -41,10 +48,13 @@ type repoError struct {
 func (e *repoError) Error() string { return e.msg }
 
 func (e *repoError) Unwrap() []error {
-	if e.cause == nil {
-		return []error{e.kind}
+	errs := make([]error, 0, 2)
+	for _, err := range []error{e.kind, e.cause} {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return []error{e.kind, e.cause}
+	return errs
 }
 
 func newError(kind, cause error, format string, args ...any) error {

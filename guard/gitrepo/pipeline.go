@@ -64,7 +64,7 @@ func (w *worker) changes(ctx context.Context, n *node) (*guard.Commit, error) {
 			oldTree = phdr.tree
 		}
 	}
-	cs, err := w.h.diffTrees(oldTree, hdr.tree, nil)
+	cs, err := w.h.diffTrees(ctx, oldTree, hdr.tree, nil)
 	if err != nil {
 		return nil, err
 	}

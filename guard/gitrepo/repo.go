@@ -231,12 +231,12 @@ func findGitDir(path string) (string, error) {
 		return "", err
 	}
 	for dir := path; ; {
-		if isGitDir(dir) {
+		if IsGitDir(dir) {
 			return dir, nil
 		}
 		dotgit := filepath.Join(dir, ".git")
 		if fi, err := os.Stat(dotgit); err == nil {
-			if fi.IsDir() && isGitDir(dotgit) {
+			if fi.IsDir() && IsGitDir(dotgit) {
 				return dotgit, nil
 			}
 			if !fi.IsDir() {
@@ -253,9 +253,11 @@ func findGitDir(path string) (string, error) {
 	}
 }
 
-// isGitDir reports whether dir looks like a Git directory: a HEAD file and
-// an objects directory (possibly through commondir).
-func isGitDir(dir string) bool {
+// IsGitDir reports whether dir looks like a Git directory (a bare
+// repository, a clone that Fetch made, or the .git directory of a work
+// tree): a HEAD file and an objects directory (possibly through
+// commondir).
+func IsGitDir(dir string) bool {
 	if fi, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil || fi.IsDir() {
 		return false
 	}
@@ -282,7 +284,7 @@ func gitFile(name string) (string, bool) {
 	if !filepath.IsAbs(gd) {
 		gd = filepath.Join(filepath.Dir(name), gd)
 	}
-	return gd, isGitDir(gd)
+	return gd, IsGitDir(gd)
 }
 
 // commonDir returns the directory named by dir/commondir (linked work

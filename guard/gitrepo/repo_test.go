@@ -51,13 +51,13 @@ func TestResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) = %s, %v; want %s", rev, got, err, want)
 		}
 	}
-	if got, err := repo.MergeBase("main", "feature"); err != nil || got != r.c3 {
+	if got, err := repo.MergeBase(t.Context(), "main", "feature"); err != nil || got != r.c3 {
 		t.Errorf("MergeBase(main, feature) = %s, %v; want %s", got, err, r.c3)
 	}
-	if got, err := repo.MergeBase(r.c4, "feature"); err != nil || got != r.c2 {
+	if got, err := repo.MergeBase(t.Context(), r.c4, "feature"); err != nil || got != r.c2 {
 		t.Errorf("MergeBase(c4, feature) = %s, %v; want %s", got, err, r.c2)
 	}
-	if got, err := repo.MergeBase("main", "main"); err != nil || got != r.c6 {
+	if got, err := repo.MergeBase(t.Context(), "main", "main"); err != nil || got != r.c6 {
 		t.Errorf("MergeBase(main, main) = %s, %v", got, err)
 	}
 }
@@ -69,7 +69,7 @@ func TestMergeBaseUnrelated(t *testing.T) {
 	r.git("checkout", "-q", "--orphan", "other")
 	r.write("b", "b\n")
 	r.commit("b")
-	_, err := r.open(Options{}).MergeBase("main", "other")
+	_, err := r.open(Options{}).MergeBase(t.Context(), "main", "other")
 	if !errors.Is(err, ErrNoMergeBase) {
 		t.Errorf("err = %v, want ErrNoMergeBase", err)
 	}
@@ -82,14 +82,14 @@ func TestReadFile(t *testing.T) {
 	r.write(".github/repoguard.yml", "version: 2\n")
 	r.commit("policy 2")
 	repo := r.open(Options{})
-	if b, err := repo.ReadFile("HEAD", ".github/repoguard.yml"); err != nil || string(b) != "version: 2\n" {
+	if b, err := repo.ReadFile(t.Context(), "HEAD", ".github/repoguard.yml"); err != nil || string(b) != "version: 2\n" {
 		t.Errorf("ReadFile(HEAD) = %q, %v", b, err)
 	}
-	if b, err := repo.ReadFile("HEAD~1", ".github/repoguard.yml"); err != nil || string(b) != "version: 1\n" {
+	if b, err := repo.ReadFile(t.Context(), "HEAD~1", ".github/repoguard.yml"); err != nil || string(b) != "version: 1\n" {
 		t.Errorf("ReadFile(HEAD~1) = %q, %v", b, err)
 	}
 	for _, p := range []string{".github/missing.yml", "nope/x", ".github", ".github/repoguard.yml/x", ""} {
-		if _, err := repo.ReadFile("HEAD", p); !errors.Is(err, ErrFileNotFound) {
+		if _, err := repo.ReadFile(t.Context(), "HEAD", p); !errors.Is(err, ErrFileNotFound) {
 			t.Errorf("ReadFile(%q) err = %v, want ErrFileNotFound", p, err)
 		}
 	}
@@ -98,7 +98,7 @@ func TestReadFile(t *testing.T) {
 func TestDiffCommits(t *testing.T) {
 	r := newMergeRepo(t)
 	repo := r.open(Options{})
-	base, err := repo.MergeBase("main", "feature")
+	base, err := repo.MergeBase(t.Context(), "main", "feature")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,67 +201,5 @@ func TestCorruptObjects(t *testing.T) {
 				t.Errorf("Walk = %v, want ErrCorrupt naming %s", err, hash)
 			}
 		})
-	}
-}
-
-func TestClone(t *testing.T) {
-	src := newMergeRepo(t)
-	cache := t.TempDir()
-	ctx := context.Background()
-	for _, url := range []string{src.dir, "file://" + src.dir} {
-		repo, err := Clone(ctx, url, cache, nil, Options{})
-		if err != nil {
-			t.Fatalf("Clone(%s): %v", url, err)
-		}
-		if h, err := repo.Resolve("HEAD"); err != nil || h != src.c6 {
-			t.Errorf("clone of %s: HEAD = %s, %v", url, h, err)
-		}
-		if h, err := repo.Resolve("feature"); err != nil || h != src.c3 {
-			t.Errorf("clone of %s: feature = %s, %v", url, h, err)
-		}
-		repo.Close()
-	}
-	entries, _ := os.ReadDir(cache)
-	if len(entries) != 2 {
-		t.Errorf("cache holds %d entries, want 2 (one per URL)", len(entries))
-	}
-	src.write("new.txt", "new\n")
-	next := src.commit("after clone")
-	src.git("tag", "v2")
-	src.git("branch", "-q", "-D", "feature")
-	repo, err := Clone(ctx, src.dir, cache, nil, Options{})
-	if err != nil {
-		t.Fatalf("second Clone: %v", err)
-	}
-	defer repo.Close()
-	for rev, want := range map[string]string{"main": next, "v2": next} {
-		if h, err := repo.Resolve(rev); err != nil || h != want {
-			t.Errorf("after fetch: %s = %s, %v; want %s", rev, h, err, want)
-		}
-	}
-	if _, err := repo.Resolve("refs/heads/feature"); !errors.Is(err, ErrRefNotFound) {
-		t.Errorf("after fetch: deleted branch still resolves (%v)", err)
-	}
-	if _, err := Clone(ctx, filepath.Join(t.TempDir(), "none"), cache, nil, Options{}); err == nil {
-		t.Error("Clone of a missing repository succeeded")
-	}
-}
-
-func TestCacheKeyAndRedact(t *testing.T) {
-	u := "https://x-access-token:ghs_secret@github.com/org/repo.git"
-	pub := redact(u)
-	if pub != "https://github.com/org/repo.git" {
-		t.Errorf("redact = %s", pub)
-	}
-	k := cacheKey(pub)
-	if !strings.HasPrefix(k, "github.com_org_repo-") || strings.ContainsAny(k, "/:@") {
-		t.Errorf("cacheKey = %s", k)
-	}
-	if cacheKey("git@github.com:org/repo.git") == cacheKey("https://github.com/org/repo.git") {
-		t.Error("distinct URLs share a cache key")
-	}
-	err := redactErr(errors.New("cannot reach "+u+" (ghs_secret)"), u)
-	if strings.Contains(err.Error(), "ghs_secret") {
-		t.Errorf("redactErr leaks: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package gitrepo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -13,6 +14,10 @@ import (
 // Resolve returns the full hash of the commit a revision names: a branch,
 // a tag (annotated tags are peeled), a full or short hash, HEAD, or an
 // expression such as "HEAD~3" or "main^2". "" means HEAD.
+//
+// It takes no context: a name or a hash resolves in a few object reads.
+// Only expressions typed by a person (HEAD~100000, main^{/message}) walk
+// history, inside go-git, where a context could not stop them anyway.
 func (r *Repo) Resolve(rev string) (string, error) {
 	var h plumbing.Hash
 	err := r.withMain(func(hd *handle) (err error) {
@@ -63,8 +68,10 @@ func (h *handle) empty() bool {
 }
 
 // MergeBase returns the best common ancestor of two revisions, as
-// `git merge-base` does (one of them when there are several).
-func (r *Repo) MergeBase(a, b string) (string, error) {
+// `git merge-base` does (one of them when there are several). It stops
+// with ctx's error: two long histories with no recent common ancestor
+// take long to walk.
+func (r *Repo) MergeBase(ctx context.Context, a, b string) (string, error) {
 	var base plumbing.Hash
 	err := r.withMain(func(h *handle) error {
 		ha, err := r.resolve(h, a)
@@ -75,7 +82,7 @@ func (r *Repo) MergeBase(a, b string) (string, error) {
 		if err != nil {
 			return err
 		}
-		n, err := newGraph(h).mergeBase(context.Background(), ha, hb)
+		n, err := newGraph(h).mergeBase(ctx, ha, hb)
 		if errors.Is(err, ErrNoMergeBase) {
 			return newError(ErrNoMergeBase, nil, "no merge base of %q and %q in %s", a, b, r.path)
 		}
@@ -91,8 +98,9 @@ func (r *Repo) MergeBase(a, b string) (string, error) {
 // ReadFile returns the content of the file at path (slash-separated, from
 // the top of the repository) in the commit rev names. It returns an error
 // matching ErrFileNotFound when there is no such file, and one matching
-// ErrTooLarge when the file is larger than Options.MaxBlobSize.
-func (r *Repo) ReadFile(rev, path string) ([]byte, error) {
+// ErrTooLarge when the file is larger than Options.MaxBlobSize. It stops
+// with ctx's error between the trees of the path and before the file.
+func (r *Repo) ReadFile(ctx context.Context, rev, path string) ([]byte, error) {
 	var data []byte
 	err := r.withMain(func(h *handle) error {
 		c, err := r.resolve(h, rev)
@@ -103,12 +111,15 @@ func (r *Repo) ReadFile(rev, path string) ([]byte, error) {
 		if err != nil {
 			return err
 		}
-		e, err := h.lookup(n.tree, path)
+		e, err := h.lookup(ctx, n.tree, path)
 		if err != nil {
 			return err
 		}
 		if e == nil || e.isDir() || e.mode&modeType == modeGitlink {
 			return newError(ErrFileNotFound, nil, "%s: not found at %s in %s", path, rev, r.path)
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
 		}
 		b, err := h.readBlob(e.hash)
 		if err == nil && b.large {
@@ -122,9 +133,12 @@ func (r *Repo) ReadFile(rev, path string) ([]byte, error) {
 
 // lookup finds the entry at a slash-separated path below a tree; nil when
 // there is none.
-func (h *handle) lookup(tree plumbing.Hash, path string) (*treeEntry, error) {
+func (h *handle) lookup(ctx context.Context, tree plumbing.Hash, path string) (*treeEntry, error) {
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	for i, name := range parts {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("look up %s: %w", path, err)
+		}
 		entries, err := h.tree(tree)
 		if err != nil {
 			return nil, err
@@ -175,9 +189,28 @@ func (r *Repo) DiffCommits(ctx context.Context, base, head string) ([]guard.File
 		return nil, err
 	}
 	defer r.putHandle(h)
-	cs, err := h.diffTrees(trees[0], trees[1], nil)
+	cs, err := h.diffTrees(ctx, trees[0], trees[1], nil)
 	if err != nil {
 		return nil, err
 	}
 	return h.fileChanges(ctx, cs, r.opts.NoRenames, newLineDiffer())
+}
+
+// HeadBranch returns the branch HEAD names ("main"), or "" when HEAD is
+// detached or names a branch without a commit. In a clone that Fetch
+// brought "HEAD" into, that is the remote's default branch.
+func (r *Repo) HeadBranch() string {
+	var name string
+	_ = r.withMain(func(h *handle) error {
+		ref, err := h.st.Reference(plumbing.HEAD)
+		if err != nil || ref.Type() != plumbing.SymbolicReference {
+			return nil
+		}
+		branch, ok := strings.CutPrefix(ref.Target().String(), "refs/heads/")
+		if _, err := r.resolve(h, ref.Target().String()); ok && err == nil {
+			name = branch
+		}
+		return nil
+	})
+	return name
 }

@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -146,7 +147,7 @@ func (g *graph) mergeBase(ctx context.Context, a, b plumbing.Hash) (*node, error
 	var results []*node
 	for steps := 0; g.anyFresh(); steps++ {
 		if steps%512 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("merge base: %w", ctx.Err())
 		}
 		n := g.pop()
 		f := n.flags & (flagSide1 | flagSide2 | flagStale)

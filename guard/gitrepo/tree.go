@@ -1,6 +1,7 @@
 package gitrepo
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -124,13 +125,17 @@ type change struct {
 const maxTreeDepth = 1 << 16
 
 // diffTrees appends to out the files that differ between two trees, in
-// Git's order, reading only the subtrees whose hashes differ.
-func (h *handle) diffTrees(oldTree, newTree plumbing.Hash, out []change) ([]change, error) {
+// Git's order, reading only the subtrees whose hashes differ. It stops
+// with ctx's error every 1024 entries.
+func (h *handle) diffTrees(ctx context.Context, oldTree, newTree plumbing.Hash, out []change) ([]change, error) {
 	w := treeDiff{h: h, out: out}
 	if err := w.push(oldTree, newTree, ""); err != nil {
 		return w.out, err
 	}
-	for len(w.stack) > 0 {
+	for steps := 1; len(w.stack) > 0; steps++ {
+		if steps%1024 == 0 && ctx.Err() != nil {
+			return w.out, fmt.Errorf("compare trees: %w", ctx.Err())
+		}
 		if err := w.step(); err != nil {
 			return w.out, err
 		}
