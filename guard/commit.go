@@ -30,7 +30,20 @@ type Commit struct {
 	Signed  bool
 	Message string
 	Files   []FileChange
+	// Unknown, when set, says why what the commit changed cannot be known:
+	// UnknownShallow for the boundary of a shallow clone (its parent is
+	// not in the repository), UnknownMissing for a partial clone that
+	// lacks one of its trees. Files is empty then, and the commit is
+	// judged on what it says of itself (author, dates, identity).
+	Unknown string
 }
+
+// Why a commit's changes can be unknown (Commit.Unknown), and why a file's
+// content can be (FileChange.Skipped).
+const (
+	UnknownShallow = "shallow boundary"
+	UnknownMissing = "missing from a partial clone"
+)
 
 // IsMerge reports whether the commit has more than one parent.
 func (c *Commit) IsMerge() bool { return len(c.Parents) > 1 }
@@ -92,7 +105,8 @@ type FileChange struct {
 	// Hash and OldHash are the blob object names ("" when absent).
 	Hash, OldHash string
 	// Skipped says why the content was not diffed: "binary", "too large",
-	// or "" when it was.
+	// "submodule", UnknownMissing (a partial clone without the blob), or
+	// "" when it was.
 	Skipped string
 	// AddedLines and DeletedLines hold the text of the changed lines,
 	// numbered in the new and the old file respectively.

@@ -179,7 +179,9 @@ func (p *Profile) Learn(c *Commit, categories [][]string) {
 			}
 		}
 	}
-	p.Sizes[SizeBucket(LinesChanged(c.Files))]++
+	if c.Unknown == "" {
+		p.Sizes[SizeBucket(LinesChanged(c.Files))]++
+	}
 	if c.Signed {
 		p.Signed++
 	}

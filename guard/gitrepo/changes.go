@@ -209,6 +209,8 @@ func (h *handle) fileChange(r *renamed, ld *lineDiffer) (guard.FileChange, error
 		fc.Size = nb.size
 	}
 	switch {
+	case ob.missing || nb.missing:
+		fc.Skipped = guard.UnknownMissing
 	case ob.binary || nb.binary:
 		fc.Binary, fc.Skipped = true, skipBinary
 	case ob.large || nb.large:

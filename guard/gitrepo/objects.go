@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -43,6 +44,9 @@ type blob struct {
 	size   int64
 	binary bool
 	large  bool   // over the size limit: text is not loaded
+	// missing is set for a blob a partial clone lacks: nothing is known
+	// of it but its name.
+	missing bool
 	text   string // the content when !large
 }
 
@@ -62,6 +66,9 @@ func (h *handle) readBlob(hash plumbing.Hash) (b blob, err error) {
 	}
 	obj, err := h.st.EncodedObject(plumbing.BlobObject, hash)
 	if err != nil {
+		if h.partial && errors.Is(err, plumbing.ErrObjectNotFound) {
+			return blob{missing: true}, nil
+		}
 		return b, corrupt(hash, err)
 	}
 	b.size = obj.Size()

@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -48,6 +49,10 @@ func (w *worker) changes(ctx context.Context, n *node) (*guard.Commit, error) {
 	for i, p := range hdr.parents {
 		c.Parents[i] = p.String()
 	}
+	if len(n.parents) == 0 && len(hdr.parents) > 0 {
+		c.Unknown = guard.UnknownShallow // its parent is not here: nothing to diff with
+		return c, nil
+	}
 	var oldTree plumbing.Hash
 	if len(n.parents) > 0 { // none for root and shallow commits
 		if p, ok := w.known[n.parents[0]]; ok {
@@ -66,6 +71,10 @@ func (w *worker) changes(ctx context.Context, n *node) (*guard.Commit, error) {
 	}
 	cs, err := w.h.diffTrees(ctx, oldTree, hdr.tree, nil)
 	if err != nil {
+		if w.h.partial && errors.Is(err, plumbing.ErrObjectNotFound) {
+			c.Unknown = guard.UnknownMissing // a treeless clone: what changed is not here
+			return c, nil
+		}
 		return nil, err
 	}
 	c.Files, err = w.h.fileChanges(ctx, cs, w.noRenames, w.ld)

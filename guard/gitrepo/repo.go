@@ -85,6 +85,9 @@ type handle struct {
 	st      *filesystem.Storage
 	repo    *git.Repository
 	shallow map[plumbing.Hash]bool
+	// partial is set for a partial clone (promisor packs or the
+	// partialclone extension): objects it lacks are expected, not corrupt.
+	partial bool
 	maxBlob int64
 	trees   *treeCache // set while a worker uses the handle
 	packs   *packReader
@@ -163,7 +166,7 @@ func (r *Repo) openHandle(objects cache.Object) (h *handle, err error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", r.path, err)
 	}
-	h = &handle{st: st, repo: repo, maxBlob: r.opts.MaxBlobSize,
+	h = &handle{st: st, repo: repo, maxBlob: r.opts.MaxBlobSize, partial: r.partial(),
 		packs: newPackReader(r.packs.get, r.opts.MaxBlobSize)}
 	if sh, err := st.Shallow(); err == nil && len(sh) > 0 {
 		h.shallow = make(map[plumbing.Hash]bool, len(sh))
@@ -299,4 +302,24 @@ func commonDir(dir string) (string, bool) {
 		c = filepath.Join(dir, c)
 	}
 	return c, true
+}
+
+// partial reports whether the repository is a partial clone, whose
+// missing objects a promisor remote would serve: a pack marked
+// .promisor, or the extensions.partialClone setting.
+func (r *Repo) partial() bool {
+	dirs := []string{r.gitDir}
+	if common, ok := commonDir(r.gitDir); ok {
+		dirs = append(dirs, common)
+	}
+	for _, d := range dirs {
+		if m, _ := filepath.Glob(filepath.Join(d, "objects", "pack", "*.promisor")); len(m) > 0 {
+			return true
+		}
+		if cfg, err := os.ReadFile(filepath.Join(d, "config")); err == nil &&
+			strings.Contains(strings.ToLower(string(cfg)), "partialclone") {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -239,9 +241,61 @@ func TestShallowClone(t *testing.T) {
 	if got := hashes(cs); !reflect.DeepEqual(got, []string{r.c6, r.m5}) {
 		t.Fatalf("shallow walk = %v, want [c6 m5]", got)
 	}
-	// The shallow boundary is diffed against the empty tree, as git log
-	// shows it.
-	if m := cs[1]; len(m.Parents) != 2 || len(m.Files) != 2 || m.Files[0].Status != guard.Added {
-		t.Errorf("boundary commit: parents %v files %+v", m.Parents, m.Files)
+	// The shallow boundary's parents are not here: what it changed is
+	// unknown (git log would show the whole tree as added).
+	if m := cs[1]; len(m.Parents) != 2 || len(m.Files) != 0 || m.Unknown != guard.UnknownShallow {
+		t.Errorf("boundary commit: parents %v files %+v unknown %q", m.Parents, m.Files, m.Unknown)
+	}
+	if c := cs[0]; c.Unknown != "" || len(c.Files) == 0 {
+		t.Errorf("commit above the boundary: files %+v unknown %q", c.Files, c.Unknown)
+	}
+}
+
+// TestPartialClone: a clone without blobs (git clone --filter=blob:none)
+// walks: the files whose content it lacks are reported, their content
+// unknown; a clone that is not partial and lacks a blob is corrupt.
+func TestPartialClone(t *testing.T) {
+	r := newMergeRepo(t)
+	r.run(r.dir, "config", "uploadpack.allowFilter", "true")
+	dir := t.TempDir() + "/partial"
+	r.run(r.dir, "clone", "-q", "--bare", "--filter=blob:none", "file://"+r.dir, dir)
+	repo, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo.Close()
+	cs := walkAll(t, repo, WalkOptions{})
+	missing := 0
+	for _, c := range cs {
+		for _, f := range c.Files {
+			if f.Skipped == guard.UnknownMissing {
+				missing++
+			}
+		}
+	}
+	if missing == 0 {
+		t.Fatalf("no file of %d commits reported missing in a blobless clone", len(cs))
+	}
+	// The same objects without the promisor mark: corruption, as before.
+	plain := t.TempDir() + "/plain"
+	r.run(r.dir, "clone", "-q", "--bare", "--filter=blob:none", "file://"+r.dir, plain)
+	for _, pat := range []string{"objects/pack/*.promisor"} {
+		ms, _ := filepath.Glob(filepath.Join(plain, pat))
+		for _, m := range ms {
+			os.Remove(m)
+		}
+	}
+	cfg := "[core]\n\trepositoryformatversion = 0\n\tbare = true\n"
+	if err := os.WriteFile(filepath.Join(plain, "config"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	repo2, err := Open(plain, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer repo2.Close()
+	err = repo2.Walk(context.Background(), WalkOptions{}, func(*guard.Commit) error { return nil })
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("walk of a clone missing blobs, not partial: %v, want ErrCorrupt", err)
 	}
 }
