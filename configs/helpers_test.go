@@ -11,25 +11,38 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
-// fakeDetectors stand in for the registered detectors: they declare
-// settings of every supported type, and those examples/repoguard.yml sets
-// on the real detectors of the same names.
+// fakeObfuscation and fakeUnusualTime are settings of every supported
+// type, and those examples/repoguard.yml sets on the real detectors of
+// the same names.
+type fakeObfuscation struct {
+	MinBlobLength int      `setting:"min_blob_length"`
+	Entropy       float64  `setting:"entropy"`
+	Assets        []string `setting:"assets"`
+	CheckMinified bool     `setting:"check_minified"`
+	Mode          string   `setting:"mode"`
+}
+
+type fakeUnusualTime struct {
+	MinCommits int     `setting:"min_commits"`
+	MaxTail    float64 `setting:"max_tail"`
+}
+
+type fakeKeyMaterial struct {
+	AllowTestKeys bool `setting:"allow_test_keys"`
+}
+
+// fakeDetectors stand in for the real detectors.
 func fakeDetectors() []*guard.Detector {
 	return []*guard.Detector{
 		{
 			Name: "obfuscation", Doc: "Finds obfuscated code.", Severity: guard.Medium,
-			Settings: map[string]any{
-				"min_blob_length": 200,
-				"entropy":         4.5,
-				"assets":          []string{"**/*.wasm"},
-				"check_minified":  true,
-				"mode":            "strict",
-			},
+			Settings: &fakeObfuscation{MinBlobLength: 200, Entropy: 4.5, Assets: []string{"**/*.wasm"},
+				CheckMinified: true, Mode: "strict"},
 		},
-		{Name: "key-material", Doc: "Finds keys.", Severity: guard.High, Settings: map[string]any{"allow_test_keys": false}},
+		{Name: "key-material", Doc: "Finds keys.", Severity: guard.High, Settings: &fakeKeyMaterial{}},
 		{Name: "off-hours", Doc: "Has no settings.", Severity: guard.Low},
 		{Name: "unusual-time", Doc: "Finds odd hours.", Severity: guard.Medium,
-			Settings: map[string]any{"min_commits": 30, "max_tail": 0.003}},
+			Settings: &fakeUnusualTime{MinCommits: 30, MaxTail: 0.003}},
 	}
 }
 

@@ -9,6 +9,19 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// bisSettings are the detector's settings, with their defaults in Detector.
+type bisSettings struct {
+	// fixture_dirs are folder names (any path segment, case-insensitive)
+	// that hold test fixtures, where a binary is a classic hiding place.
+	FixtureDirs []string `setting:"fixture_dirs"`
+	// build_files are base-name globs of build files, used besides the
+	// policy's build category.
+	BuildFiles []string `setting:"build_files"`
+	// max_findings caps the individual findings per change; the least
+	// severe rest is folded into one summary finding.
+	MaxFindings int `setting:"max_findings"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "binary-in-source",
@@ -17,20 +30,14 @@ func init() {
 			"binaries beside a changed build file (the xz-utils backdoor pattern) rank higher; files " +
 			"too large to diff get a note.",
 		Severity: guard.Low,
-		Settings: map[string]any{
-			// fixture_dirs are folder names (any path segment, case-insensitive)
-			// that hold test fixtures, where a binary is a classic hiding place.
-			"fixture_dirs": []string{"test", "tests", "testdata", "test-data", "test_data", "testing",
+		Settings: &bisSettings{
+			FixtureDirs: []string{"test", "tests", "testdata", "test-data", "test_data", "testing",
 				"fixtures", "fixture", "__fixtures__", "__tests__", "spec", "specs", "testfiles"},
-			// build_files are base-name globs of build files, used besides the
-			// policy's build category.
-			"build_files": []string{"*.m4", "configure", "configure.ac", "configure.in", "Makefile",
+			BuildFiles: []string{"*.m4", "configure", "configure.ac", "configure.in", "Makefile",
 				"Makefile.am", "Makefile.in", "GNUmakefile", "*.mk", "CMakeLists.txt", "*.cmake",
 				"meson.build", "build.rs", "build.gradle", "build.gradle.kts", "pom.xml", "BUILD",
 				"BUILD.bazel", "WORKSPACE", "*.bzl", "setup.py", "Dockerfile", "build.sh"},
-			// max_findings caps the individual findings per change; the least
-			// severe rest is folded into one summary finding.
-			"max_findings": 20,
+			MaxFindings: 20,
 		},
 		Run: runBinaryInSource,
 	})
@@ -88,6 +95,7 @@ type bisCandidate struct {
 }
 
 func runBinaryInSource(pass *guard.Pass) {
+	set := pass.Settings().(*bisSettings)
 	var idx []int
 	for i := range pass.Files {
 		if bisConsidered(pass, &pass.Files[i]) {
@@ -97,8 +105,8 @@ func runBinaryInSource(pass *guard.Pass) {
 	if len(idx) == 0 {
 		return // the common case: no binary, no need to look for build files
 	}
-	fixtures := bisLowerSet(pass.Strings("fixture_dirs"))
-	isBuild := bisBuildMatcher(pass.Strings("build_files"))
+	fixtures := bisLowerSet(set.FixtureDirs)
+	isBuild := bisBuildMatcher(set.BuildFiles)
 	var builds []string // build files the change touches
 	for i := range pass.Files {
 		if p := pass.Files[i].Path; pass.InCategory(i, guard.CategoryBuild) || isBuild(p) {
@@ -112,7 +120,7 @@ func runBinaryInSource(pass *guard.Pass) {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].sev > cands[j].sev })
 
-	limit := max(pass.Int("max_findings"), 1)
+	limit := max(set.MaxFindings, 1)
 	for n, c := range cands {
 		if n == limit && len(cands) > limit {
 			bisReportRest(pass, cands[n:])

@@ -9,6 +9,16 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// ciSettings are the detector's settings, with their defaults in Detector.
+type ciSettings struct {
+	// allow_unpinned lists action owners ("my-org") or owner/repo
+	// prefixes that may be referenced by tag or branch.
+	AllowUnpinned []string `setting:"allow_unpinned"`
+	// pipe_to_shell_categories are the categories, besides CI files,
+	// whose scripts are checked for a download piped into a shell.
+	PipeToShellCategories []string `setting:"pipe_to_shell_categories"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "ci-tampering",
@@ -17,13 +27,9 @@ func init() {
 			"pinned to a commit, self-hosted runners, re-enabled unsafe commands, and piping a download " +
 			"into a shell (also in build and deploy scripts).",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// allow_unpinned lists action owners ("my-org") or owner/repo
-			// prefixes that may be referenced by tag or branch.
-			"allow_unpinned": []string{},
-			// pipe_to_shell_categories are the categories, besides CI files,
-			// whose scripts are checked for a download piped into a shell.
-			"pipe_to_shell_categories": []string{guard.CategoryBuild, guard.CategoryDeploy},
+		Settings: &ciSettings{
+			AllowUnpinned:         []string{},
+			PipeToShellCategories: []string{guard.CategoryBuild, guard.CategoryDeploy},
 		},
 		Run: runCITampering,
 	})
@@ -49,8 +55,9 @@ type ciFile struct {
 }
 
 func runCITampering(pass *guard.Pass) {
-	allow := pass.Strings("allow_unpinned")
-	scriptCats := pass.Strings("pipe_to_shell_categories")
+	set := pass.Settings().(*ciSettings)
+	allow := set.AllowUnpinned
+	scriptCats := set.PipeToShellCategories
 	for i := range pass.Files {
 		f := &pass.Files[i]
 		if f.Status == guard.Deleted {

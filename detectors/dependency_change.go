@@ -9,6 +9,16 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// depSettings are the detector's settings, with their defaults in Detector.
+type depSettings struct {
+	// max_per_file caps the findings about added dependencies per
+	// manifest; the rest are folded into one summary finding.
+	MaxPerFile int `setting:"max_per_file"`
+	// lock_sources are URL prefixes that lock files may resolve
+	// packages from without a finding.
+	LockSources []string `setting:"lock_sources"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "dependency-change",
@@ -19,13 +29,9 @@ func init() {
 			"from git or a URL, new install scripts and changed package registries; lock files are " +
 			"summarized per file, with packages resolved from unexpected sources called out.",
 		Severity: guard.Low,
-		Settings: map[string]any{
-			// max_per_file caps the findings about added dependencies per
-			// manifest; the rest are folded into one summary finding.
-			"max_per_file": 25,
-			// lock_sources are URL prefixes that lock files may resolve
-			// packages from without a finding.
-			"lock_sources": []string{"https://registry.npmjs.org/", "https://registry.yarnpkg.com/",
+		Settings: &depSettings{
+			MaxPerFile: 25,
+			LockSources: []string{"https://registry.npmjs.org/", "https://registry.yarnpkg.com/",
 				"https://pypi.org/", "https://files.pythonhosted.org/",
 				"registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/",
 				"https://rubygems.org/", "https://repo.packagist.org/", "https://proxy.golang.org/"},
@@ -120,8 +126,9 @@ func depParse(eco depEco, lines []guard.Line, fromTop bool) depFile {
 }
 
 func runDependencyChange(pass *guard.Pass) {
-	limit := pass.Int("max_per_file")
-	sources := pass.Strings("lock_sources")
+	set := pass.Settings().(*depSettings)
+	limit := set.MaxPerFile
+	sources := set.LockSources
 	for i := range pass.Files {
 		f := &pass.Files[i]
 		if f.Status == guard.Deleted || len(f.AddedLines) == 0 {

@@ -10,21 +10,29 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// drSettings are the detector's settings, with their defaults in Detector.
+type drSettings struct {
+	// dormant_days of silence make an author dormant.
+	DormantDays int `setting:"dormant_days"`
+	// min_commits is the history needed before the silence.
+	MinCommits int      `setting:"min_commits"`
+	Categories []string `setting:"categories"`
+	// high_categories make the finding high.
+	HighCategories []string `setting:"high_categories"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "dormant-reactivation",
 		Doc: "Reports an author silent for months (in every repository) who returns with changes to " +
 			"sensitive paths or dependencies: the pattern of a taken-over or sold account.",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// dormant_days of silence make an author dormant.
-			"dormant_days": 120,
-			// min_commits is the history needed before the silence.
-			"min_commits": 3,
-			"categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+		Settings: &drSettings{
+			DormantDays: 120,
+			MinCommits:  3,
+			Categories: []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
 				guard.CategoryCI, guard.CategoryBuild, guard.CategoryAccess, guard.CategoryDependencies},
-			// high_categories make the finding high.
-			"high_categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+			HighCategories: []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
 				guard.CategoryCI, guard.CategoryAccess},
 		},
 		Run: runDormantReactivation,
@@ -32,21 +40,22 @@ func init() {
 }
 
 func runDormantReactivation(pass *guard.Pass) {
+	set := pass.Settings().(*drSettings)
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || c.IsMerge() || b.AuthorAll == nil {
 		return
 	}
 	a := b.AuthorAll
-	if a.Commits < pass.Int("min_commits") {
+	if a.Commits < set.MinCommits {
 		return
 	}
 	active := drActivity(c)
 	silence := active.Sub(a.LastSeen)
-	dormant := time.Duration(pass.Int("dormant_days")) * 24 * time.Hour
+	dormant := time.Duration(set.DormantDays) * 24 * time.Hour
 	if dormant <= 0 || silence < dormant {
 		return
 	}
-	cats, files, first := drTouched(pass, pass.Strings("categories"))
+	cats, files, first := drTouched(pass, set.Categories)
 	if len(cats) == 0 {
 		return
 	}
@@ -57,13 +66,13 @@ func runDormantReactivation(pass *guard.Pass) {
 		Message: fmt.Sprintf("Returns after %s of silence (last commit %s, after %s) and changes %s: %s.",
 			bhDuration(silence), a.LastSeen.Format(time.DateOnly), bhHistory(a), strings.Join(cats, ", "),
 			summarizeList(files, 3)),
-		Evidence: []string{fmt.Sprintf("dormant means no commit in any repository for %d days", pass.Int("dormant_days"))},
+		Evidence: []string{fmt.Sprintf("dormant means no commit in any repository for %d days", set.DormantDays)},
 	}
 	if !active.Equal(c.Author.When) {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("authored %s but committed by the author %s: the commit date counts",
 			c.Author.When.Format(time.DateOnly), active.Format(time.DateOnly)))
 	}
-	high := pass.Strings("high_categories")
+	high := set.HighCategories
 	if slices.ContainsFunc(cats, func(c string) bool { return slices.Contains(high, c) }) {
 		f.Severity = guard.High
 	}

@@ -8,6 +8,22 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// ftSettings are the detector's settings, with their defaults in Detector.
+type ftSettings struct {
+	// min_commits is the history (in this repository, else in all)
+	// below which nothing is said.
+	MinCommits int `setting:"min_commits"`
+	// long_history is the history from which a first touch of a
+	// high category is high.
+	LongHistory    int      `setting:"long_history"`
+	HighCategories []string `setting:"high_categories"`
+	// low_categories are first-touched often and reported low.
+	LowCategories []string `setting:"low_categories"`
+	// top_dirs reports (low) first changes under a top-level directory
+	// that others have changed before.
+	TopDirs bool `setting:"top_dirs"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "first-touch-sensitive",
@@ -15,30 +31,24 @@ func init() {
 			"top-level directory others work in, for the first time. Brand-new authors are " +
 			"new-author-sensitive's concern; merge commits are left to the commits they merge.",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// min_commits is the history (in this repository, else in all)
-			// below which nothing is said.
-			"min_commits": 20,
-			// long_history is the history from which a first touch of a
-			// high category is high.
-			"long_history":    100,
-			"high_categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryCI},
-			// low_categories are first-touched often and reported low.
-			"low_categories": []string{guard.CategoryDependencies},
-			// top_dirs reports (low) first changes under a top-level directory
-			// that others have changed before.
-			"top_dirs": true,
+		Settings: &ftSettings{
+			MinCommits:     20,
+			LongHistory:    100,
+			HighCategories: []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryCI},
+			LowCategories:  []string{guard.CategoryDependencies},
+			TopDirs:        true,
 		},
 		Run: runFirstTouchSensitive,
 	})
 }
 
 func runFirstTouchSensitive(pass *guard.Pass) {
+	set := pass.Settings().(*ftSettings)
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || c.IsMerge() || b.Author == nil || b.AuthorAll == nil {
 		return
 	}
-	minN := pass.Int("min_commits")
+	minN := set.MinCommits
 	a, scope, repoScope := b.Author, "in this repository", true
 	if a.Commits < minN {
 		a, scope, repoScope = b.AuthorAll, "across all repositories", false
@@ -46,8 +56,8 @@ func runFirstTouchSensitive(pass *guard.Pass) {
 	if a.Commits < minN {
 		return
 	}
-	covered := ftCategories(pass, a, scope, repoScope)
-	if repoScope && pass.Bool("top_dirs") {
+	covered := ftCategories(pass, set, a, scope, repoScope)
+	if repoScope && set.TopDirs {
 		ftDirs(pass, a, covered)
 	}
 }
@@ -55,7 +65,7 @@ func runFirstTouchSensitive(pass *guard.Pass) {
 // ftCategories reports each category of the change the author never
 // changed before and returns the indexes of the files in them. Judged in
 // one repository, a category the author changes in others is only low.
-func ftCategories(pass *guard.Pass, a *guard.Profile, scope string, repoScope bool) map[int]bool {
+func ftCategories(pass *guard.Pass, set *ftSettings, a *guard.Profile, scope string, repoScope bool) map[int]bool {
 	order, files := ftNewCategories(pass, a)
 	covered := map[int]bool{}
 	for _, cat := range order {
@@ -65,7 +75,7 @@ func ftCategories(pass *guard.Pass, a *guard.Profile, scope string, repoScope bo
 			names[j] = describeChange(&pass.Files[i])
 			covered[i] = true
 		}
-		sev, score := ftSeverity(pass, a, cat)
+		sev, score := ftSeverity(set, a, cat)
 		evidence := []string{
 			fmt.Sprintf("organization commits in %s: %d", cat, ftOrg(pass).Categories[cat]),
 			"author's categories: " + ftCounts(a.Categories),
@@ -105,12 +115,12 @@ func ftNewCategories(pass *guard.Pass, a *guard.Profile) (order []string, files 
 
 // ftSeverity is high for a high category after a long history, low for a
 // low category, else medium; the score grows with the history.
-func ftSeverity(pass *guard.Pass, a *guard.Profile, cat string) (guard.Severity, float64) {
-	score := math.Min(1, 0.5+0.1*math.Log2(float64(a.Commits)/float64(max(pass.Int("min_commits"), 1))))
+func ftSeverity(set *ftSettings, a *guard.Profile, cat string) (guard.Severity, float64) {
+	score := math.Min(1, 0.5+0.1*math.Log2(float64(a.Commits)/float64(max(set.MinCommits, 1))))
 	switch {
-	case slices.Contains(pass.Strings("low_categories"), cat):
+	case slices.Contains(set.LowCategories, cat):
 		return guard.Low, 0.3
-	case slices.Contains(pass.Strings("high_categories"), cat) && a.Commits >= pass.Int("long_history"):
+	case slices.Contains(set.HighCategories, cat) && a.Commits >= set.LongHistory:
 		return guard.High, score
 	}
 	return guard.Medium, score

@@ -8,6 +8,32 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// imSettings are the detector's settings, with their defaults in Detector.
+type imSettings struct {
+	// min_commits is the author history needed to judge committers
+	// and author-to-commit gaps.
+	MinCommits int `setting:"min_commits"`
+	// min_email_commits is the history under a login before a new
+	// email counts: a fresh identity is still settling.
+	MinEmailCommits int `setting:"min_email_commits"`
+	// backdate_days: an author date this far before the commit date
+	// is reported when the author almost never does it.
+	BackdateDays float64 `setting:"backdate_days"`
+	// max_backdate_share: "almost never" is below this share.
+	MaxBackdateShare float64 `setting:"max_backdate_share"`
+	// skew_minutes: a commit date this far before the author date
+	// is reported.
+	SkewMinutes float64 `setting:"skew_minutes"`
+	// sign_ratio and sign_min_commits define an author who always
+	// signs; sign_high_commits signed out of as many makes it high.
+	SignRatio       float64 `setting:"sign_ratio"`
+	SignMinCommits  int     `setting:"sign_min_commits"`
+	SignHighCommits int     `setting:"sign_high_commits"`
+	// trusted_committers commit for everyone (web merges): they are
+	// no unusual pair, and their old author dates no backdating.
+	TrustedCommitters []string `setting:"trusted_committers"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "identity-mismatch",
@@ -16,50 +42,38 @@ func init() {
 			"committer never seen with this author (low), an author date far before the commit date or " +
 			"after it (backdating), and an unsigned commit from an author who always signs.",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// min_commits is the author history needed to judge committers
-			// and author-to-commit gaps.
-			"min_commits": 20,
-			// min_email_commits is the history under a login before a new
-			// email counts: a fresh identity is still settling.
-			"min_email_commits": 5,
-			// backdate_days: an author date this far before the commit date
-			// is reported when the author almost never does it.
-			"backdate_days": 7.0,
-			// max_backdate_share: "almost never" is below this share.
-			"max_backdate_share": 0.01,
-			// skew_minutes: a commit date this far before the author date
-			// is reported.
-			"skew_minutes": 60.0,
-			// sign_ratio and sign_min_commits define an author who always
-			// signs; sign_high_commits signed out of as many makes it high.
-			"sign_ratio":        0.95,
-			"sign_min_commits":  10,
-			"sign_high_commits": 50,
-			// trusted_committers commit for everyone (web merges): they are
-			// no unusual pair, and their old author dates no backdating.
-			"trusted_committers": []string{"noreply@github.com"},
+		Settings: &imSettings{
+			MinCommits:        20,
+			MinEmailCommits:   5,
+			BackdateDays:      7.0,
+			MaxBackdateShare:  0.01,
+			SkewMinutes:       60.0,
+			SignRatio:         0.95,
+			SignMinCommits:    10,
+			SignHighCommits:   50,
+			TrustedCommitters: []string{"noreply@github.com"},
 		},
 		Run: runIdentityMismatch,
 	})
 }
 
 func runIdentityMismatch(pass *guard.Pass) {
+	set := pass.Settings().(*imSettings)
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || b.AuthorAll == nil {
 		return
 	}
-	for _, check := range []func(*guard.Pass, *guard.Baseline, *guard.Commit) (guard.Finding, bool){
+	for _, check := range []func(*imSettings, *guard.Baseline, *guard.Commit) (guard.Finding, bool){
 		imSharedEmail, imNewEmail, imPair, imDates, imUnsigned,
 	} {
-		if f, ok := check(pass, b, c); ok {
+		if f, ok := check(set, b, c); ok {
 			pass.Report(f)
 		}
 	}
 }
 
 // imSharedEmail: the author email is also used by another identity.
-func imSharedEmail(_ *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+func imSharedEmail(_ *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
 	if len(b.EmailKeys) == 0 {
 		return guard.Finding{}, false
 	}
@@ -73,9 +87,9 @@ func imSharedEmail(_ *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Fin
 }
 
 // imNewEmail: a known identity commits under an email it never used.
-func imNewEmail(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+func imNewEmail(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
 	id, email := b.Identity, guard.NormalizeEmail(c.Author.Email)
-	if id == nil || slices.Contains(id.Emails, email) || b.AuthorAll.Commits < pass.Int("min_email_commits") {
+	if id == nil || slices.Contains(id.Emails, email) || b.AuthorAll.Commits < set.MinEmailCommits {
 		return guard.Finding{}, false
 	}
 	evidence := []string{"known emails: " + summarizeList(id.Emails, 5), "known names: " + summarizeList(id.Names, 5)}
@@ -102,12 +116,12 @@ func imNewEmail(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Fin
 
 // imPair: someone else (not one of the author's own emails) committed it
 // who never committed this author's work before.
-func imPair(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+func imPair(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
 	a := b.AuthorAll
 	committer := guard.NormalizeEmail(c.Committer.Email)
-	if committer == guard.NormalizeEmail(c.Author.Email) || a.Commits < pass.Int("min_commits") ||
+	if committer == guard.NormalizeEmail(c.Author.Email) || a.Commits < set.MinCommits ||
 		b.Identity != nil && slices.Contains(b.Identity.Emails, committer) ||
-		a.Committers[committer] > 0 || slices.Contains(pass.Strings("trusted_committers"), committer) {
+		a.Committers[committer] > 0 || slices.Contains(set.TrustedCommitters, committer) {
 		return guard.Finding{}, false
 	}
 	return guard.Finding{
@@ -121,11 +135,11 @@ func imPair(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding
 // imDates: an author date far before the commit date, which the author
 // almost never has, or a commit date before the author date. A trusted
 // committer (a web rebase-merge keeps the author dates) is not backdating.
-func imDates(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+func imDates(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
 	a, gap := b.AuthorAll, c.Committer.When.Sub(c.Author.When)
 	evidence := []string{"author date: " + c.Author.When.Format(time.RFC3339),
 		"commit date: " + c.Committer.When.Format(time.RFC3339)}
-	if skew := time.Duration(pass.Float("skew_minutes") * float64(time.Minute)); gap < -skew {
+	if skew := time.Duration(set.SkewMinutes * float64(time.Minute)); gap < -skew {
 		f := guard.Finding{Score: 0.6, Evidence: evidence,
 			Message: fmt.Sprintf("Committed %s before it was authored: one of the dates is set by hand or a clock is wrong.",
 				imDuration(-gap))}
@@ -134,13 +148,13 @@ func imDates(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Findin
 		}
 		return f, true
 	}
-	limit := time.Duration(pass.Float("backdate_days") * 24 * float64(time.Hour))
-	if gap <= limit || a.Commits < pass.Int("min_commits") ||
-		slices.Contains(pass.Strings("trusted_committers"), guard.NormalizeEmail(c.Committer.Email)) {
+	limit := time.Duration(set.BackdateDays * 24 * float64(time.Hour))
+	if gap <= limit || a.Commits < set.MinCommits ||
+		slices.Contains(set.TrustedCommitters, guard.NormalizeEmail(c.Committer.Email)) {
 		return guard.Finding{}, false
 	}
 	n := imGapsBeyond(a, limit)
-	if float64(n) >= pass.Float("max_backdate_share")*float64(a.Commits) {
+	if float64(n) >= set.MaxBackdateShare*float64(a.Commits) {
 		return guard.Finding{}, false
 	}
 	return guard.Finding{
@@ -162,10 +176,10 @@ func imGapsBeyond(a *guard.Profile, d time.Duration) int {
 }
 
 // imUnsigned: an unsigned commit from an author who always signs.
-func imUnsigned(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+func imUnsigned(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
 	a := b.AuthorAll
-	if c.Signed || a.Commits < pass.Int("sign_min_commits") ||
-		float64(a.Signed) < pass.Float("sign_ratio")*float64(a.Commits) {
+	if c.Signed || a.Commits < set.SignMinCommits ||
+		float64(a.Signed) < set.SignRatio*float64(a.Commits) {
 		return guard.Finding{}, false
 	}
 	f := guard.Finding{
@@ -173,7 +187,7 @@ func imUnsigned(pass *guard.Pass, b *guard.Baseline, c *guard.Commit) (guard.Fin
 		Message: fmt.Sprintf("Unsigned commit from an author who signed %d of %s: their signing key may not be at hand.",
 			a.Signed, bhHistory(a)),
 	}
-	if a.Signed == a.Commits && a.Commits >= pass.Int("sign_high_commits") {
+	if a.Signed == a.Commits && a.Commits >= set.SignHighCommits {
 		f.Severity, f.Score = guard.High, 0.8
 	}
 	return f, true

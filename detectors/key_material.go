@@ -8,6 +8,17 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// kmSettings are the detector's settings, with their defaults in Detector.
+type kmSettings struct {
+	// key_names are words that, in the name a 64-hex value is
+	// assigned to or passed as, mark it as a private key. A
+	// policy's list replaces this one: repeat the defaults.
+	KeyNames []string `setting:"key_names"`
+	// max_per_file caps the findings reported for one file; the
+	// rest are counted in one summary finding.
+	MaxPerFile int `setting:"max_per_file"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "key-material",
@@ -16,14 +27,9 @@ func init() {
 			"keystores and BIP-39 mnemonics with a valid checksum. Evidence keeps only a redacted " +
 			"fingerprint; well-known public development keys are reported at low severity.",
 		Severity: guard.Critical,
-		Settings: map[string]any{
-			// key_names are words that, in the name a 64-hex value is
-			// assigned to or passed as, mark it as a private key. A
-			// policy's list replaces this one: repeat the defaults.
-			"key_names": kmDefaultKeyNames,
-			// max_per_file caps the findings reported for one file; the
-			// rest are counted in one summary finding.
-			"max_per_file": 10,
+		Settings: &kmSettings{
+			KeyNames:   kmDefaultKeyNames,
+			MaxPerFile: 10,
 		},
 		NoContext: true,
 		Run:       runKeyMaterial,
@@ -46,13 +52,15 @@ type kmHit struct {
 // kmConfig holds the settings of one run.
 type kmConfig struct {
 	keyNames map[string]bool
-	max      int
+	max      int // findings per file, at least 1
+	setting  int // max_per_file as set, which the summary quotes
 }
 
 // runKeyMaterial scans the added lines of every diffed file.
 func runKeyMaterial(pass *guard.Pass) {
-	cfg := kmConfig{keyNames: map[string]bool{}, max: pass.Int("max_per_file")}
-	for _, n := range pass.Strings("key_names") {
+	set := pass.Settings().(*kmSettings)
+	cfg := kmConfig{keyNames: map[string]bool{}, max: set.MaxPerFile, setting: set.MaxPerFile}
+	for _, n := range set.KeyNames {
 		cfg.keyNames[strings.ToLower(n)] = true
 	}
 	if cfg.max < 1 {
@@ -63,7 +71,7 @@ func runKeyMaterial(pass *guard.Pass) {
 		if !f.Diffed() || len(f.AddedLines) == 0 {
 			continue
 		}
-		kmReport(pass, f.Path, kmScanLines(f.AddedLines, &cfg), cfg.max)
+		kmReport(pass, f.Path, kmScanLines(f.AddedLines, &cfg), &cfg)
 	}
 }
 
@@ -112,13 +120,13 @@ func kmBlockAt(lines []guard.Line, j int) (kmHit, int, bool) {
 	return kmHit{}, j, false
 }
 
-// kmReport turns the hits of one file into findings, at most max of them
-// plus one that counts the rest.
-func kmReport(pass *guard.Pass, path string, hits []kmHit, max int) {
+// kmReport turns the hits of one file into findings, at most cfg.max of
+// them plus one that counts the rest.
+func kmReport(pass *guard.Pass, path string, hits []kmHit, cfg *kmConfig) {
 	for k := range hits {
 		h := &hits[k]
-		if k == max {
-			kmReportRest(pass, path, hits[k:])
+		if k == cfg.max {
+			kmReportRest(pass, cfg.setting, path, hits[k:])
 			return
 		}
 		sev, score, note := kmSeverity(h, path)
@@ -154,7 +162,7 @@ func kmSeverity(h *kmHit, path string) (guard.Severity, float64, string) {
 }
 
 // kmReportRest reports the hits beyond the per-file cap as one finding.
-func kmReportRest(pass *guard.Pass, path string, rest []kmHit) {
+func kmReportRest(pass *guard.Pass, limit int, path string, rest []kmHit) {
 	sev := guard.Low
 	lines := make([]string, 0, len(rest))
 	for k := range rest {
@@ -169,7 +177,7 @@ func kmReportRest(pass *guard.Pass, path string, rest []kmHit) {
 		Path:     path,
 		Line:     rest[0].line,
 		Message: fmt.Sprintf("Adds %d more private keys or mnemonics to %s beyond the %d reported above.",
-			len(rest), path, pass.Int("max_per_file")),
+			len(rest), path, limit),
 		Evidence: []string{"lines: " + summarizeList(lines, 10)},
 	})
 }

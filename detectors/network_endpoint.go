@@ -8,6 +8,21 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// netSettings are the detector's settings, with their defaults in Detector.
+type netSettings struct {
+	// categories are the sensitive categories whose files are
+	// scanned, most sensitive first.
+	Categories []string `setting:"categories"`
+	// allow_hosts are hosts never reported; an entry also allows its
+	// subdomains ("example.org" allows "api.example.org").
+	AllowHosts []string `setting:"allow_hosts"`
+	// include_comments also scans lines that are comments.
+	IncludeComments bool `setting:"include_comments"`
+	// max_per_file caps the hosts reported per file; the rest are
+	// folded into one finding.
+	MaxPerFile int `setting:"max_per_file"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "network-endpoint",
@@ -17,18 +32,11 @@ func init() {
 			"naming the host: a new endpoint there is how keys or funds leave. Loopback, documentation " +
 			"and allowed hosts are skipped; private and cluster-internal hosts are informational.",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// categories are the sensitive categories whose files are
-			// scanned, most sensitive first.
-			"categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy},
-			// allow_hosts are hosts never reported; an entry also allows its
-			// subdomains ("example.org" allows "api.example.org").
-			"allow_hosts": []string{"localhost"},
-			// include_comments also scans lines that are comments.
-			"include_comments": false,
-			// max_per_file caps the hosts reported per file; the rest are
-			// folded into one finding.
-			"max_per_file": 10,
+		Settings: &netSettings{
+			Categories:      []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy},
+			AllowHosts:      []string{"localhost"},
+			IncludeComments: false,
+			MaxPerFile:      10,
 		},
 		Run: runNetworkEndpoint,
 	})
@@ -54,10 +62,11 @@ type netHost struct {
 }
 
 func runNetworkEndpoint(pass *guard.Pass) {
-	cats := pass.Strings("categories")
-	allow := pass.Strings("allow_hosts")
-	comments := pass.Bool("include_comments")
-	limit := pass.Int("max_per_file")
+	set := pass.Settings().(*netSettings)
+	cats := set.Categories
+	allow := set.AllowHosts
+	comments := set.IncludeComments
+	limit := set.MaxPerFile
 	for i := range pass.Files {
 		f := &pass.Files[i]
 		if f.Status == guard.Deleted || len(f.AddedLines) == 0 {

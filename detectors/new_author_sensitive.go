@@ -8,19 +8,26 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// naSettings are the detector's settings, with their defaults in Detector.
+type naSettings struct {
+	// max_commits: authors with fewer earlier commits are new.
+	MaxCommits int `setting:"max_commits"`
+	// min_org_commits: while the organization has fewer commits,
+	// everyone is new (a repository's founding) and nothing is said.
+	MinOrgCommits int      `setting:"min_org_commits"`
+	Categories    []string `setting:"categories"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "new-author-sensitive",
 		Doc: "Reports an author with little or no history (in any repository) who changes keys, " +
 			"contracts, deploy, CI or build files: the first weeks of a false-identity hire.",
 		Severity: guard.High,
-		Settings: map[string]any{
-			// max_commits: authors with fewer earlier commits are new.
-			"max_commits": 10,
-			// min_org_commits: while the organization has fewer commits,
-			// everyone is new (a repository's founding) and nothing is said.
-			"min_org_commits": 200,
-			"categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+		Settings: &naSettings{
+			MaxCommits:    10,
+			MinOrgCommits: 200,
+			Categories: []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
 				guard.CategoryCI, guard.CategoryBuild},
 		},
 		Run: runNewAuthorSensitive,
@@ -28,15 +35,16 @@ func init() {
 }
 
 func runNewAuthorSensitive(pass *guard.Pass) {
+	set := pass.Settings().(*naSettings)
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || c.IsMerge() || b.AuthorAll == nil {
 		return
 	}
-	a, maxN := b.AuthorAll, pass.Int("max_commits")
-	if a.Commits >= maxN || b.Org == nil || b.Org.Commits < pass.Int("min_org_commits") {
+	a, maxN := b.AuthorAll, set.MaxCommits
+	if a.Commits >= maxN || b.Org == nil || b.Org.Commits < set.MinOrgCommits {
 		return
 	}
-	cats, files, first := naTouched(pass)
+	cats, files, first := naTouched(pass, set.Categories)
 	if len(cats) == 0 {
 		return
 	}
@@ -62,8 +70,7 @@ func runNewAuthorSensitive(pass *guard.Pass) {
 
 // naTouched returns the watched categories the change touches, in order
 // of first appearance, their files, and the first such file's path.
-func naTouched(pass *guard.Pass) (cats []string, files map[string][]string, first string) {
-	watched := pass.Strings("categories")
+func naTouched(pass *guard.Pass, watched []string) (cats []string, files map[string][]string, first string) {
 	files = map[string][]string{}
 	for i := range pass.Files {
 		for _, cat := range pass.Categories[i] {

@@ -9,6 +9,38 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// obfSettings are the detector's settings, with their defaults in Detector.
+type obfSettings struct {
+	// min_blob_length is the shortest base64 or hex run reported
+	// as a blob.
+	MinBlobLength int `setting:"min_blob_length"`
+	// entropy_threshold (bits per character) and
+	// min_entropy_length select random-looking string literals.
+	EntropyThreshold float64 `setting:"entropy_threshold"`
+	MinEntropyLength int     `setting:"min_entropy_length"`
+	// Lines longer than max_line_length with at most
+	// max_whitespace_ratio blanks and at least one ';' or '}'
+	// per 200 bytes are minified code (minifiers leave 1.5-3.5%
+	// blanks; export lists, type declarations and keyword
+	// tables have more blanks or fewer statements).
+	MaxLineLength      int     `setting:"max_line_length"`
+	MaxWhitespaceRatio float64 `setting:"max_whitespace_ratio"`
+	// min_mangled_names distinct _0x1a2b names mark obfuscator
+	// output.
+	MinMangledNames int `setting:"min_mangled_names"`
+	// min_escape_run consecutive escapes (\x41, \u0041, \101)
+	// or character codes make an encoded string.
+	MinEscapeRun int `setting:"min_escape_run"`
+	// skip_files are globs of files not looked at at all;
+	// generated_files are globs of minified, vendored or
+	// generated files where only a decoder passed straight to
+	// eval and _0x names are reported. "**/" matches any
+	// folders, a trailing "/**" anything below. A policy's
+	// list replaces the default one.
+	SkipFiles      []string `setting:"skip_files"`
+	GeneratedFiles []string `setting:"generated_files"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "obfuscation",
@@ -18,35 +50,16 @@ func init() {
 			"minified. One finding per technique and file; lock files, source maps and minified or " +
 			"generated files are spared all but the tightest checks.",
 		Severity: guard.High,
-		Settings: map[string]any{
-			// min_blob_length is the shortest base64 or hex run reported
-			// as a blob.
-			"min_blob_length": 200,
-			// entropy_threshold (bits per character) and
-			// min_entropy_length select random-looking string literals.
-			"entropy_threshold":  5.0,
-			"min_entropy_length": 64,
-			// Lines longer than max_line_length with at most
-			// max_whitespace_ratio blanks and at least one ';' or '}'
-			// per 200 bytes are minified code (minifiers leave 1.5-3.5%
-			// blanks; export lists, type declarations and keyword
-			// tables have more blanks or fewer statements).
-			"max_line_length":      500,
-			"max_whitespace_ratio": 0.05,
-			// min_mangled_names distinct _0x1a2b names mark obfuscator
-			// output.
-			"min_mangled_names": 3,
-			// min_escape_run consecutive escapes (\x41, \u0041, \101)
-			// or character codes make an encoded string.
-			"min_escape_run": 8,
-			// skip_files are globs of files not looked at at all;
-			// generated_files are globs of minified, vendored or
-			// generated files where only a decoder passed straight to
-			// eval and _0x names are reported. "**/" matches any
-			// folders, a trailing "/**" anything below. A policy's
-			// list replaces the default one.
-			"skip_files":      obfDefaultSkip,
-			"generated_files": obfDefaultGenerated,
+		Settings: &obfSettings{
+			MinBlobLength:      200,
+			EntropyThreshold:   5.0,
+			MinEntropyLength:   64,
+			MaxLineLength:      500,
+			MaxWhitespaceRatio: 0.05,
+			MinMangledNames:    3,
+			MinEscapeRun:       8,
+			SkipFiles:          obfDefaultSkip,
+			GeneratedFiles:     obfDefaultGenerated,
 		},
 		NoContext: true,
 		Run:       runObfuscation,
@@ -79,16 +92,17 @@ type obfConfig struct {
 // runObfuscation scans the added lines of every diffed file that is not
 // skipped, one technique finding per file.
 func runObfuscation(pass *guard.Pass) {
+	set := pass.Settings().(*obfSettings)
 	cfg := obfConfig{
-		minBlob:       max(pass.Int("min_blob_length"), 16),
-		minEntropyLen: max(pass.Int("min_entropy_length"), 8),
-		maxLine:       pass.Int("max_line_length"),
-		minMangled:    max(pass.Int("min_mangled_names"), 1),
-		minEscapes:    max(pass.Int("min_escape_run"), 2),
-		entropy:       pass.Float("entropy_threshold"),
-		maxWhitespace: pass.Float("max_whitespace_ratio"),
-		skip:          pass.Strings("skip_files"),
-		generated:     pass.Strings("generated_files"),
+		minBlob:       max(set.MinBlobLength, 16),
+		minEntropyLen: max(set.MinEntropyLength, 8),
+		maxLine:       set.MaxLineLength,
+		minMangled:    max(set.MinMangledNames, 1),
+		minEscapes:    max(set.MinEscapeRun, 2),
+		entropy:       set.EntropyThreshold,
+		maxWhitespace: set.MaxWhitespaceRatio,
+		skip:          set.SkipFiles,
+		generated:     set.GeneratedFiles,
 	}
 	for i := range pass.Files {
 		f := &pass.Files[i]

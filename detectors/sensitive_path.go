@@ -15,7 +15,6 @@ func init() {
 			"or one the policy defines) that the change touches, with the files in it; the App turns " +
 			"this into a review requirement.",
 		Severity: guard.Low,
-		Settings: map[string]any{},
 		Run:      runSensitivePath,
 	})
 }

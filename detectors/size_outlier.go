@@ -10,6 +10,23 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// soSettings are the detector's settings, with their defaults in Detector.
+type soSettings struct {
+	// min_commits is the author history needed (in this repository,
+	// else in all).
+	MinCommits int `setting:"min_commits"`
+	// quantile of the author's sizes whose bucket's upper bound,
+	// times factor, is the threshold.
+	Quantile float64 `setting:"quantile"`
+	Factor   float64 `setting:"factor"`
+	// min_lines is the smallest threshold.
+	MinLines int `setting:"min_lines"`
+	// medium_categories raise the finding to medium when the author
+	// changed them in less than rare_share of their commits.
+	MediumCategories []string `setting:"medium_categories"`
+	RareShare        float64  `setting:"rare_share"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "size-outlier",
@@ -18,32 +35,26 @@ func init() {
 			"touches a sensitive category the author seldom changes, where a large diff hides a small " +
 			"change best.",
 		Severity: guard.Low,
-		Settings: map[string]any{
-			// min_commits is the author history needed (in this repository,
-			// else in all).
-			"min_commits": 30,
-			// quantile of the author's sizes whose bucket's upper bound,
-			// times factor, is the threshold.
-			"quantile": 0.99,
-			"factor":   3.0,
-			// min_lines is the smallest threshold.
-			"min_lines": 500,
-			// medium_categories raise the finding to medium when the author
-			// changed them in less than rare_share of their commits.
-			"medium_categories": []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
+		Settings: &soSettings{
+			MinCommits: 30,
+			Quantile:   0.99,
+			Factor:     3.0,
+			MinLines:   500,
+			MediumCategories: []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy,
 				guard.CategoryCI, guard.CategoryBuild, guard.CategoryAccess},
-			"rare_share": 0.1,
+			RareShare: 0.1,
 		},
 		Run: runSizeOutlier,
 	})
 }
 
 func runSizeOutlier(pass *guard.Pass) {
+	set := pass.Settings().(*soSettings)
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || c.IsMerge() || b.Author == nil || b.AuthorAll == nil {
 		return
 	}
-	minN := pass.Int("min_commits")
+	minN := set.MinCommits
 	a, scope := b.Author, ""
 	if a.Commits < minN {
 		a, scope = b.AuthorAll, " across all repositories"
@@ -52,9 +63,9 @@ func runSizeOutlier(pass *guard.Pass) {
 		return
 	}
 	n := guard.LinesChanged(pass.Files)
-	q := pass.Float("quantile")
+	q := set.Quantile
 	_, qHi := guard.SizeBucketRange(guard.SizeBucket(a.SizeQuantile(q)))
-	threshold := max(int(math.Min(float64(qHi)*pass.Float("factor"), math.MaxInt32)), pass.Int("min_lines"))
+	threshold := max(int(math.Min(float64(qHi)*set.Factor, math.MaxInt32)), set.MinLines)
 	if n <= threshold {
 		return
 	}
@@ -66,7 +77,7 @@ func runSizeOutlier(pass *guard.Pass) {
 			bhHistory(a), scope, soThousands(qHi)),
 		Evidence: []string{"largest before: " + soBucket(soLargest(a)) + " lines", "largest files: " + soLargestFiles(pass.Files)},
 	}
-	if cats := soSensitive(pass, a); len(cats) > 0 {
+	if cats := soSensitive(pass, a, set); len(cats) > 0 {
 		f.Severity = guard.Medium
 		f.Evidence = append(f.Evidence, "seldom-changed sensitive categories touched: "+summarizeList(cats, 5))
 	}
@@ -75,8 +86,8 @@ func runSizeOutlier(pass *guard.Pass) {
 
 // soSensitive lists the medium categories the change touches that the
 // author changed in less than rare_share of their commits.
-func soSensitive(pass *guard.Pass, a *guard.Profile) []string {
-	medium, rare := pass.Strings("medium_categories"), pass.Float("rare_share")*float64(a.Commits)
+func soSensitive(pass *guard.Pass, a *guard.Profile, set *soSettings) []string {
+	medium, rare := set.MediumCategories, set.RareShare*float64(a.Commits)
 	var out []string
 	for i := range pass.Files {
 		for _, cat := range pass.Categories[i] {

@@ -7,6 +7,18 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
+// tzSettings are the detector's settings, with their defaults in Detector.
+type tzSettings struct {
+	// min_commits is the author history (in all repositories) from
+	// which a never-used author offset is medium; below it, low.
+	MinCommits int `setting:"min_commits"`
+	// min_switch_commits is the history below which nothing is said.
+	MinSwitchCommits int `setting:"min_switch_commits"`
+	// rare_share: switching to an offset used in less than this share
+	// of the author's commits is reported (low).
+	RareShare float64 `setting:"rare_share"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "timezone-change",
@@ -15,15 +27,10 @@ func init() {
 			"committed, as when a maintainer applies a patch). A shift of exactly one hour from a known " +
 			"offset is taken for daylight saving (info).",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// min_commits is the author history (in all repositories) from
-			// which a never-used author offset is medium; below it, low.
-			"min_commits": 20,
-			// min_switch_commits is the history below which nothing is said.
-			"min_switch_commits": 5,
-			// rare_share: switching to an offset used in less than this share
-			// of the author's commits is reported (low).
-			"rare_share": 0.02,
+		Settings: &tzSettings{
+			MinCommits:       20,
+			MinSwitchCommits: 5,
+			RareShare:        0.02,
 		},
 		Run: runTimezoneChange,
 	})
@@ -32,21 +39,22 @@ func init() {
 const tzHour = 3600
 
 func runTimezoneChange(pass *guard.Pass) {
+	set := pass.Settings().(*tzSettings)
 	b, c := pass.Baseline, pass.Commit
-	if b == nil || c == nil || b.AuthorAll == nil || b.AuthorAll.Commits < pass.Int("min_switch_commits") {
+	if b == nil || c == nil || b.AuthorAll == nil || b.AuthorAll.Commits < set.MinSwitchCommits {
 		return
 	}
-	if f, ok := tzAuthorFinding(pass, b.AuthorAll, c); ok {
+	if f, ok := tzAuthorFinding(set, b.AuthorAll, c); ok {
 		pass.Report(f)
 		return
 	}
-	if f, ok := tzCommitterFinding(pass, b.AuthorAll, c); ok {
+	if f, ok := tzCommitterFinding(set, b.AuthorAll, c); ok {
 		pass.Report(f)
 	}
 }
 
 // tzAuthorFinding judges the author zone against the author's zones.
-func tzAuthorFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
+func tzAuthorFinding(set *tzSettings, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
 	o := c.Author.Offset()
 	seen, used := a.AuthorZones[o], tzUsed(a.AuthorZones)
 	evidence := []string{"author zones used: " + used, "last author zone: " + tzFormat(a.LastAuthorZone)}
@@ -59,7 +67,7 @@ func tzAuthorFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard
 		f.Severity, f.Score = guard.Info, 0.2
 		f.Message = fmt.Sprintf("Author time zone %s is new but exactly one hour from a zone used before (%s): most likely a daylight-saving change.",
 			tzFormat(o), used)
-	case seen == 0 && a.Commits < pass.Int("min_commits"):
+	case seen == 0 && a.Commits < set.MinCommits:
 		f.Severity, f.Score = guard.Low, 0.4
 		f.Message = fmt.Sprintf("Author time zone %s was not used in the author's %s (used: %s); too little history to say more.",
 			tzFormat(o), bhHistory(a), used)
@@ -68,10 +76,10 @@ func tzAuthorFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard
 		f.Message = fmt.Sprintf("Author time zone UTC never used before in %s (used: %s); web editors and tools often record UTC.",
 			bhHistory(a), used)
 	case seen == 0:
-		f.Score = math.Min(1, 0.4+0.1*math.Log2(float64(a.Commits)/float64(max(pass.Int("min_commits"), 1))))
+		f.Score = math.Min(1, 0.4+0.1*math.Log2(float64(a.Commits)/float64(max(set.MinCommits, 1))))
 		f.Message = fmt.Sprintf("Author time zone %s never used before in %s (used: %s).", tzFormat(o), bhHistory(a), used)
 	case o != a.LastAuthorZone && tzAbs(o-a.LastAuthorZone) != tzHour &&
-		float64(seen) < pass.Float("rare_share")*float64(a.Commits):
+		float64(seen) < set.RareShare*float64(a.Commits):
 		f.Severity, f.Score = guard.Low, 0.4
 		f.Message = fmt.Sprintf("Author switched from time zone %s (their last commit) to %s, used in only %d of %s.",
 			tzFormat(a.LastAuthorZone), tzFormat(o), seen, bhHistory(a))
@@ -83,9 +91,9 @@ func tzAuthorFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard
 
 // tzCommitterFinding judges the committer zone when the author zone is
 // familiar: low when the author committed it, info when someone else did.
-func tzCommitterFinding(pass *guard.Pass, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
+func tzCommitterFinding(set *tzSettings, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
 	co, o := c.Committer.Offset(), c.Author.Offset()
-	if a.Commits < pass.Int("min_commits") || co == o || a.CommitterZones[co] > 0 || tzNear(a.CommitterZones, co) {
+	if a.Commits < set.MinCommits || co == o || a.CommitterZones[co] > 0 || tzNear(a.CommitterZones, co) {
 		return guard.Finding{}, false
 	}
 	f := guard.Finding{

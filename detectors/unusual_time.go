@@ -27,6 +27,22 @@ import (
 // grows, and sooner where the organization is quiet too. Below min_commits
 // the organization dominates: the finding is low and says so.
 
+// utSettings are the detector's settings, with their defaults in Detector.
+type utSettings struct {
+	// min_commits is the author history below which the model leans
+	// on the organization and findings are low.
+	MinCommits int `setting:"min_commits"`
+	// max_tail fires when the hours of the week no more likely than
+	// this one hold less than this share of the model: a p-value.
+	MaxTail float64 `setting:"max_tail"`
+	// prior_weight is the weight, in commits, of the organization's
+	// hours in the author's model.
+	PriorWeight float64 `setting:"prior_weight"`
+	// cross_day is the kernel weight that a commit gives to the same
+	// hour on each other day of the week (1 for its own day).
+	CrossDay float64 `setting:"cross_day"`
+}
+
 func init() {
 	guard.Register(&guard.Detector{
 		Name: "unusual-time",
@@ -34,19 +50,11 @@ func init() {
 			"a smoothed model of their past hours with the organization's hours as prior. With little " +
 			"history the organization's hours dominate the model and the finding is low.",
 		Severity: guard.Medium,
-		Settings: map[string]any{
-			// min_commits is the author history below which the model leans
-			// on the organization and findings are low.
-			"min_commits": 30,
-			// max_tail fires when the hours of the week no more likely than
-			// this one hold less than this share of the model: a p-value.
-			"max_tail": 0.003,
-			// prior_weight is the weight, in commits, of the organization's
-			// hours in the author's model.
-			"prior_weight": 3.0,
-			// cross_day is the kernel weight that a commit gives to the same
-			// hour on each other day of the week (1 for its own day).
-			"cross_day": 0.1,
+		Settings: &utSettings{
+			MinCommits:  30,
+			MaxTail:     0.003,
+			PriorWeight: 3.0,
+			CrossDay:    0.1,
 		},
 		Run: runUnusualTime,
 	})
@@ -116,20 +124,21 @@ func utTail(p *[guard.HoursPerWeek]float64, w int) float64 {
 }
 
 func runUnusualTime(pass *guard.Pass) {
+	set := pass.Settings().(*utSettings)
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || b.AuthorAll == nil || b.Org == nil {
 		return
 	}
-	a, weight := b.AuthorAll, pass.Float("prior_weight")
+	a, weight := b.AuthorAll, set.PriorWeight
 	if weight <= 0 && a.Commits == 0 {
 		return
 	}
-	cross := pass.Float("cross_day")
+	cross := set.CrossDay
 	prior := utOrgPrior(b.Org, cross)
 	smoothed := utSmooth(&a.HourOfWeek, cross)
 	p := utModel(&smoothed, a.Commits, &prior, max(weight, 0))
 	w := guard.HourOfWeek(c.Author.When)
-	tail, maxTail := utTail(&p, w), pass.Float("max_tail")
+	tail, maxTail := utTail(&p, w), set.MaxTail
 	if tail >= maxTail {
 		return
 	}
@@ -145,7 +154,7 @@ func runUnusualTime(pass *guard.Pass) {
 		},
 	}
 	at := c.Author.When
-	if minN := pass.Int("min_commits"); a.Commits < minN {
+	if minN := set.MinCommits; a.Commits < minN {
 		f.Severity, f.Score = guard.Low, min(f.Score, 0.5)
 		own := "With no commits of their own yet"
 		if a.Commits > 0 {
