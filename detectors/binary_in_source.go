@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -325,7 +326,7 @@ func bisReportRest(pass *guard.Pass, rest []bisCandidate) {
 		Score:    0.3,
 		Path:     rest[0].file.Path,
 		Message: fmt.Sprintf("The change also adds or changes %s outside the asset folders: %s.",
-			plural(len(rest), "more binary file"), summarizeList(paths, 5)),
+			explain.Plural(len(rest), "more binary file"), explain.List(paths, 5)),
 		Evidence: paths[:min(len(paths), 20)],
 	})
 }

@@ -1,6 +1,9 @@
 package detectors
 
-import "path"
+import (
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"path"
+)
 
 // bisShownBuilds is how many build files a finding names; the others are
 // counted.
@@ -75,4 +78,4 @@ func (b *bisBuilds) outside(dir string) bisNamed {
 }
 
 // summary names up to max of the paths and counts the rest.
-func (l bisNamed) summary(max int) string { return summarizeCount(l.shown, l.n, max) }
+func (l bisNamed) summary(max int) string { return explain.ListOf(l.shown, l.n, max) }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -50,7 +52,7 @@ type ciFile struct {
 	pass    *guard.Pass
 	file    *guard.FileChange
 	kind    ciKind
-	deleted *textIndex      // the deleted lines, joined by newlines
+	deleted *textscan.Index // the deleted lines, joined by newlines
 	oldSet  map[string]bool // the deleted lines, trimmed
 }
 
@@ -112,7 +114,7 @@ func ciNewFile(pass *guard.Pass, f *guard.FileChange, kind ciKind) *ciFile {
 		b.WriteByte('\n')
 		c.oldSet[strings.TrimSpace(l.Text)] = true
 	}
-	c.deleted = newTextIndex(b.String())
+	c.deleted = textscan.NewIndex(b.String())
 	return c
 }
 
@@ -205,23 +207,23 @@ func (c *ciFile) triggers() {
 	oldPRT := c.deleted.Contains("pull_request_target")
 	var headEv []string
 	for _, h := range heads {
-		headEv = append(headEv, "checks out the pull request's code at "+evidenceLine(h))
+		headEv = append(headEv, "checks out the pull request's code at "+explain.Line(h))
 	}
 	switch {
 	case prt != nil && !oldPRT && len(heads) > 0:
 		c.report(guard.Critical, prt.Number, "Switches the workflow to pull_request_target and checks out the "+
 			"pull request's own code: code from any fork then runs with the repository's secrets and a write token.",
-			append([]string{evidenceLine(*prt)}, headEv...)...)
+			append([]string{explain.Line(*prt)}, headEv...)...)
 	case prt != nil && !oldPRT:
 		c.report(guard.High, prt.Number, "Adds the pull_request_target trigger: the workflow runs for pull requests "+
-			"from forks with the repository's secrets and a write token.", evidenceLine(*prt))
+			"from forks with the repository's secrets and a write token.", explain.Line(*prt))
 	case (prt != nil || oldPRT) && len(heads) > 0:
 		c.report(guard.Critical, heads[0].Number, "Checks out the pull request's own code in a pull_request_target "+
 			"workflow: code from any fork then runs with the repository's secrets.", headEv...)
 	}
 	if wfRun != nil && !c.deleted.Contains("workflow_run") {
 		c.report(guard.Medium, wfRun.Number, "Adds the workflow_run trigger: the workflow runs with secrets after "+
-			"workflows that pull requests from forks can start; check what it downloads from them.", evidenceLine(*wfRun))
+			"workflows that pull requests from forks can start; check what it downloads from them.", explain.Line(*wfRun))
 	}
 }
 
@@ -236,7 +238,7 @@ var (
 func (c *ciFile) secrets() {
 	old := map[string]bool{}
 	if c.deleted.Contains("secrets") {
-		for _, m := range ciSecretRef.FindAllStringSubmatch(c.deleted.text, -1) {
+		for _, m := range ciSecretRef.FindAllStringSubmatch(c.deleted.Text(), -1) {
 			old[m[1]+m[2]] = true
 		}
 	}
@@ -248,11 +250,11 @@ func (c *ciFile) secrets() {
 		if (strings.Contains(code, "JSON") || strings.Contains(code, "Json") || strings.Contains(code, "json")) &&
 			ciDumpAll.MatchString(code) && c.isNew(l) {
 			c.report(guard.High, l.Number, "Serializes every secret of the repository with toJSON(secrets): "+
-				"one step can then print or send them all.", evidenceLine(l))
+				"one step can then print or send them all.", explain.Line(l))
 		}
 		if strings.HasPrefix(strings.TrimPrefix(code, "- "), "secrets: inherit") && c.isNew(l) {
 			c.report(guard.Medium, l.Number, "Passes all of the repository's secrets to a reusable workflow "+
-				"(secrets: inherit) instead of naming the ones it needs.", evidenceLine(l))
+				"(secrets: inherit) instead of naming the ones it needs.", explain.Line(l))
 		}
 		for _, m := range ciSecretRef.FindAllStringSubmatch(code, -1) {
 			name := m[1] + m[2]
@@ -265,7 +267,7 @@ func (c *ciFile) secrets() {
 				sev = guard.Low
 			}
 			c.report(sev, l.Number, fmt.Sprintf("Adds a use of the secret %s, which the lines this change "+
-				"replaces did not use; check that this job needs it.", name), evidenceLine(l))
+				"replaces did not use; check that this job needs it.", name), explain.Line(l))
 		}
 	}
 }
@@ -307,13 +309,13 @@ func (c *ciFile) permissions() {
 		switch high, known := ciScopes[key]; {
 		case key == "permissions" && val == "write-all":
 			c.report(guard.High, l.Number, "Grants the workflow token write access to everything "+
-				"(permissions: write-all).", evidenceLine(l))
+				"(permissions: write-all).", explain.Line(l))
 		case known && val == "write":
 			sev, what := guard.Medium, ""
 			if high {
 				sev, what = guard.High, " ("+ciScopeMeaning[key]+")"
 			}
-			c.report(sev, l.Number, fmt.Sprintf("Grants the workflow token %s: write%s.", key, what), evidenceLine(l))
+			c.report(sev, l.Number, fmt.Sprintf("Grants the workflow token %s: write%s.", key, what), explain.Line(l))
 		}
 	}
 	if addedBlock {
@@ -432,12 +434,12 @@ func ciAllowed(ref string, allow []string) bool {
 }
 
 // ciOldPin finds the commit SHA that the deleted lines pinned name to.
-func ciOldPin(deleted *textIndex, name string) string {
+func ciOldPin(deleted *textscan.Index, name string) string {
 	i := deleted.First(name + "@")
 	if i < 0 {
 		return ""
 	}
-	rest := deleted.text[i+len(name)+1:]
+	rest := deleted.Text()[i+len(name)+1:]
 	if len(rest) >= 40 && ciIsCommitSHA(rest[:40]) {
 		return rest[:40]
 	}
@@ -449,7 +451,7 @@ func ciJoinInts(ns []int) string {
 	for i, n := range ns {
 		s[i] = fmt.Sprint(n)
 	}
-	return summarizeList(s, 5)
+	return explain.List(s, 5)
 }
 
 // runnersAndCommands reports self-hosted runners and the re-enabled
@@ -461,12 +463,12 @@ func (c *ciFile) runnersAndCommands() {
 			(strings.HasPrefix(code, "runs-on") || strings.HasPrefix(code, "- self-hosted") ||
 				strings.HasPrefix(code, "labels")) {
 			c.report(guard.Medium, l.Number, "Moves a job to a self-hosted runner: a job there can leave "+
-				"code behind for later jobs and reach the internal network.", evidenceLine(l))
+				"code behind for later jobs and reach the internal network.", explain.Line(l))
 		}
 		if strings.Contains(code, "ACTIONS_ALLOW_UNSECURE_COMMANDS") && !strings.Contains(strings.ToLower(code), "false") &&
 			c.isNew(l) {
 			c.report(guard.High, l.Number, "Sets ACTIONS_ALLOW_UNSECURE_COMMANDS, re-enabling set-env and add-path: "+
-				"any log output can then change the job's environment and PATH (CVE-2020-15228).", evidenceLine(l))
+				"any log output can then change the job's environment and PATH (CVE-2020-15228).", explain.Line(l))
 		}
 	}
 }
@@ -480,11 +482,11 @@ func (c *ciFile) otherCI() {
 		}
 		if rest, ok := strings.CutPrefix(code, "remote:"); ok && strings.Contains(rest, "://") {
 			c.report(guard.Medium, l.Number, "Includes CI configuration from the URL "+strings.Trim(strings.TrimSpace(rest), `'"`)+
-				": whoever serves it controls this pipeline.", evidenceLine(l))
+				": whoever serves it controls this pipeline.", explain.Line(l))
 		}
 		if strings.HasSuffix(strings.Trim(code, `'"`), "@volatile") {
 			c.report(guard.Medium, l.Number, "Uses a CircleCI orb at @volatile, its latest version whatever it is.",
-				evidenceLine(l))
+				explain.Line(l))
 		}
 	}
 }
@@ -523,7 +525,7 @@ func (c *ciFile) pipeToShell() {
 			where = "a build or deploy script"
 		}
 		c.report(sev, l.Number, fmt.Sprintf("Pipes %s into a shell in %s: whoever serves it runs code there, "+
-			"and nothing of it appears in the repository.", from, where), evidenceLine(l))
+			"and nothing of it appears in the repository.", from, where), explain.Line(l))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -182,11 +183,11 @@ func (d *depDiff) run() {
 	d.registries(added.registry, depIndex(old.registry))
 	if len(d.quiet) > 0 {
 		d.report(guard.Low, d.quietLine, fmt.Sprintf("%s also adds %s: %s.", path.Base(d.file.Path),
-			depCount(len(d.quiet), "more "), summarizeList(d.quiet, 8)), nil)
+			depCount(len(d.quiet), "more "), explain.List(d.quiet, 8)), nil)
 	}
 	if len(indirect) > 0 {
 		d.report(guard.Info, firstIndirect, fmt.Sprintf("go.mod adds %s: %s.",
-			plural(len(indirect), "indirect requirement"), summarizeList(indirect, 8)), nil)
+			explain.Plural(len(indirect), "indirect requirement"), explain.List(indirect, 8)), nil)
 	}
 }
 
@@ -210,7 +211,7 @@ func depIndex(es []depEntry) map[string]*depEntry {
 
 func (d *depDiff) report(sev guard.Severity, line int, msg string, l *guard.Line, ev ...string) {
 	if l != nil {
-		ev = append([]string{evidenceLine(*l)}, ev...)
+		ev = append([]string{explain.Line(*l)}, ev...)
 	}
 	d.pass.Report(guard.Finding{
 		Severity: sev,

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -93,7 +95,7 @@ func depURLs(s string) []string {
 		if i < 0 {
 			return out
 		}
-		start, end := netURLBounds(s, off+i)
+		start, end := textscan.URLBounds(s, off+i)
 		if start < off+i {
 			out = append(out, s[start:end])
 		}
@@ -148,7 +150,7 @@ func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string) {
 			Score:    0.3,
 			Path:     f.Path,
 			Line:     first,
-			Message:  fmt.Sprintf("%s adds %s: %s.", base, plural(len(names), "package"), summarizeList(names, 8)),
+			Message:  fmt.Sprintf("%s adds %s: %s.", base, explain.Plural(len(names), "package"), explain.List(names, 8)),
 			Evidence: []string{fmt.Sprintf("%d added lines, %d deleted", len(f.AddedLines), len(f.DeletedLines))},
 		})
 	}
@@ -163,9 +165,9 @@ func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, hosts map[
 	sort.Strings(names)
 	for _, h := range names {
 		ls := hosts[h]
-		ev := []string{evidenceLine(ls[0])}
+		ev := []string{explain.Line(ls[0])}
 		if len(ls) > 1 {
-			ev = append(ev, evidenceLine(ls[len(ls)-1]))
+			ev = append(ev, explain.Line(ls[len(ls)-1]))
 		}
 		pass.Report(guard.Finding{
 			Severity: guard.High,
@@ -173,7 +175,7 @@ func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, hosts map[
 			Path:     f.Path,
 			Line:     ls[0].Number,
 			Message: fmt.Sprintf("%s resolves %s from %s, which is not a default registry: check that the "+
-				"manifest asks for this source.", base, plural(len(ls), "package"), h),
+				"manifest asks for this source.", base, explain.Plural(len(ls), "package"), h),
 			Evidence: ev,
 		})
 	}

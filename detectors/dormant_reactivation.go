@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -64,8 +65,8 @@ func runDormantReactivation(pass *guard.Pass) {
 		Score:    math.Min(1, 0.5+0.25*math.Log2(float64(silence)/float64(dormant))),
 		Path:     first,
 		Message: fmt.Sprintf("Returns after %s of silence (last commit %s, after %s) and changes %s: %s.",
-			bhDuration(silence), a.LastSeen.Format(time.DateOnly), bhHistory(a), strings.Join(cats, ", "),
-			summarizeList(files, 3)),
+			explain.Duration(silence), a.LastSeen.Format(time.DateOnly), explain.History(a), strings.Join(cats, ", "),
+			explain.List(files, 3)),
 		Evidence: []string{fmt.Sprintf("dormant means no commit in any repository for %d days", set.DormantDays)},
 	}
 	if !active.Equal(c.Author.When) {
@@ -106,7 +107,7 @@ func drTouched(pass *guard.Pass, watched []string) (cats, files []string, first 
 			if first == "" {
 				first = pass.Files[i].Path
 			}
-			files = append(files, describeChange(&pass.Files[i]))
+			files = append(files, explain.Change(&pass.Files[i]))
 		}
 	}
 	return cats, files, first

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -72,23 +73,23 @@ func ftCategories(pass *guard.Pass, set *ftSettings, a *guard.Profile, scope str
 		idx := files[cat]
 		names := make([]string, len(idx))
 		for j, i := range idx {
-			names[j] = describeChange(&pass.Files[i])
+			names[j] = explain.Change(&pass.Files[i])
 			covered[i] = true
 		}
 		sev, score := ftSeverity(set, a, cat)
 		evidence := []string{
 			fmt.Sprintf("organization commits in %s: %d", cat, ftOrg(pass).Categories[cat]),
-			"author's categories: " + ftCounts(a.Categories),
-			"author's top directories: " + ftCounts(a.Dirs),
+			"author's categories: " + explain.Counts(a.Categories),
+			"author's top directories: " + explain.Counts(a.Dirs),
 		}
 		if n := pass.Baseline.AuthorAll.Categories[cat]; repoScope && n > 0 {
 			sev, score = guard.Low, 0.3
-			evidence = append(evidence, fmt.Sprintf("the author changed %s in other repositories: %s", cat, plural(n, "commit")))
+			evidence = append(evidence, fmt.Sprintf("the author changed %s in other repositories: %s", cat, explain.Plural(n, "commit")))
 		}
 		pass.Report(guard.Finding{
 			Severity: sev, Score: score, Path: pass.Files[idx[0]].Path,
 			Message: fmt.Sprintf("First change to the %s category by this author, after %s %s: %s.",
-				cat, bhHistory(a), scope, summarizeList(names, 3)),
+				cat, explain.History(a), scope, explain.List(names, 3)),
 			Evidence: evidence,
 		})
 	}
@@ -153,8 +154,8 @@ func ftDirs(pass *guard.Pass, a *guard.Profile, covered map[int]bool) {
 	pass.Report(guard.Finding{
 		Severity: guard.Low, Score: 0.3, Path: pass.Files[first].Path,
 		Message: fmt.Sprintf("First change under %s by this author, after %s in this repository; others work there.",
-			summarizeList(names, 3), bhHistory(a)),
-		Evidence: append(evidence, "author's top directories: "+ftCounts(a.Dirs)),
+			explain.List(names, 3), explain.History(a)),
+		Evidence: append(evidence, "author's top directories: "+explain.Counts(a.Dirs)),
 	})
 }
 
@@ -164,23 +165,6 @@ func ftDirName(d string) string {
 		return "the repository root"
 	}
 	return d + "/"
-}
-
-// ftCounts renders the most frequent keys of a count map with counts.
-func ftCounts(m map[string]int) string {
-	keys := guard.SortedKeys(m, func(a, b string) bool { return a < b })
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		name := k
-		if k == "." {
-			name = "(root files)"
-		}
-		parts = append(parts, fmt.Sprintf("%s (%d)", name, m[k]))
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return summarizeList(parts, 5)
 }
 
 // ftOrg returns the organization profile, empty when unknown.

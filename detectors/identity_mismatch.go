@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -81,8 +82,8 @@ func imSharedEmail(_ *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Fin
 	return guard.Finding{
 		Severity: guard.High, Score: 0.9,
 		Message: fmt.Sprintf("Author email %s is also used by %s: one email, two identities.",
-			guard.NormalizeEmail(c.Author.Email), summarizeList(others, 3)),
-		Evidence: []string{"other identities: " + summarizeList(others, 10)},
+			guard.NormalizeEmail(c.Author.Email), explain.List(others, 3)),
+		Evidence: []string{"other identities: " + explain.List(others, 10)},
 	}, true
 }
 
@@ -92,7 +93,7 @@ func imNewEmail(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Find
 	if id == nil || slices.Contains(id.Emails, email) || b.AuthorAll.Commits < set.MinEmailCommits {
 		return guard.Finding{}, false
 	}
-	evidence := []string{"known emails: " + summarizeList(id.Emails, 5), "known names: " + summarizeList(id.Names, 5)}
+	evidence := []string{"known emails: " + explain.List(id.Emails, 5), "known names: " + explain.List(id.Names, 5)}
 	switch {
 	case id.Login != "" && guard.NoreplyLogin(email) == id.Login:
 		return guard.Finding{}, false
@@ -100,14 +101,14 @@ func imNewEmail(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Find
 		return guard.Finding{
 			Score: 0.7,
 			Message: fmt.Sprintf("Known login %s committed under a new email %s after %s under %s.",
-				id.Login, email, bhHistory(b.AuthorAll), summarizeList(id.Emails, 3)),
+				id.Login, email, explain.History(b.AuthorAll), explain.List(id.Emails, 3)),
 			Evidence: evidence,
 		}, true
 	case slices.Contains(id.Names, c.Author.Name):
 		return guard.Finding{
 			Severity: guard.Low, Score: 0.4,
 			Message: fmt.Sprintf("Known name %q appears with a new email %s (known: %s); no login links them.",
-				c.Author.Name, email, summarizeList(id.Emails, 3)),
+				c.Author.Name, email, explain.List(id.Emails, 3)),
 			Evidence: evidence,
 		}, true
 	}
@@ -127,8 +128,8 @@ func imPair(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding,
 	return guard.Finding{
 		Severity: guard.Low, Score: 0.3,
 		Message: fmt.Sprintf("Committed by %s, never before the committer of this author's %s.",
-			committer, bhHistory(a)),
-		Evidence: []string{"committers seen: " + ftCounts(a.Committers)},
+			committer, explain.History(a)),
+		Evidence: []string{"committers seen: " + explain.Counts(a.Committers)},
 	}, true
 }
 
@@ -160,7 +161,7 @@ func imDates(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Finding
 	return guard.Finding{
 		Score: 0.6,
 		Message: fmt.Sprintf("Authored %s before it was committed; %d of the author's %s were committed more than %s after authoring (rebasing an old branch also does this).",
-			imDuration(gap), n, bhHistory(a), imDuration(limit)),
+			imDuration(gap), n, explain.History(a), imDuration(limit)),
 		Evidence: evidence,
 	}, true
 }
@@ -185,7 +186,7 @@ func imUnsigned(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Find
 	f := guard.Finding{
 		Score: 0.6,
 		Message: fmt.Sprintf("Unsigned commit from an author who signed %d of %s: their signing key may not be at hand.",
-			a.Signed, bhHistory(a)),
+			a.Signed, explain.History(a)),
 	}
 	if a.Signed == a.Commits && a.Commits >= set.SignHighCommits {
 		f.Severity, f.Score = guard.High, 0.8
@@ -197,9 +198,9 @@ func imUnsigned(set *imSettings, b *guard.Baseline, c *guard.Commit) (guard.Find
 func imDuration(d time.Duration) string {
 	switch {
 	case d < time.Hour:
-		return plural(int(d.Minutes()), "minute")
+		return explain.Plural(int(d.Minutes()), "minute")
 	case d < 48*time.Hour:
-		return plural(int(d.Hours()), "hour")
+		return explain.Plural(int(d.Hours()), "hour")
 	}
-	return plural(int(d.Hours()/24), "day")
+	return explain.Plural(int(d.Hours()/24), "day")
 }

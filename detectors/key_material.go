@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/testpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -155,7 +157,7 @@ func kmSeverity(h *kmHit, path string) (guard.Severity, float64, string) {
 	switch {
 	case h.wellKnown != "":
 		return guard.Low, 0.2, ""
-	case h.severity == guard.Critical && obfIsTestPath(path):
+	case h.severity == guard.Critical && testpath.Match(path):
 		return guard.High, h.score * 0.8, ", a test file: high rather than critical"
 	}
 	return h.severity, h.score, ""
@@ -178,7 +180,7 @@ func kmReportRest(pass *guard.Pass, limit int, path string, rest []kmHit) {
 		Line:     rest[0].line,
 		Message: fmt.Sprintf("Adds %d more private keys or mnemonics to %s beyond the %d reported above.",
 			len(rest), path, limit),
-		Evidence: []string{"lines: " + summarizeList(lines, 10)},
+		Evidence: []string{"lines: " + explain.List(lines, 10)},
 	})
 }
 

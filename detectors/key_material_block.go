@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -26,7 +27,7 @@ func kmPEMAt(lines []guard.Line, j int) (kmHit, int, bool) {
 		return kmHit{}, j, false
 	}
 	body, encHeader, last := kmBlockBody(lines, j, rest)
-	if len(body) < 64 || kmDistinctBytes(body) < 16 {
+	if len(body) < 64 || textscan.DistinctBytes(body) < 16 {
 		return kmHit{}, j, false
 	}
 	kind, encrypted, known := kmPEMKind(label, body)
@@ -181,24 +182,11 @@ func kmBlockBody(lines []guard.Line, j int, rest string) (body string, encrypted
 func kmIsBase64(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(kmIsIdent(c) && c != '_' || c == '+' || c == '/' || c == '=') {
+		if !(textscan.IsIdent(c) && c != '_' || c == '+' || c == '/' || c == '=') {
 			return false
 		}
 	}
 	return true
-}
-
-// kmDistinctBytes counts the distinct bytes of s.
-func kmDistinctBytes(s string) int {
-	var seen [256]bool
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if !seen[s[i]] {
-			seen[s[i]] = true
-			n++
-		}
-	}
-	return n
 }
 
 // kmPuTTYAt recognizes a PuTTY private key file whose first line is

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -75,16 +76,16 @@ func kmHexKeys(hits []kmHit, lines []guard.Line, j int, cfg *kmConfig) []kmHit {
 func kmNextHexRun(s string, i int) (start, end int, ok bool) {
 	for i+64 <= len(s) {
 		j := i + 63
-		if !kmIsHex(s[j]) {
+		if !textscan.IsHex(s[j]) {
 			i = j + 1
 			continue
 		}
 		start = j
-		for start > i && kmIsHex(s[start-1]) {
+		for start > i && textscan.IsHex(s[start-1]) {
 			start--
 		}
 		end = j + 1
-		for end < len(s) && kmIsHex(s[end]) {
+		for end < len(s) && textscan.IsHex(s[end]) {
 			end++
 		}
 		if end-start >= 64 {
@@ -95,24 +96,14 @@ func kmNextHexRun(s string, i int) (start, end int, ok bool) {
 	return 0, 0, false
 }
 
-// kmIsHex reports hex digits.
-func kmIsHex(c byte) bool {
-	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f'
-}
-
-// kmIsIdent reports the bytes of identifiers: letters, digits and _.
-func kmIsIdent(c byte) bool {
-	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || c == '_'
-}
-
 // kmHexBounded reports whether s[start:end] stands alone: not part of a
 // longer identifier or number, allowing a 0x prefix.
 func kmHexBounded(s string, start, end int) bool {
-	if end < len(s) && kmIsIdent(s[end]) {
+	if end < len(s) && textscan.IsIdent(s[end]) {
 		return false
 	}
 	b := kmValueStart(s, start)
-	return b == 0 || !kmIsIdent(s[b-1])
+	return b == 0 || !textscan.IsIdent(s[b-1])
 }
 
 // kmValueStart returns where the value starting with the hex digits at

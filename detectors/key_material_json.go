@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -26,7 +27,7 @@ func kmKeystores(lines []guard.Line) []kmHit {
 			continue
 		}
 		ct := kmJSONValue(l.Text[i+len(`"ciphertext"`):])
-		if len(ct) < 32 || !kmAllHex(ct) {
+		if len(ct) < 32 || !textscan.AllHex(ct) {
 			continue
 		}
 		kdf := kmNearestValue(lines, j, `"kdf"`)
@@ -38,7 +39,7 @@ func kmKeystores(lines []guard.Line) []kmHit {
 			line: l.Number, secret: strings.ToLower(ct), severity: guard.High, score: 0.85,
 			extra: []string{kmEncryptedNote},
 		}
-		if a := strings.TrimPrefix(kmNearestValue(lines, j, `"address"`), "0x"); len(a) == 40 && kmAllHex(a) {
+		if a := strings.TrimPrefix(kmNearestValue(lines, j, `"address"`), "0x"); len(a) == 40 && textscan.AllHex(a) {
 			h.extra = append(h.extra, "address: 0x"+strings.ToLower(a))
 		}
 		hits = append(hits, h)
@@ -96,16 +97,6 @@ func kmNear(lines []guard.Line, j int, sub string) bool {
 		}
 	}
 	return false
-}
-
-// kmAllHex reports whether s is made only of hex digits.
-func kmAllHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !kmIsHex(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // kmByteArray finds Solana keypairs: arrays of exactly 64 integers 0-255,

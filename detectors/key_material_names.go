@@ -3,6 +3,7 @@ package detectors
 import (
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -72,7 +73,7 @@ func kmKeyName(lines []guard.Line, j, at int, cfg *kmConfig) (string, bool) {
 func kmShowName(name string) string {
 	run := 0
 	for i := 0; i < len(name); i++ {
-		if run = run + 1; !kmIsHex(name[i]) {
+		if run = run + 1; !textscan.IsHex(name[i]) {
 			run = 0
 		}
 		if run >= 16 {
@@ -113,14 +114,14 @@ func kmNameTokens(s string, max int) []string {
 
 // kmIsNameByte reports the bytes of names: identifiers and - . $.
 func kmIsNameByte(c byte) bool {
-	return kmIsIdent(c) || c == '-' || c == '.' || c == '$'
+	return textscan.IsIdent(c) || c == '-' || c == '.' || c == '$'
 }
 
 // kmHexLike reports whether a token is a number or a hex value.
 func kmHexLike(t string) bool {
 	t = strings.TrimPrefix(strings.TrimPrefix(t, "0x"), "0X")
 	for i := 0; i < len(t); i++ {
-		if !kmIsHex(t[i]) {
+		if !textscan.IsHex(t[i]) {
 			return false
 		}
 	}

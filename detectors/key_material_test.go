@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -359,12 +360,12 @@ func BenchmarkKeyMaterial(b *testing.B) {
 func TestKmNextHexRun(t *testing.T) {
 	naive := func(s string) (runs [][2]int) {
 		for i := 0; i < len(s); {
-			if !kmIsHex(s[i]) {
+			if !textscan.IsHex(s[i]) {
 				i++
 				continue
 			}
 			k := i
-			for k < len(s) && kmIsHex(s[k]) {
+			for k < len(s) && textscan.IsHex(s[k]) {
 				k++
 			}
 			if k-i >= 64 {

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -90,7 +92,7 @@ func runNetworkEndpoint(pass *guard.Pass) {
 // netScanFile collects the new endpoints of a file by host, in order of
 // first appearance.
 func netScanFile(f *guard.FileChange, allow []string, comments bool) []*netHost {
-	var deleted *textIndex
+	var deleted *textscan.Index
 	var byHost map[string]*netHost
 	var order []*netHost
 	for _, l := range f.AddedLines {
@@ -103,7 +105,7 @@ func netScanFile(f *guard.FileChange, allow []string, comments bool) []*netHost 
 			}
 			if byHost == nil {
 				byHost = map[string]*netHost{}
-				deleted = newTextIndex(netJoin(f.DeletedLines))
+				deleted = textscan.NewIndex(netJoin(f.DeletedLines))
 			}
 			if deleted.Contains(e.raw) {
 				continue // the same endpoint moved
@@ -171,7 +173,7 @@ func netFind(s string) []netEndpoint {
 			break
 		}
 		i += off
-		start, end := netURLBounds(s, i)
+		start, end := textscan.URLBounds(s, i)
 		off = end
 		if start == i {
 			continue // no scheme
@@ -189,35 +191,6 @@ func netFind(s string) []netEndpoint {
 	}
 	return out
 }
-
-func netURLBounds(s string, sep int) (start, end int) {
-	start = sep
-	for start > 0 && netSchemeChar(s[start-1]) {
-		start--
-	}
-	end = sep + 3
-	for end < len(s) && netURLChar(s[end]) {
-		end++
-	}
-	for end > sep+3 && strings.IndexByte(".:,;!?", s[end-1]) >= 0 {
-		end--
-	}
-	return start, end
-}
-
-func netSchemeChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'
-}
-
-// netURLChars marks the bytes that continue a URL.
-var netURLChars = func() (t [256]bool) {
-	for c := '!'; c < 0x7f; c++ {
-		t[c] = !strings.ContainsRune("\"'<>`(){}|\\^", c)
-	}
-	return t
-}()
-
-func netURLChar(c byte) bool { return netURLChars[c] }
 
 // netParseURL extracts the host of a URL and redacts its credentials.
 func netParseURL(u string) (netEndpoint, bool) {
@@ -486,7 +459,7 @@ func netReport(pass *guard.Pass, f *guard.FileChange, cat string, hosts []*netHo
 			ev = append(ev, "endpoint: "+t)
 		}
 		if len(h.lines) > 1 {
-			ev = append(ev, fmt.Sprintf("%s in the added lines", plural(len(h.lines), "occurrence")))
+			ev = append(ev, fmt.Sprintf("%s in the added lines", explain.Plural(len(h.lines), "occurrence")))
 		}
 		if h.knownOld {
 			ev = append(ev, "the host also appears in the lines this change removes")
@@ -554,8 +527,8 @@ func netReportRest(pass *guard.Pass, f *guard.FileChange, cat string, rest []*ne
 		Score:    0.3,
 		Path:     f.Path,
 		Line:     rest[0].lines[0],
-		Message: fmt.Sprintf("Adds endpoints on %s more to the %s file %s: %s.", plural(len(rest), "host"),
-			cat, f.Path, summarizeList(names, 6)),
+		Message: fmt.Sprintf("Adds endpoints on %s more to the %s file %s: %s.", explain.Plural(len(rest), "host"),
+			cat, f.Path, explain.List(names, 6)),
 		Evidence: names[:min(len(names), 20)],
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -126,7 +127,7 @@ func TestNetSpansMatchNaive(t *testing.T) {
 			if i < 0 {
 				break
 			}
-			start, end := netURLBounds(s, off+i)
+			start, end := textscan.URLBounds(s, off+i)
 			if start < off+i {
 				spans = append(spans, [2]int{start, end})
 			}

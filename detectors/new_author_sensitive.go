@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -51,11 +52,11 @@ func runNewAuthorSensitive(pass *guard.Pass) {
 	who := "First commit by this author (no history in any repository)"
 	if a.Commits > 0 {
 		who = fmt.Sprintf("Author with only %s, the first %s before this one,",
-			plural(a.Commits, "earlier commit"), bhDuration(c.Author.When.Sub(a.FirstSeen)))
+			explain.Plural(a.Commits, "earlier commit"), explain.Duration(c.Author.When.Sub(a.FirstSeen)))
 	}
 	evidence := make([]string, 0, len(cats)+1)
 	for _, cat := range cats {
-		evidence = append(evidence, cat+": "+summarizeList(files[cat], 5))
+		evidence = append(evidence, cat+": "+explain.List(files[cat], 5))
 	}
 	evidence = append(evidence, fmt.Sprintf("new means fewer than %d earlier commits; the organization has %d",
 		maxN, b.Org.Commits))
@@ -63,7 +64,7 @@ func runNewAuthorSensitive(pass *guard.Pass) {
 		Score: 1 - 0.5*float64(a.Commits)/float64(maxN),
 		Path:  first,
 		Message: fmt.Sprintf("%s changes %s: %s.", who, strings.Join(cats, ", "),
-			summarizeList(naAll(cats, files), 3)),
+			explain.List(naAll(cats, files), 3)),
 		Evidence: evidence,
 	})
 }
@@ -83,7 +84,7 @@ func naTouched(pass *guard.Pass, watched []string) (cats []string, files map[str
 			if first == "" {
 				first = pass.Files[i].Path
 			}
-			files[cat] = append(files[cat], describeChange(&pass.Files[i]))
+			files[cat] = append(files[cat], explain.Change(&pass.Files[i]))
 		}
 	}
 	return cats, files, first

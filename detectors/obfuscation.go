@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/testpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -133,7 +135,7 @@ func obfClassify(f *guard.FileChange, cfg *obfConfig) int {
 	if obfMatchAny(cfg.generated, p) || obfGeneratedHeader(f.AddedLines) {
 		return obfGenerated
 	}
-	if obfIsTestPath(p) {
+	if testpath.Match(p) {
 		return obfTest
 	}
 	switch strings.ToLower(path.Ext(p)) {
@@ -150,21 +152,6 @@ func obfGeneratedHeader(lines []guard.Line) bool {
 	for i := 0; i < len(lines) && i < 5; i++ {
 		t := lines[i].Text
 		if strings.Contains(t, "@generated") || strings.Contains(t, "Code generated") && strings.Contains(t, "DO NOT EDIT") {
-			return true
-		}
-	}
-	return false
-}
-
-// obfIsTestPath reports paths of tests, test data and fixtures.
-func obfIsTestPath(p string) bool {
-	base := path.Base(p)
-	if strings.HasSuffix(base, "_test.go") || strings.Contains(base, ".test.") || strings.Contains(base, ".spec.") ||
-		strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") {
-		return true
-	}
-	for _, dir := range []string{"test/", "tests/", "__tests__/", "testdata/", "fixtures/", "__fixtures__/", "spec/"} {
-		if strings.HasPrefix(p, dir) || strings.Contains(p, "/"+dir) {
 			return true
 		}
 	}
@@ -328,7 +315,7 @@ func (fs *obfFile) report(pass *guard.Pass) {
 			for i, l := range a.lines {
 				nums[i] = fmt.Sprint(l)
 			}
-			ev = append(append([]string(nil), ev...), "lines: "+summarizeList(nums, 10))
+			ev = append(append([]string(nil), ev...), "lines: "+explain.List(nums, 10))
 		}
 		pass.Report(guard.Finding{
 			Severity: a.severity,

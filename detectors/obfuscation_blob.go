@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -38,7 +39,7 @@ func (fs *obfFile) blobs(l guard.Line) int {
 func (fs *obfFile) reportBlob(line int, run string) {
 	digits := strings.TrimPrefix(strings.TrimPrefix(run, "0x"), "0X")
 	ent := obfEntropy(run)
-	if kmAllHex(digits) {
+	if textscan.AllHex(digits) {
 		sev, score, what := obfLower(guard.Low, fs.class), 0.3, "hex"
 		if obfPayload(obfPeek(digits, true)) {
 			sev, score, what = guard.High, 0.85, "hex-encoded code"

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -66,7 +67,7 @@ func obfPayload(text string) bool {
 func (fs *obfFile) reportEncodedText(kind int, line int, how string, rs []rune) {
 	text := string(rs)
 	class := obfClassifyDecoded(rs)
-	if class == obfText && (kmDistinctBytes(text)*4 < len(text) || kmDistinctBytes(text) < 4 || obfAlphabetLike(text)) {
+	if class == obfText && (textscan.DistinctBytes(text)*4 < len(text) || textscan.DistinctBytes(text) < 4 || obfAlphabetLike(text)) {
 		class = obfBinary
 	}
 	switch class {
@@ -151,7 +152,7 @@ func obfEscapeAt(s string, i int) (rune, int) {
 // obfHexRun reads up to n hex digits at the start of s.
 func obfHexRun(s string, n int) (rune, int) {
 	v, k := rune(0), 0
-	for k < len(s) && k < n && kmIsHex(s[k]) {
+	for k < len(s) && k < n && textscan.IsHex(s[k]) {
 		d := s[k] | 0x20
 		if d <= '9' {
 			v = v*16 + rune(d-'0')
@@ -213,7 +214,7 @@ func obfCodeCalls(s, call string) []rune {
 		}
 		i += off + len(call)
 		k := i
-		for k < len(s) && (kmIsHex(s[k]) || s[k] == 'x' || s[k] == 'X') {
+		for k < len(s) && (textscan.IsHex(s[k]) || s[k] == 'x' || s[k] == 'X') {
 			k++
 		}
 		off = k

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -143,8 +144,8 @@ func obfExecEvidence(s string) []string {
 		i = max(k, i+1)
 	}
 	if len(best) >= 16 {
-		text := obfPeek(best, kmAllHex(best))
-		if text == "" && !kmAllHex(best) {
+		text := obfPeek(best, textscan.AllHex(best))
+		if text == "" && !textscan.AllHex(best) {
 			text = obfPeek(best, false)
 		}
 		if text != "" {
@@ -231,7 +232,7 @@ func obfIndexSink(s string, sk *obfSink) int {
 			return -1
 		}
 		i += off
-		if i == 0 || !sk.word || !kmIsIdent(s[i-1]) && (sk.dot || s[i-1] != '.') {
+		if i == 0 || !sk.word || !textscan.IsIdent(s[i-1]) && (sk.dot || s[i-1] != '.') {
 			return i
 		}
 		off = i + 1

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -65,7 +67,7 @@ func (fs *obfFile) finish() {
 	if fs.class == obfGenerated {
 		sev, score = guard.Medium, 0.6
 	}
-	ev := fmt.Sprintf("names: %s (%d distinct)", summarizeList(names, 4), len(names))
+	ev := fmt.Sprintf("names: %s (%d distinct)", explain.List(names, 4), len(names))
 	for _, n := range fs.mLines {
 		fs.aggs[obfMangledKind].add(n, sev, score, obfMangledMessage, ev)
 	}
@@ -85,11 +87,11 @@ func (fs *obfFile) mangledNames(l guard.Line) {
 		}
 		i += off
 		k := i + 3
-		for k < len(s) && kmIsHex(s[k]) {
+		for k < len(s) && textscan.IsHex(s[k]) {
 			k++
 		}
 		off = k
-		if k-i-3 < 4 || (i > 0 && kmIsIdent(s[i-1]) && s[i-1] != '_') || (k < len(s) && kmIsIdent(s[k])) {
+		if k-i-3 < 4 || (i > 0 && textscan.IsIdent(s[i-1]) && s[i-1] != '_') || (k < len(s) && textscan.IsIdent(s[k])) {
 			continue
 		}
 		if fs.mangled == nil {
@@ -115,7 +117,7 @@ func (fs *obfFile) minified(l guard.Line) {
 		case c == ' ' || c == '\t':
 			blank++
 			numeric++
-		case kmIsHex(c) || c == ',' || c == '.' || c == 'x':
+		case textscan.IsHex(c) || c == ',' || c == '.' || c == 'x':
 			numeric++ // tables of numbers, hex included
 		case c == ';' || c == '}':
 			stmts++

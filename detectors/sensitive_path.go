@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -57,10 +58,10 @@ func runSensitivePath(pass *guard.Pass) {
 		first := pass.Files[idx[0]]
 		files := make([]string, 0, len(idx))
 		for _, i := range idx {
-			files = append(files, describeChange(&pass.Files[i]))
+			files = append(files, explain.Change(&pass.Files[i]))
 		}
 		msg := fmt.Sprintf("Touches the %s category (%s): %s; it needs %s before merge.",
-			name, strings.TrimSuffix(desc, "."), summarizeList(files, 3), plural(approvals, "independent approval"))
+			name, strings.TrimSuffix(desc, "."), explain.List(files, 3), explain.Plural(approvals, "independent approval"))
 		pass.Report(guard.Finding{
 			Severity: sev,
 			Score:    0.3,
@@ -69,33 +70,4 @@ func runSensitivePath(pass *guard.Pass) {
 			Evidence: append([]string{"category: " + name}, files...),
 		})
 	}
-}
-
-// describeChange renders "path (status)" with the old path of a rename.
-func describeChange(f *guard.FileChange) string {
-	if f.Status == guard.Renamed {
-		return fmt.Sprintf("%s (renamed from %s)", f.Path, f.OldPath)
-	}
-	return fmt.Sprintf("%s (%s)", f.Path, f.Status)
-}
-
-// summarizeList joins up to max items and says how many more there are.
-func summarizeList(items []string, max int) string { return summarizeCount(items, len(items), max) }
-
-// summarizeCount joins up to max of items, the first of a list of n,
-// and says how many more the list has.
-func summarizeCount(items []string, n, max int) string {
-	shown := items[:min(len(items), max, n)]
-	if n <= max {
-		return strings.Join(shown, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(shown, ", "), n-len(shown))
-}
-
-// plural renders "1 thing" or "n things".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -5,8 +5,8 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -73,13 +73,13 @@ func runSizeOutlier(pass *guard.Pass) {
 		Severity: guard.Low,
 		Score:    math.Min(1, 0.3+0.2*math.Log2(float64(n)/float64(threshold))),
 		Message: fmt.Sprintf("Changes %s lines, far beyond this author's usual (threshold %s): median %s lines, and %.0f%% of their %s%s change fewer than %s.",
-			soThousands(n), soThousands(threshold), soBucket(guard.SizeBucket(a.SizeQuantile(0.5))), 100*q,
-			bhHistory(a), scope, soThousands(qHi)),
+			explain.Thousands(n), explain.Thousands(threshold), soBucket(guard.SizeBucket(a.SizeQuantile(0.5))), 100*q,
+			explain.History(a), scope, explain.Thousands(qHi)),
 		Evidence: []string{"largest before: " + soBucket(soLargest(a)) + " lines", "largest files: " + soLargestFiles(pass.Files)},
 	}
 	if cats := soSensitive(pass, a, set); len(cats) > 0 {
 		f.Severity = guard.Medium
-		f.Evidence = append(f.Evidence, "seldom-changed sensitive categories touched: "+summarizeList(cats, 5))
+		f.Evidence = append(f.Evidence, "seldom-changed sensitive categories touched: "+explain.List(cats, 5))
 	}
 	pass.Report(f)
 }
@@ -114,11 +114,11 @@ func soBucket(b int) string {
 	lo, hi := guard.SizeBucketRange(b)
 	switch {
 	case hi == math.MaxInt:
-		return soThousands(lo) + " or more"
+		return explain.Thousands(lo) + " or more"
 	case hi-lo == 1:
-		return soThousands(lo)
+		return explain.Thousands(lo)
 	}
-	return soThousands(lo) + "–" + soThousands(hi-1)
+	return explain.Thousands(lo) + "–" + explain.Thousands(hi-1)
 }
 
 // soLargestFiles lists the three files with the most changed lines.
@@ -133,17 +133,5 @@ func soLargestFiles(files []guard.FileChange) string {
 	for _, i := range idx {
 		parts = append(parts, fmt.Sprintf("%s (+%d −%d)", files[i].Path, files[i].Added, files[i].Deleted))
 	}
-	return summarizeList(parts, 3)
-}
-
-// soThousands renders n with thousands separators: 12,345.
-func soThousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + soThousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return explain.List(parts, 3)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -57,32 +58,32 @@ func runTimezoneChange(pass *guard.Pass) {
 func tzAuthorFinding(set *tzSettings, a *guard.Profile, c *guard.Commit) (guard.Finding, bool) {
 	o := c.Author.Offset()
 	seen, used := a.AuthorZones[o], tzUsed(a.AuthorZones)
-	evidence := []string{"author zones used: " + used, "last author zone: " + tzFormat(a.LastAuthorZone)}
+	evidence := []string{"author zones used: " + used, "last author zone: " + explain.Offset(a.LastAuthorZone)}
 	if co := c.Committer.Offset(); co != o {
-		evidence = append(evidence, "committer zone of this commit: "+tzFormat(co))
+		evidence = append(evidence, "committer zone of this commit: "+explain.Offset(co))
 	}
 	f := guard.Finding{Evidence: evidence}
 	switch {
 	case seen == 0 && tzNear(a.AuthorZones, o):
 		f.Severity, f.Score = guard.Info, 0.2
 		f.Message = fmt.Sprintf("Author time zone %s is new but exactly one hour from a zone used before (%s): most likely a daylight-saving change.",
-			tzFormat(o), used)
+			explain.Offset(o), used)
 	case seen == 0 && a.Commits < set.MinCommits:
 		f.Severity, f.Score = guard.Low, 0.4
 		f.Message = fmt.Sprintf("Author time zone %s was not used in the author's %s (used: %s); too little history to say more.",
-			tzFormat(o), bhHistory(a), used)
+			explain.Offset(o), explain.History(a), used)
 	case seen == 0 && o == 0:
 		f.Severity, f.Score = guard.Low, 0.4
 		f.Message = fmt.Sprintf("Author time zone UTC never used before in %s (used: %s); web editors and tools often record UTC.",
-			bhHistory(a), used)
+			explain.History(a), used)
 	case seen == 0:
 		f.Score = math.Min(1, 0.4+0.1*math.Log2(float64(a.Commits)/float64(max(set.MinCommits, 1))))
-		f.Message = fmt.Sprintf("Author time zone %s never used before in %s (used: %s).", tzFormat(o), bhHistory(a), used)
+		f.Message = fmt.Sprintf("Author time zone %s never used before in %s (used: %s).", explain.Offset(o), explain.History(a), used)
 	case o != a.LastAuthorZone && tzAbs(o-a.LastAuthorZone) != tzHour &&
 		float64(seen) < set.RareShare*float64(a.Commits):
 		f.Severity, f.Score = guard.Low, 0.4
 		f.Message = fmt.Sprintf("Author switched from time zone %s (their last commit) to %s, used in only %d of %s.",
-			tzFormat(a.LastAuthorZone), tzFormat(o), seen, bhHistory(a))
+			explain.Offset(a.LastAuthorZone), explain.Offset(o), seen, explain.History(a))
 	default:
 		return f, false
 	}
@@ -99,7 +100,7 @@ func tzCommitterFinding(set *tzSettings, a *guard.Profile, c *guard.Commit) (gua
 	f := guard.Finding{
 		Severity: guard.Low, Score: 0.3,
 		Message: fmt.Sprintf("Committer time zone %s never seen on the author's %s, while the author zone %s is familiar.",
-			tzFormat(co), bhHistory(a), tzFormat(o)),
+			explain.Offset(co), explain.History(a), explain.Offset(o)),
 		Evidence: []string{"committer zones seen: " + tzUsed(a.CommitterZones), "committer: " + c.Committer.Email},
 	}
 	if guard.NormalizeEmail(c.Committer.Email) != guard.NormalizeEmail(c.Author.Email) {
@@ -127,24 +128,15 @@ func tzAbs(x int) int {
 	return x
 }
 
-// tzFormat renders an offset in seconds east of UTC as "+05:30".
-func tzFormat(off int) string {
-	sign := '+'
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	return fmt.Sprintf("%c%02d:%02d", sign, off/3600, off/60%60)
-}
-
 // tzUsed lists the most used offsets with their counts.
 func tzUsed(zones map[int]int) string {
 	keys := guard.SortedKeys(zones, func(a, b int) bool { return a < b })
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s in %s", tzFormat(k), soThousands(zones[k])))
+		parts = append(parts, fmt.Sprintf("%s in %s", explain.Offset(k), explain.Thousands(zones[k])))
 	}
 	if len(parts) == 0 {
 		return "none"
 	}
-	return summarizeList(parts, 4)
+	return explain.List(parts, 4)
 }

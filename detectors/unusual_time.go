@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -146,11 +147,11 @@ func runUnusualTime(pass *guard.Pass) {
 		Score: utScore(tail, maxTail),
 		Evidence: []string{
 			fmt.Sprintf("author's commits at this hour of the week (%s): %d of %s (smoothed probability %s)",
-				utHourName(w), a.HourOfWeek[w], soThousands(a.Commits), utPercent(p[w])),
+				utHourName(w), a.HourOfWeek[w], explain.Thousands(a.Commits), utPercent(p[w])),
 			fmt.Sprintf("hours of the week this quiet hold %s of the author's smoothed activity (threshold %s)",
 				utPercent(tail), utPercent(maxTail)),
 			"usual hours: " + utUsualHours(a),
-			fmt.Sprintf("organization commits at this hour of the week: %d of %s", b.Org.HourOfWeek[w], soThousands(b.Org.Commits)),
+			fmt.Sprintf("organization commits at this hour of the week: %d of %s", b.Org.HourOfWeek[w], explain.Thousands(b.Org.Commits)),
 		},
 	}
 	at := c.Author.When
@@ -158,7 +159,7 @@ func runUnusualTime(pass *guard.Pass) {
 		f.Severity, f.Score = guard.Low, min(f.Score, 0.5)
 		own := "With no commits of their own yet"
 		if a.Commits > 0 {
-			own = fmt.Sprintf("With only %s of their own (fewer than %d)", plural(a.Commits, "commit"), minN)
+			own = fmt.Sprintf("With only %s of their own (fewer than %d)", explain.Plural(a.Commits, "commit"), minN)
 		}
 		f.Message = fmt.Sprintf("%s %s, the author is judged mostly against the organization's hours.",
 			utMessage(b.Org, at, "organization commits"), own)
@@ -189,8 +190,8 @@ func utMessage(p *guard.Profile, at time.Time, noun string) string {
 	}
 	window := fmt.Sprintf("between %02d:00 and %02d:00 UTC", (h+22)%24, (h+3)%24)
 	when := fmt.Sprintf("authored %s %s UTC, %s at %s", u.Format("Mon"), u.Format("15:04"),
-		at.Format("15:04"), tzFormat(utOffset(at)))
-	span := strings.Replace(bhHistory(p), "commits", noun, 1)
+		at.Format("15:04"), explain.Offset(utOffset(at)))
+	span := strings.Replace(explain.History(p), "commits", noun, 1)
 	if n == 0 {
 		return fmt.Sprintf("First commit %s in %s (%s).", window, span, when)
 	}
@@ -249,31 +250,4 @@ func utPercent(p float64) string {
 		return "under 0.001%"
 	}
 	return fmt.Sprintf("%.3f%%", 100*p)
-}
-
-// bhHistory renders how much history a profile holds, "412 commits over
-// 3.1 years"; the behaviour detectors share it.
-func bhHistory(p *guard.Profile) string {
-	s := soThousands(p.Commits) + " commits"
-	if p.Commits == 1 {
-		return "1 commit"
-	}
-	if p.Commits < 2 {
-		return s
-	}
-	return s + " over " + bhDuration(p.LastSeen.Sub(p.FirstSeen))
-}
-
-// bhDuration renders a long duration in days, months or years.
-func bhDuration(d time.Duration) string {
-	days := d.Hours() / 24
-	switch {
-	case days < 1:
-		return "less than a day"
-	case days < 60:
-		return plural(int(days), "day")
-	case days < 730:
-		return plural(int(days/30.44), "month")
-	}
-	return fmt.Sprintf("%.1f years", days/365.25)
 }

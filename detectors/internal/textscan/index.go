@@ -1,41 +1,53 @@
-package detectors
+// Package textscan holds the primitives the content detectors share to
+// scan added and deleted lines in time linear in their size: an index of
+// a text that answers many substring questions, byte classes, and the
+// bounds of a URL.
+package textscan
 
 import (
 	"index/suffixarray"
 	"strings"
 )
 
-// textIndexMin is the length from which a textIndex builds a suffix
+// indexMin is the length from which an Index builds a suffix
 // array; shorter texts are searched directly.
-const textIndexMin = 256
+const indexMin = 256
 
-// textIndex answers many substring questions about one text, such as
+// Index answers many substring questions about one text, such as
 // "do the deleted lines hold this endpoint?" for every endpoint of the
 // added lines, in time that does not grow with the text: searching the
 // text once per question is quadratic in the size of a change (issue 8).
 // The suffix array is built on the first question, in time linear in the
 // text; each question then costs O(len(s) log len(text)). The zero value
 // and nil are an empty text.
-type textIndex struct {
+type Index struct {
 	text  string
 	sa    *suffixarray.Index
 	first map[string]int // memo of First
 }
 
-// newTextIndex indexes text.
-func newTextIndex(text string) *textIndex { return &textIndex{text: text} }
+// NewIndex indexes text.
+func NewIndex(text string) *Index { return &Index{text: text} }
+
+// Text returns the indexed text; "" for nil.
+func (x *Index) Text() string {
+	if x == nil {
+		return ""
+	}
+	return x.text
+}
 
 // index returns the suffix array, building it when the text is long
 // enough to need one.
-func (x *textIndex) index() *suffixarray.Index {
-	if x.sa == nil && len(x.text) >= textIndexMin {
+func (x *Index) index() *suffixarray.Index {
+	if x.sa == nil && len(x.text) >= indexMin {
 		x.sa = suffixarray.New([]byte(x.text))
 	}
 	return x.sa
 }
 
 // Contains reports whether s occurs in the text, as strings.Contains.
-func (x *textIndex) Contains(s string) bool {
+func (x *Index) Contains(s string) bool {
 	switch {
 	case x == nil:
 		return s == ""
@@ -49,9 +61,9 @@ func (x *textIndex) Contains(s string) bool {
 
 // First returns the index of the first occurrence of s in the text, or
 // -1, as strings.Index. Answers are remembered: callers ask about names
-// that share their occurrences (see ciOldPin), and the cost of a question
-// is the number of occurrences it lists.
-func (x *textIndex) First(s string) int {
+// that share their occurrences (ci-tampering's pinned actions), and the
+// cost of a question is the number of occurrences it lists.
+func (x *Index) First(s string) int {
 	switch {
 	case x == nil:
 		if s == "" {

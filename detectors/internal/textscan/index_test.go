@@ -1,4 +1,4 @@
-package detectors
+package textscan
 
 import (
 	"math/rand/v2"
@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// TestTextIndexMatchesStrings compares textIndex with strings.Contains and
+// TestIndexMatchesStrings compares Index with strings.Contains and
 // strings.Index on texts short and long enough for a suffix array.
-func TestTextIndexMatchesStrings(t *testing.T) {
+func TestIndexMatchesStrings(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	word := func(n int) string {
 		b := make([]byte, n)
@@ -17,9 +17,9 @@ func TestTextIndexMatchesStrings(t *testing.T) {
 		}
 		return string(b)
 	}
-	for _, size := range []int{0, 1, 10, textIndexMin - 1, textIndexMin, 5000} {
+	for _, size := range []int{0, 1, 10, indexMin - 1, indexMin, 5000} {
 		text := word(size)
-		x := newTextIndex(text)
+		x := NewIndex(text)
 		for range 300 {
 			q := word(rng.IntN(8))
 			if rng.IntN(3) == 0 && size > 0 { // a piece of the text itself
@@ -34,8 +34,8 @@ func TestTextIndexMatchesStrings(t *testing.T) {
 			}
 		}
 	}
-	var none *textIndex
+	var none *Index
 	if !none.Contains("") || none.Contains("a") || none.First("") != 0 || none.First("a") != -1 {
-		t.Error("a nil textIndex is not the empty text")
+		t.Error("a nil Index is not the empty text")
 	}
 }
