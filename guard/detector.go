@@ -3,12 +3,11 @@ package guard
 import (
 	"fmt"
 	"regexp"
-	"sort"
-	"sync"
 )
 
-// Detector is one check over a change. It is a value, registered once, and
-// its Run does no I/O: everything it needs is in the Pass.
+// Detector is one check over a change. It is a value, defined once in its
+// own package and listed in detectors.All, and its Run does no I/O:
+// everything it needs is in the Pass.
 type Detector struct {
 	// Name is stable and kebab-case ("key-material"): it names the rule in
 	// SARIF output, policy files and the anomaly queue.
@@ -33,25 +32,6 @@ type Detector struct {
 
 var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
-var (
-	registryMu sync.Mutex
-	registry   = map[string]*Detector{}
-)
-
-// Register adds a detector to the global registry. It panics on a
-// programming error (bad or duplicate name, no Run), at init time.
-func Register(d *Detector) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if err := d.Check(); err != nil {
-		panic(err.Error())
-	}
-	if _, dup := registry[d.Name]; dup {
-		panic(fmt.Sprintf("guard: detector %q registered twice", d.Name))
-	}
-	registry[d.Name] = d
-}
-
 // Check reports what is wrong with a detector's definition: a name that
 // is not kebab-case, no Run, Doc or Severity, or settings a policy could
 // not set.
@@ -69,18 +49,6 @@ func (d *Detector) Check() error {
 		return fmt.Errorf("detector %q: %w", d.Name, err)
 	}
 	return nil
-}
-
-// Registered returns every registered detector sorted by name.
-func Registered() []*Detector {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	out := make([]*Detector, 0, len(registry))
-	for _, d := range registry {
-		out = append(out, d)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
 }
 
 // Pass is what a detector sees: one commit (or change set), the policy
