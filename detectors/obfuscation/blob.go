@@ -124,17 +124,10 @@ func obfFromUTF16LE(b []byte) []byte {
 func (fs *obfFile) entropyLiterals(l guard.Line) {
 	s := l.Text
 	for i := 0; i < len(s); i++ {
-		q := s[i]
-		if q != '"' && q != '\'' && q != '`' {
+		if !obfIsQuote(s[i]) {
 			continue
 		}
-		k := i + 1
-		for k < len(s) && s[k] != q {
-			if s[k] == '\\' {
-				k++
-			}
-			k++
-		}
+		k := obfLiteralEnd(s, i)
 		if k >= len(s) {
 			return
 		}

@@ -136,21 +136,31 @@ func (fs *obfFile) minified(l guard.Line) {
 func obfQuoted(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
-		q := s[i]
-		if q != '"' && q != '\'' && q != '`' {
+		if !obfIsQuote(s[i]) {
 			continue
 		}
-		k := i + 1
-		for k < len(s) && s[k] != q {
-			if s[k] == '\\' {
-				k++
-			}
-			k++
-		}
+		k := obfLiteralEnd(s, i)
 		n += min(k, len(s)) - i
 		i = k
 	}
 	return n
+}
+
+// obfIsQuote reports the bytes that open a string literal.
+func obfIsQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
+
+// obfLiteralEnd returns the index of the quote that closes the string
+// literal opened at s[i], skipping escaped bytes; len(s) or more when the
+// line ends first.
+func obfLiteralEnd(s string, i int) int {
+	k := i + 1
+	for k < len(s) && s[k] != s[i] {
+		if s[k] == '\\' {
+			k++
+		}
+		k++
+	}
+	return k
 }
 
 // obfEntropy returns the Shannon entropy of s in bits per byte.
