@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
@@ -43,6 +44,29 @@ func fakeDetectors() []*guard.Detector {
 		{Name: "off-hours", Doc: "Has no settings.", Severity: guard.Low},
 		{Name: "unusual-time", Doc: "Finds odd hours.", Severity: guard.Medium,
 			Settings: &fakeUnusualTime{MinCommits: 30, MaxTail: 0.003}},
+	}
+}
+
+// checkTypedSettings runs each detector under the policy and checks that
+// the settings it reads typed (Pass.Settings) are those the effective
+// policy holds.
+func checkTypedSettings(t *testing.T, p *guard.Policy, dets []*guard.Detector) {
+	t.Helper()
+	for _, d := range dets {
+		var read any
+		probe := *d
+		probe.Run = func(pass *guard.Pass) { read = pass.Settings() }
+		eng := guard.Engine{Detectors: []*guard.Detector{&probe}, Policy: p}
+		if _, err := eng.Judge(guard.Subject{Commit: &guard.Commit{}}); err != nil {
+			t.Fatal(err)
+		}
+		if read == nil { // no settings, or disabled
+			continue
+		}
+		got := (&guard.Detector{Settings: read}).SettingDefaults()
+		if want := p.Detectors[d.Name].Settings; !reflect.DeepEqual(got, want) {
+			t.Errorf("detector %s reads settings %#v, the policy holds %#v", d.Name, got, want)
+		}
 	}
 }
 
