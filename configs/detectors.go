@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/repoguard/repoguard/guard"
@@ -80,25 +79,26 @@ func (r *reader) detector(name string, n *yaml.Node, d *guard.Detector) *detEntr
 }
 
 // settings reads the settings of a detector, checking keys and types
-// against its defaults when d is not nil.
+// against its defaults (Detector.SettingDefaults) when d is not nil.
 func (r *reader) settings(n *yaml.Node, name string, d *guard.Detector) map[string]any {
 	if isNull(n) {
 		return nil
 	}
 	var allowed []string
+	var defaults map[string]any
 	if d != nil {
-		allowed = make([]string, 0, len(d.Settings))
-		for k := range d.Settings {
-			allowed = append(allowed, k)
+		defaults = d.SettingDefaults()
+		allowed = slices.Sorted(maps.Keys(defaults))
+		if allowed == nil {
+			allowed = []string{}
 		}
-		sort.Strings(allowed)
 	}
 	out := map[string]any{}
 	r.fields(n, fmt.Sprintf("settings of detector %q", name), allowed, func(key string, _, v *yaml.Node) {
 		what := fmt.Sprintf("setting %q of detector %q", key, name)
 		var def any
 		if d != nil {
-			def = d.Settings[key]
+			def = defaults[key]
 		} else {
 			def = inferred(v)
 		}
@@ -189,7 +189,7 @@ func mergeDetectors(p *guard.Policy, entries []*detEntry, known []*guard.Detecto
 			continue
 		}
 		dp := p.Detectors[d.Name]
-		s := cloneSettings(d.Settings)
+		s := d.SettingDefaults()
 		if s == nil {
 			s = map[string]any{}
 		}

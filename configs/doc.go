@@ -1,9 +1,23 @@
-// Package configs loads repoguard's policy: which paths of a repository are
-// sensitive, what a change to them needs before merge, which paths hold
-// binary assets or are ignored, the decision thresholds, and per-detector
-// settings. It turns a policy into a guard.Classifier.
+// Package configs reads the configuration repoguard runs under, all of
+// it YAML with its defaults built in:
 //
-// # Sources
+//   - the policy of a repository (ParsePolicy, LoadPolicy, DefaultPolicy,
+//     MarshalPolicy, NewClassifier): which paths are sensitive, what a
+//     change to them needs before merge, which paths hold binary assets
+//     or are ignored, the decision thresholds, and per-detector settings.
+//     Every section below but the last two is about the policy;
+//   - the configuration of the `repoguard serve` server (Server,
+//     LoadServer, ServerEnv): see Server configuration;
+//   - the GitHub App manifest that registers the App (NewAppManifest):
+//     see App manifest.
+//
+// The policy belongs to a repository and is read for each evaluation (for
+// a pull request, from its base branch); the server configuration and the
+// manifest belong to an installation of the server and are read once.
+// They share this package as what an admin writes; the server's
+// configuration names no policy.
+//
+// # Policy sources
 //
 // The built-in policy is embedded from default-policy.yml (DefaultPolicy,
 // DefaultPolicyFile). A repository overrides it with its own file at
@@ -49,6 +63,9 @@
 //   - thresholds: each field set replaces the inherited one; queue must
 //     not be above block.
 //   - detectors merge by name, then field by field, settings by key.
+//     The keys and types a detector's settings take are those of its
+//     Settings struct (guard.Detector.SettingDefaults); the effective
+//     policy holds every setting of every known detector.
 //
 // A path in a sensitive category is never ignored.
 //
@@ -57,4 +74,23 @@
 // Unknown keys, wrong types, bad globs, severities, teams and out-of-range
 // numbers are all reported at once, as Errors: one PolicyError per
 // problem, each rendered "file:line:column: message".
+//
+// # Server configuration
+//
+// LoadServer reads the server's optional YAML file (its keys are the yaml
+// tags of Server; an unknown key is an error naming the line), then
+// applies the environment: each REPOGUARD_* variable of ServerEnv
+// overrides one setting, so that a container needs no file at all. Unset
+// settings take DefaultServer's values, and Validate reports the first
+// invalid one, naming the setting or the variable. Secrets come from the
+// environment or from files the configuration names (Secret,
+// ClientSecretValue) and are never logged: Server's LogValue leaves them
+// out.
+//
+// # App manifest
+//
+// NewAppManifest builds the manifest of the GitHub App for a server at a
+// public URL: its webhook URL, sign-in callback, and the least
+// permissions and events the App needs. `repoguard app manifest` prints
+// it for GitHub's manifest flow.
 package configs

@@ -11,7 +11,8 @@ import (
 
 // FuzzParsePolicy checks that no input makes ParsePolicy panic, that every
 // error line is located (file:line:column within the input), and that a
-// policy it accepts compiles into a classifier and survives MarshalPolicy.
+// policy it accepts compiles into a classifier, survives MarshalPolicy and
+// gives detectors the settings it holds, typed.
 // The seed corpus is in testdata/fuzz/FuzzParsePolicy.
 func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte("categories:\n  - name: keys\n    approvals: 3\n"))
@@ -40,6 +41,7 @@ func FuzzParsePolicy(f *testing.F) {
 			t.Fatalf("accepted policy does not compile: %v", err)
 		}
 		roundTrip(t, p, fakeDetectors())
+		checkTypedSettings(t, p, fakeDetectors())
 	})
 }
 

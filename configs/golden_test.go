@@ -37,7 +37,8 @@ func TestInvalidPolicies(t *testing.T) {
 }
 
 // TestValidPolicies parses each testdata/valid/*.yml and the example file,
-// and checks that the effective policy survives MarshalPolicy.
+// and checks that the effective policy survives MarshalPolicy and that
+// detectors read its settings typed.
 func TestValidPolicies(t *testing.T) {
 	files, _ := filepath.Glob("testdata/valid/*.yml")
 	files = append(files, "examples/repoguard.yml", "default-policy.yml")
@@ -51,6 +52,7 @@ func TestValidPolicies(t *testing.T) {
 				t.Fatal(err)
 			}
 			roundTrip(t, p, fakeDetectors())
+			checkTypedSettings(t, p, fakeDetectors())
 		})
 	}
 }

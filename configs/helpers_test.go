@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
@@ -11,25 +12,61 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
-// fakeDetectors stand in for the registered detectors: they declare
-// settings of every supported type, and those examples/repoguard.yml sets
-// on the real detectors of the same names.
+// fakeObfuscation and fakeUnusualTime are settings of every supported
+// type, and those examples/repoguard.yml sets on the real detectors of
+// the same names.
+type fakeObfuscation struct {
+	MinBlobLength int      `setting:"min_blob_length"`
+	Entropy       float64  `setting:"entropy"`
+	Assets        []string `setting:"assets"`
+	CheckMinified bool     `setting:"check_minified"`
+	Mode          string   `setting:"mode"`
+}
+
+type fakeUnusualTime struct {
+	MinCommits int     `setting:"min_commits"`
+	MaxTail    float64 `setting:"max_tail"`
+}
+
+type fakeKeyMaterial struct {
+	AllowTestKeys bool `setting:"allow_test_keys"`
+}
+
+// fakeDetectors stand in for the real detectors.
 func fakeDetectors() []*guard.Detector {
 	return []*guard.Detector{
 		{
 			Name: "obfuscation", Doc: "Finds obfuscated code.", Severity: guard.Medium,
-			Settings: map[string]any{
-				"min_blob_length": 200,
-				"entropy":         4.5,
-				"assets":          []string{"**/*.wasm"},
-				"check_minified":  true,
-				"mode":            "strict",
-			},
+			Settings: &fakeObfuscation{MinBlobLength: 200, Entropy: 4.5, Assets: []string{"**/*.wasm"},
+				CheckMinified: true, Mode: "strict"},
 		},
-		{Name: "key-material", Doc: "Finds keys.", Severity: guard.High, Settings: map[string]any{"allow_test_keys": false}},
+		{Name: "key-material", Doc: "Finds keys.", Severity: guard.High, Settings: &fakeKeyMaterial{}},
 		{Name: "off-hours", Doc: "Has no settings.", Severity: guard.Low},
 		{Name: "unusual-time", Doc: "Finds odd hours.", Severity: guard.Medium,
-			Settings: map[string]any{"min_commits": 30, "max_tail": 0.003}},
+			Settings: &fakeUnusualTime{MinCommits: 30, MaxTail: 0.003}},
+	}
+}
+
+// checkTypedSettings runs each detector under the policy and checks that
+// the settings it reads typed (Pass.Settings) are those the effective
+// policy holds.
+func checkTypedSettings(t *testing.T, p *guard.Policy, dets []*guard.Detector) {
+	t.Helper()
+	for _, d := range dets {
+		var read any
+		probe := *d
+		probe.Run = func(pass *guard.Pass) { read = pass.Settings() }
+		eng := guard.Engine{Detectors: []*guard.Detector{&probe}, Policy: p}
+		if _, err := eng.Judge(guard.Subject{Commit: &guard.Commit{}}); err != nil {
+			t.Fatal(err)
+		}
+		if read == nil { // no settings, or disabled
+			continue
+		}
+		got := (&guard.Detector{Settings: read}).SettingDefaults()
+		if want := p.Detectors[d.Name].Settings; !reflect.DeepEqual(got, want) {
+			t.Errorf("detector %s reads settings %#v, the policy holds %#v", d.Name, got, want)
+		}
 	}
 }
 

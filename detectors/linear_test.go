@@ -14,7 +14,7 @@ import (
 
 // The detectors must be linear in their input: one crafted line or file
 // must not stall an evaluation (issue 8). TestDetectorsLinear runs every
-// registered detector over each pathological input at two sizes, n and
+// detector of All over each pathological input at two sizes, n and
 // 8n, and fails when the larger one costs more than linearBound times the
 // smaller: linear work gives about 8, quadratic work 64.
 //

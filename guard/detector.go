@@ -3,12 +3,11 @@ package guard
 import (
 	"fmt"
 	"regexp"
-	"sort"
-	"sync"
 )
 
-// Detector is one check over a change. It is a value, registered once, and
-// its Run does no I/O: everything it needs is in the Pass.
+// Detector is one check over a change. It is a value, defined once in its
+// own package and listed in detectors.All, and its Run does no I/O:
+// everything it needs is in the Pass.
 type Detector struct {
 	// Name is stable and kebab-case ("key-material"): it names the rule in
 	// SARIF output, policy files and the anomaly queue.
@@ -18,10 +17,12 @@ type Detector struct {
 	// Severity is the default severity of its findings; Report uses it
 	// when a finding leaves Severity unset.
 	Severity Severity
-	// Settings are the tunable parameters with their default values. Their
-	// types are float64, int, bool, string or []string; a policy may
-	// override them under detectors.<name>.settings.
-	Settings map[string]any
+	// Settings, when not nil, points to a struct of the tunable
+	// parameters holding their default values. Each field is a float64,
+	// int, bool, string or []string tagged with the key a policy
+	// overrides it by, under detectors.<name>.settings (`setting:"key"`).
+	// Run reads them with Pass.Settings.
+	Settings any
 	// NoContext marks a detector whose findings may point at secrets: the
 	// engine attaches no hunk (Finding.Hunk) to them.
 	NoContext bool
@@ -31,38 +32,23 @@ type Detector struct {
 
 var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
-var (
-	registryMu sync.Mutex
-	registry   = map[string]*Detector{}
-)
-
-// Register adds a detector to the global registry. It panics on a
-// programming error (bad or duplicate name, no Run), at init time.
-func Register(d *Detector) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
+// Check reports what is wrong with a detector's definition: a name that
+// is not kebab-case, no Run, Doc or Severity, or settings a policy could
+// not set.
+func (d *Detector) Check() error {
 	if !kebab.MatchString(d.Name) {
-		panic(fmt.Sprintf("guard: detector name %q is not kebab-case", d.Name))
+		return fmt.Errorf("detector name %q is not kebab-case", d.Name)
 	}
 	if d.Run == nil || d.Doc == "" || d.Severity == SeverityNone {
-		panic(fmt.Sprintf("guard: detector %q needs Run, Doc and Severity", d.Name))
+		return fmt.Errorf("detector %q needs Run, Doc and Severity", d.Name)
 	}
-	if _, dup := registry[d.Name]; dup {
-		panic(fmt.Sprintf("guard: detector %q registered twice", d.Name))
+	if d.Settings == nil {
+		return nil
 	}
-	registry[d.Name] = d
-}
-
-// Registered returns every registered detector sorted by name.
-func Registered() []*Detector {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	out := make([]*Detector, 0, len(registry))
-	for _, d := range registry {
-		out = append(out, d)
+	if err := checkSettings(d.Settings); err != nil {
+		return fmt.Errorf("detector %q: %w", d.Name, err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
+	return nil
 }
 
 // Pass is what a detector sees: one commit (or change set), the policy
@@ -125,66 +111,4 @@ func (p *Pass) InCategory(i int, name string) bool {
 		}
 	}
 	return false
-}
-
-// setting returns the effective value of a setting: the policy's override
-// or the detector's default.
-func (p *Pass) setting(key string) any {
-	if p.Policy != nil {
-		if dp, ok := p.Policy.Detectors[p.detector.Name]; ok {
-			if v, ok := dp.Settings[key]; ok {
-				return v
-			}
-		}
-	}
-	v, ok := p.detector.Settings[key]
-	if !ok {
-		panic(fmt.Sprintf("guard: detector %q reads undeclared setting %q", p.detector.Name, key))
-	}
-	return v
-}
-
-// Float returns a numeric setting.
-func (p *Pass) Float(key string) float64 {
-	switch v := p.setting(key).(type) {
-	case float64:
-		return v
-	case int:
-		return float64(v)
-	}
-	return 0
-}
-
-// Int returns an integer setting.
-func (p *Pass) Int(key string) int {
-	switch v := p.setting(key).(type) {
-	case int:
-		return v
-	case float64:
-		return int(v)
-	}
-	return 0
-}
-
-// Bool returns a boolean setting.
-func (p *Pass) Bool(key string) bool { v, _ := p.setting(key).(bool); return v }
-
-// String returns a string setting.
-func (p *Pass) String(key string) string { v, _ := p.setting(key).(string); return v }
-
-// Strings returns a list setting.
-func (p *Pass) Strings(key string) []string {
-	switch v := p.setting(key).(type) {
-	case []string:
-		return v
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }

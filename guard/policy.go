@@ -65,7 +65,7 @@ type DetectorPolicy struct {
 	// detector reports.
 	Severity Severity `yaml:"severity,omitempty" json:"severity,omitempty"`
 	// Settings override the detector's default settings; their keys and
-	// types are those of Detector.Settings.
+	// types are those of Detector.SettingDefaults.
 	Settings map[string]any `yaml:"settings,omitempty" json:"settings,omitempty"`
 }
 

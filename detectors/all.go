@@ -1,0 +1,39 @@
+package detectors
+
+import (
+	"github.com/repoguard/repoguard/detectors/binaryinsource"
+	"github.com/repoguard/repoguard/detectors/citampering"
+	"github.com/repoguard/repoguard/detectors/dependencychange"
+	"github.com/repoguard/repoguard/detectors/dormantreactivation"
+	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
+	"github.com/repoguard/repoguard/detectors/identitymismatch"
+	"github.com/repoguard/repoguard/detectors/keymaterial"
+	"github.com/repoguard/repoguard/detectors/networkendpoint"
+	"github.com/repoguard/repoguard/detectors/newauthorsensitive"
+	"github.com/repoguard/repoguard/detectors/obfuscation"
+	"github.com/repoguard/repoguard/detectors/sensitivepath"
+	"github.com/repoguard/repoguard/detectors/sizeoutlier"
+	"github.com/repoguard/repoguard/detectors/timezonechange"
+	"github.com/repoguard/repoguard/detectors/unusualtime"
+	"github.com/repoguard/repoguard/guard"
+)
+
+// All returns every detector, sorted by name: one line per detector.
+func All() []*guard.Detector {
+	return []*guard.Detector{
+		binaryinsource.Detector,
+		citampering.Detector,
+		dependencychange.Detector,
+		dormantreactivation.Detector,
+		firsttouchsensitive.Detector,
+		identitymismatch.Detector,
+		keymaterial.Detector,
+		networkendpoint.Detector,
+		newauthorsensitive.Detector,
+		obfuscation.Detector,
+		sensitivepath.Detector,
+		sizeoutlier.Detector,
+		timezonechange.Detector,
+		unusualtime.Detector,
+	}
+}
