@@ -43,11 +43,11 @@ func (h *handle) readObject(t plumbing.ObjectType, hash plumbing.Hash) (s string
 type blob struct {
 	size   int64
 	binary bool
-	large  bool   // over the size limit: text is not loaded
+	large  bool // over the size limit: text is not loaded
 	// missing is set for a blob a partial clone lacks: nothing is known
 	// of it but its name.
 	missing bool
-	text   string // the content when !large
+	text    string // the content when !large
 }
 
 // readBlob reads a blob, or only its first bytes when it is larger than the
