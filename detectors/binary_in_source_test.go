@@ -57,7 +57,7 @@ func bisJudge(t testing.TB, name string, cls guard.Classifier, files ...guard.Fi
 	return fs
 }
 
-func bisBinary(path string, status guard.Status, size int64) guard.FileChange {
+func bisBinary(path string, status guard.FileStatus, size int64) guard.FileChange {
 	return guard.FileChange{Path: path, Status: status, Binary: true, Skipped: "binary", Size: size, Mode: 0o100644}
 }
 
