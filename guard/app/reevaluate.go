@@ -79,9 +79,8 @@ func (a *App) settle(ctx context.Context, st *PullState, fresh []guard.Finding) 
 		return fmt.Errorf("save state of #%d: %w", st.Number, err)
 	}
 	for _, f := range fresh {
-		reviewer, _, _ := strings.Cut(f.Message, " ")
-		a.logger(ctx).Warn("rubber-stamp review", "reviewer", reviewer, "message", f.Message)
-		rec := FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number, Author: strings.ToLower(reviewer),
+		a.logger(ctx).Warn("rubber-stamp review", "reviewer", f.Actor, "message", f.Message)
+		rec := FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number, Author: strings.ToLower(f.Actor),
 			URL: a.pullURL(st.Repo, st.Number), Findings: []guard.Finding{f}, Queue: queueOf(st.Policy)}
 		if err := a.recordFindings(ctx, rec); err != nil {
 			return err

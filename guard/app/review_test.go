@@ -96,3 +96,21 @@ func TestContributorsAndPusherCannotApprove(t *testing.T) {
 		t.Errorf("pusher %q, want dave", st.Pusher)
 	}
 }
+
+// TestRubberStampRecordedUnderReviewer: a rubber stamp enters the queue
+// under the reviewer its finding names (Actor), whatever its message
+// says.
+func TestRubberStampRecordedUnderReviewer(t *testing.T) {
+	store := NewMemStore()
+	a := &App{Store: store, Logger: testLogger(t)}
+	a.init()
+	st := &PullState{Repo: testFull, Number: 3, HeadSHA: "abc"}
+	f := guard.Finding{Detector: guard.RubberStampDetector, Severity: guard.Medium, Score: 0.6, Actor: "Bob",
+		Message: "An approval of 900 changed lines 20s after the last push."}
+	if err := a.settle(context.Background(), st, []guard.Finding{f}); err != nil {
+		t.Fatal(err)
+	}
+	if as := store.Anomalies(); len(as) != 1 || as[0].Author != "bob" || as[0].PullRequest != 3 {
+		t.Fatalf("recorded %+v, want one anomaly of #3 by bob", as)
+	}
+}
