@@ -30,13 +30,13 @@ type learning struct {
 }
 
 // plan returns the walks that bring the store up to tip (see
-// guard.PlanLearning, shared with the App).
+// guard.Cursor.Plan, shared with the App).
 func (l *learning) plan(ctx context.Context, tip string) ([]guard.LearnSegment, error) {
 	cur, err := l.db.Cursor(ctx, l.name, l.ref)
 	if err != nil {
 		return nil, err
 	}
-	segs, err := guard.PlanLearning(cur.Hash, cur.Target, cur.Done, tip, l.repo.Resolve)
+	segs, err := cur.Plan(tip, l.repo.Resolve)
 	if err != nil {
 		return nil, fmt.Errorf("learning %s %s: %w", l.name, l.ref, err)
 	}
@@ -91,14 +91,14 @@ func (l *learning) run(ctx context.Context, segs []guard.LearnSegment, judge fun
 					return err
 				}
 				if l.learner.Due() {
-					return l.learner.Commit(ctx, sqlite.Cursor{Repo: l.name, Ref: l.ref, Hash: s.Base, Target: s.Target, Done: i})
+					return l.learner.Commit(ctx, guard.Cursor{Repo: l.name, Ref: l.ref, Hash: s.Base, Target: s.Target, Done: i})
 				}
 				return nil
 			})
 		if err != nil {
 			return err
 		}
-		if err := l.learner.Commit(ctx, sqlite.Cursor{Repo: l.name, Ref: l.ref, Hash: s.Target}); err != nil {
+		if err := l.learner.Commit(ctx, guard.Cursor{Repo: l.name, Ref: l.ref, Hash: s.Target}); err != nil {
 			return err
 		}
 	}

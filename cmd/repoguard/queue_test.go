@@ -32,7 +32,7 @@ func seedQueueDB(t *testing.T, key []byte) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, rec := range []sqlite.FindingRecord{
+	for _, rec := range []guard.FindingRecord{
 		{Repo: "acme/wallet", Commit: "0123456789abcdef0123456789abcdef01234567", Author: "mallory",
 			AuthorName: "Mallory", AuthorEmail: "mallory@example.com", Queue: guard.Low,
 			URL: "https://github.com/acme/wallet/commit/0123456789abcdef0123456789abcdef01234567",

@@ -8,7 +8,6 @@ import (
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
-	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // scanSummary totals a scan.
@@ -75,7 +74,7 @@ func (r *scanRun) queue(c *guard.Commit, fs []guard.Finding) error {
 	if strings.Count(r.job.name, "/") == 1 && !strings.HasPrefix(r.job.name, "/") {
 		url = "https://github.com/" + r.job.name + "/commit/" + c.Hash
 	}
-	_, err = r.job.db.RecordFindings(ctx, sqlite.FindingRecord{Repo: r.job.name, Commit: c.Hash, Author: key,
+	_, err = r.job.db.RecordFindings(ctx, guard.FindingRecord{Repo: r.job.name, Commit: c.Hash, Author: key,
 		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: url, Findings: fs,
 		Queue: pol.Thresholds.Queue, Actor: "repoguard scan"})
 	return err

@@ -54,7 +54,8 @@
 // verdict is combined with those of the open pull requests with its head
 // too (groups are not saved, so a pull request's decision cannot see a
 // group's). Each pull request's own verdict is saved in its
-// PullState. One that GitHub lists but repoguard never decided is
+// PullState; a new one (another conclusion, or the same on a new head)
+// is appended to the audit log as "verdict.posted". One that GitHub lists but repoguard never decided is
 // evaluated first. Every decision that writes the run (a full evaluation,
 // a review, a merge group, a triage) combines the verdicts again; a
 // pull request that leaves the head (closed, or pushed over before its
@@ -103,7 +104,7 @@
 // them, and each commit the payload lists, to the branch (Store.
 // RecordPushes), before anything else can fail. On the default branch each is judged, then learned, from the
 // learning cursor up to the pushed head, with the cursor model of the
-// command line's backfill (sqlite.Cursor), so that the App and the CLI
+// command line's backfill (guard.Cursor), so that the App and the CLI
 // resume each other's work; a repository never learned gets a background
 // backfill instead. Merge commits are learned, as the CLI does, but never
 // judged (their first-parent diff is other people's work). Commits are

@@ -16,7 +16,7 @@ import (
 type serialProfiles struct {
 	mu      sync.Mutex
 	p       Profiles
-	pending map[[2]string]Cursor // (repo, ref) -> cursor of what was learned
+	pending map[[2]string]guard.Cursor // (repo, ref) -> cursor of what was learned
 }
 
 // author is a commit author as a judge needs to know them.
@@ -77,7 +77,7 @@ func (s *serialProfiles) logins(ctx context.Context, repo, email string) ([]stri
 // is other people's work, or judge is false) and then learns it, with
 // cur as the ref's cursor once it is learned. A due Commit is made.
 func (s *serialProfiles) judgeAndLearn(ctx context.Context, eng *guard.Engine, repo string, c *guard.Commit,
-	a author, judge bool, cur Cursor) (j judged, detErr, err error) {
+	a author, judge bool, cur guard.Cursor) (j judged, detErr, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if judge && !c.IsMerge() {
@@ -95,15 +95,15 @@ func (s *serialProfiles) judgeAndLearn(ctx context.Context, eng *guard.Engine, r
 	return j, detErr, err
 }
 
-func (s *serialProfiles) setLocked(cur Cursor) {
+func (s *serialProfiles) setLocked(cur guard.Cursor) {
 	if s.pending == nil {
-		s.pending = map[[2]string]Cursor{}
+		s.pending = map[[2]string]guard.Cursor{}
 	}
 	s.pending[[2]string{cur.Repo, cur.Ref}] = cur
 }
 
 // finish records a completed walk's cursor and commits.
-func (s *serialProfiles) finish(ctx context.Context, cur Cursor) error {
+func (s *serialProfiles) finish(ctx context.Context, cur guard.Cursor) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.setLocked(cur)
@@ -114,7 +114,7 @@ func (s *serialProfiles) commitLocked(ctx context.Context) error {
 	if len(s.pending) == 0 {
 		return nil
 	}
-	cs := make([]Cursor, 0, len(s.pending))
+	cs := make([]guard.Cursor, 0, len(s.pending))
 	for _, c := range s.pending {
 		cs = append(cs, c)
 	}
@@ -127,7 +127,7 @@ func (s *serialProfiles) commitLocked(ctx context.Context) error {
 
 // cursor reads a learning cursor, what is learned but not committed
 // included.
-func (s *serialProfiles) cursor(ctx context.Context, repo, ref string) (Cursor, error) {
+func (s *serialProfiles) cursor(ctx context.Context, repo, ref string) (guard.Cursor, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, ok := s.pending[[2]string{repo, ref}]; ok {

@@ -22,7 +22,7 @@ type MemProfiles struct {
 	profiles map[[2]string]*guard.Profile
 	idents   map[string]*guard.Identity
 	emails   map[string]map[string]int // email -> identity key -> commits
-	cursors  map[[2]string]Cursor
+	cursors  map[[2]string]guard.Cursor
 	pending  int
 	commits  int
 }
@@ -32,7 +32,7 @@ var _ Profiles = (*MemProfiles)(nil)
 // NewMemProfiles returns empty profiles.
 func NewMemProfiles() *MemProfiles {
 	return &MemProfiles{profiles: map[[2]string]*guard.Profile{}, idents: map[string]*guard.Identity{},
-		emails: map[string]map[string]int{}, cursors: map[[2]string]Cursor{}}
+		emails: map[string]map[string]int{}, cursors: map[[2]string]guard.Cursor{}}
 }
 
 // ResolveIdentity implements Profiles.
@@ -138,7 +138,7 @@ func (m *MemProfiles) Due() bool {
 }
 
 // Commit implements Profiles: it records the cursors.
-func (m *MemProfiles) Commit(ctx context.Context, cursors ...Cursor) error {
+func (m *MemProfiles) Commit(ctx context.Context, cursors ...guard.Cursor) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range cursors {
@@ -149,13 +149,13 @@ func (m *MemProfiles) Commit(ctx context.Context, cursors ...Cursor) error {
 }
 
 // Cursor implements Profiles.
-func (m *MemProfiles) Cursor(ctx context.Context, repo, ref string) (Cursor, error) {
+func (m *MemProfiles) Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if c, ok := m.cursors[[2]string{repo, ref}]; ok {
 		return c, nil
 	}
-	return Cursor{Repo: repo, Ref: ref}, nil
+	return guard.Cursor{Repo: repo, Ref: ref}, nil
 }
 
 // Profile returns a copy of the profile of key in repo ("" for the

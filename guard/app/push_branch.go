@@ -142,7 +142,7 @@ func (a *App) judgePush(ctx context.Context, r Repository, pol *policy, p *push,
 	n := 0
 	record := func(c *guard.Commit, j judged) error {
 		n++
-		return a.recordFindings(ctx, FindingRecord{Repo: p.repo, Commit: c.Hash, Author: j.key,
+		return a.recordFindings(ctx, guard.FindingRecord{Repo: p.repo, Commit: c.Hash, Author: j.key,
 			AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: a.commitURL(p.repo, c.Hash),
 			Findings: j.findings, Queue: queueOf(pol.pol)})
 	}

@@ -9,9 +9,9 @@ import (
 )
 
 // plan returns the walks that bring learning of a ref from cur up to tip
-// (see guard.PlanLearning, shared with the command line's backfill).
-func plan(r Repository, cur Cursor, tip string) ([]guard.LearnSegment, error) {
-	segs, err := guard.PlanLearning(cur.Hash, cur.Target, cur.Done, tip, r.Resolve)
+// (see guard.Cursor.Plan, shared with the command line's backfill).
+func plan(r Repository, cur guard.Cursor, tip string) ([]guard.LearnSegment, error) {
+	segs, err := cur.Plan(tip, r.Resolve)
 	if err != nil {
 		return nil, fmt.Errorf("learning %s: %w", cur.Ref, err)
 	}
@@ -44,7 +44,7 @@ func (a *App) runLearn(ctx context.Context, w *learnWalk, segs []guard.LearnSegm
 				return nil
 			}
 			applyMailmap(w.mailmap, c)
-			cur := Cursor{Repo: w.repo, Ref: w.ref, Hash: s.Base, Target: s.Target, Done: i}
+			cur := guard.Cursor{Repo: w.repo, Ref: w.ref, Hash: s.Base, Target: s.Target, Done: i}
 			j, detErr, err := a.profiles.judgeAndLearn(ctx, w.eng, w.repo, c,
 				author{login: w.logins[c.Hash], email: c.Author.Email}, w.judged != nil, cur)
 			if err != nil {
@@ -63,7 +63,7 @@ func (a *App) runLearn(ctx context.Context, w *learnWalk, segs []guard.LearnSegm
 		if err != nil {
 			return n, fmt.Errorf("learn %s %s: %w", w.ref, s.Rev(), err)
 		}
-		if err := a.profiles.finish(ctx, Cursor{Repo: w.repo, Ref: w.ref, Hash: s.Target}); err != nil {
+		if err := a.profiles.finish(ctx, guard.Cursor{Repo: w.repo, Ref: w.ref, Hash: s.Target}); err != nil {
 			return n, err
 		}
 	}

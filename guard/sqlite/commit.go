@@ -5,28 +5,16 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-)
 
-// Cursor records how far learning has gone on a ref of a repository:
-// every commit reachable from Hash, plus the first Done commits of the
-// oldest-first walk Hash..Target when a run stopped part-way (Target is
-// "" otherwise).
-type Cursor struct {
-	Repo string
-	Ref  string
-	// Hash is the tip of the last walk learned completely.
-	Hash string
-	// Target and Done describe a walk in progress.
-	Target string
-	Done   int
-}
+	"github.com/repoguard/repoguard/guard"
+)
 
 // Commit writes everything learned and linked since the last Commit, and
 // the cursors, in one transaction. Each cursor's count of learned commits
 // grows by the commits of its Repo learned since the last Commit (give at
 // most one cursor per repo). After a failed Commit the Learner keeps its
 // state and Commit can be retried.
-func (l *Learner) Commit(ctx context.Context, cursors ...Cursor) error {
+func (l *Learner) Commit(ctx context.Context, cursors ...guard.Cursor) error {
 	tx, err := l.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return l.db.wrap("commit learning", err)
@@ -45,7 +33,7 @@ func (l *Learner) Commit(ctx context.Context, cursors ...Cursor) error {
 // write issues the statements of a Commit. Deletions of merged
 // identities come first, so a key written again in the same batch
 // survives.
-func (l *Learner) write(ctx context.Context, tx *sql.Tx, cursors []Cursor) error {
+func (l *Learner) write(ctx context.Context, tx *sql.Tx, cursors []guard.Cursor) error {
 	for key := range l.merged {
 		for _, q := range [...]string{
 			`DELETE FROM profiles WHERE key = $1`,
@@ -180,4 +168,10 @@ func (l *Learner) clean() {
 	l.pending = map[string]int{}
 	l.learned = 0
 	l.since = time.Now()
+}
+
+// Cursor returns the learning cursor of a ref of a repository, as
+// DB.Cursor does.
+func (l *Learner) Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error) {
+	return l.db.Cursor(ctx, repo, ref)
 }

@@ -27,7 +27,7 @@ func learnRange(t testing.TB, db *sqlite.DB, from, to, batch int) *sqlite.Learne
 			t.Fatal(err)
 		}
 		if l.Pending() >= batch {
-			if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
+			if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -97,7 +97,7 @@ func TestBatchCommitAndCursor(t *testing.T) {
 	if p, _ := l.Profile(ctx, "", guard.OrgKey); p.Commits != 250 {
 		t.Errorf("learner org profile: %d commits, want 250", p.Commits)
 	}
-	if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: mustHash(249)}); err != nil {
+	if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: mustHash(249)}); err != nil {
 		t.Fatal(err)
 	}
 	var n int
@@ -227,12 +227,12 @@ func benchLearn(b *testing.B, judge bool) {
 			b.Fatal(err)
 		}
 		if l.Pending() >= 5000 {
-			if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
+			if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
-	if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: "end"}); err != nil {
+	if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: "end"}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
@@ -256,7 +256,7 @@ func BenchmarkLearnManyAuthors(b *testing.B) {
 			b.Fatal(err)
 		}
 		if l.Pending() >= 5000 {
-			if err := l.Commit(ctx, sqlite.Cursor{Repo: r, Ref: "main", Hash: c.Hash}); err != nil {
+			if err := l.Commit(ctx, guard.Cursor{Repo: r, Ref: "main", Hash: c.Hash}); err != nil {
 				b.Fatal(err)
 			}
 		}
