@@ -44,7 +44,8 @@ func (c Cursor) Plan(tip string, resolve func(rev string) (string, error)) ([]Le
 	base := c.Hash
 	if c.Target != "" {
 		if _, err := resolve(c.Target); err != nil {
-			return nil, fmt.Errorf("the interrupted walk's target %s is gone (history rewritten?): %w", ShortHash(c.Target), err)
+			return nil, fmt.Errorf("learning %s %s: the interrupted walk's target %s is gone (history rewritten?): %w",
+				c.Repo, c.Ref, ShortHash(c.Target), err)
 		}
 		segs = append(segs, LearnSegment{Base: base, Target: c.Target, Skip: c.Done})
 		base = c.Target
@@ -52,7 +53,8 @@ func (c Cursor) Plan(tip string, resolve func(rev string) (string, error)) ([]Le
 	if base != tip {
 		if base != "" {
 			if _, err := resolve(base); err != nil {
-				return nil, fmt.Errorf("the learning cursor points at %s, which is gone (history rewritten?): %w", ShortHash(base), err)
+				return nil, fmt.Errorf("learning %s %s: the cursor points at %s, which is gone (history rewritten?): %w",
+					c.Repo, c.Ref, ShortHash(base), err)
 			}
 		}
 		segs = append(segs, LearnSegment{Base: base, Target: tip})

@@ -103,9 +103,9 @@
 // queue. Its sender and pusher are recorded as having pushed each of
 // them, and each commit the payload lists, to the branch (Store.
 // RecordPushes), before anything else can fail. On the default branch each is judged, then learned, from the
-// learning cursor up to the pushed head, with the cursor model of the
-// command line's backfill (guard.Cursor), so that the App and the CLI
-// resume each other's work; a repository never learned gets a background
+// learning cursor up to the pushed head, by the learning loop of the
+// command line's scan and backfill (guard.LearnWalk, with its cursors),
+// so that the App and the CLI resume each other's work; a repository never learned gets a background
 // backfill instead. Merge commits are learned, as the CLI does, but never
 // judged (their first-parent diff is other people's work). Commits are
 // mapped through the repository's .mailmap first, as in the CLI. A push to the default branch came through a pull request

@@ -8,31 +8,18 @@ import (
 )
 
 // Profiles is the behaviour store: author baselines and the learning of
-// commits that reached a default branch. It is the API of
-// *sqlite.Learner.
+// commits that reached a default branch (guard.ProfileStore), and the
+// cursors of that learning. It is the API of *sqlite.Learner.
 //
 // The App holds one Profiles for all its work and serializes every call
 // (a Learner is not safe for concurrent use, and a database should have
 // one Learner at a time). Profiles returned by Baseline are only read,
 // and only until the next call.
 type Profiles interface {
-	// ResolveIdentity returns the identity key of a commit author: the
-	// login when known (from GitHub or a noreply address), else the
-	// login that used the email most, else the normalized email.
-	ResolveIdentity(ctx context.Context, login, email string) (string, error)
-	// Baseline returns the author's baseline as it is now.
-	Baseline(ctx context.Context, repo, key, email string) (*guard.Baseline, error)
-	// Learn adds commit c of repo to the author's and everyone's
-	// profiles; categories[i] are those of c.Files[i], login is the
-	// author's GitHub login ("" when unknown).
-	Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string) error
-	// Due reports whether enough was learned to be worth a Commit.
-	Due() bool
-	// Commit writes what was learned since the last Commit, with the
-	// cursors (at most one per repository), in one transaction.
-	Commit(ctx context.Context, cursors ...guard.Cursor) error
+	guard.ProfileStore
 	// Cursor returns how far learning has gone on ref of repo (a zero
-	// Hash when it has not started).
+	// Hash when it has not started), what was advanced since the last
+	// Commit included.
 	Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error)
 }
 
