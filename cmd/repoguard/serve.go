@@ -170,7 +170,7 @@ func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
 	s.pool = &webhooks.Pool{Inbox: s.inbox, Handle: s.app.Handle, Workers: cfg.Workers, Grace: cfg.ShutdownGrace,
 		Lease: cfg.JobLease, Deadline: cfg.JobDeadline, Observer: s.metrics, Logger: s.log}
 	hook, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{secret}, Inbox: s.inbox,
-		Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
+		Events: app.Events(), Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 // Package app is the GitHub App's behaviour: App.Handle is the job
 // handler a webhooks.Pool calls for each stored delivery. It decodes the
-// delivery and dispatches it by event, one file per event:
+// delivery and dispatches it by event, one file per event. The list of
+// events and actions (events.go) is the one the webhook handler stores
+// (Events) and the App manifest subscribes to:
 //
 //	pull_request         opened, synchronize, reopened, ready_for_review,
 //	                     edited (base changed): full evaluation; closed:
