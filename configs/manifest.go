@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -21,11 +22,9 @@ type AppManifest struct {
 	DefaultEvents      []string          `json:"default_events"`
 }
 
-// ManifestEvents are the events the App subscribes to. GitHub delivers
-// installation and installation_repositories to every App without a
-// subscription and rejects a manifest that lists them, so they are not
-// here although repoguard handles them.
-var ManifestEvents = []string{"push", "pull_request", "pull_request_review", "check_run", "merge_group"}
+// unsubscribed are the events GitHub delivers to every App without a
+// subscription; it rejects a manifest that lists them.
+var unsubscribed = map[string]bool{"installation": true, "installation_repositories": true}
 
 // ManifestPermissions are the least the App needs: read code and pull
 // requests, write check runs, read team membership.
@@ -38,8 +37,9 @@ var ManifestPermissions = map[string]string{
 }
 
 // NewAppManifest returns the manifest for a server reachable at publicURL
-// (its webhook is publicURL/webhook).
-func NewAppManifest(name, publicURL string) (*AppManifest, error) {
+// (its webhook is publicURL/webhook) that handles events (app.Events):
+// it subscribes to those that need a subscription, in order.
+func NewAppManifest(name, publicURL string, events []string) (*AppManifest, error) {
 	u, err := url.Parse(publicURL)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("public URL %q: want an absolute https URL", publicURL)
@@ -60,8 +60,20 @@ func NewAppManifest(name, publicURL string) (*AppManifest, error) {
 		CallbackURLs:       []string{base + "/auth/callback"},
 		Public:             false,
 		DefaultPermissions: perms,
-		DefaultEvents:      append([]string(nil), ManifestEvents...),
+		DefaultEvents:      subscriptions(events),
 	}, nil
+}
+
+// subscriptions returns the events that need a subscription, sorted.
+func subscriptions(events []string) []string {
+	out := []string{}
+	for _, e := range events {
+		if !unsubscribed[e] && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // JSON renders the manifest indented.

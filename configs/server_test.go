@@ -1,7 +1,6 @@
 package configs
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -81,34 +80,6 @@ func TestServerSecretNeverLogged(t *testing.T) {
 	b, err := cfg.Secret()
 	if err != nil || string(b) != "s3cr3t-value" {
 		t.Errorf("Secret: %q %v", b, err)
-	}
-}
-
-func TestAppManifest(t *testing.T) {
-	m, err := NewAppManifest("repoguard", "https://rg.example.com/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := m.JSON()
-	var got map[string]any
-	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatal(err)
-	}
-	hook := got["hook_attributes"].(map[string]any)
-	if hook["url"] != "https://rg.example.com/webhook" {
-		t.Errorf("hook url %v", hook["url"])
-	}
-	perms := got["default_permissions"].(map[string]any)
-	for k, v := range map[string]string{"contents": "read", "pull_requests": "read", "checks": "write", "metadata": "read", "members": "read"} {
-		if perms[k] != v {
-			t.Errorf("permission %s = %v, want %s", k, perms[k], v)
-		}
-	}
-	if len(perms) != 5 {
-		t.Errorf("manifest asks for more than it needs: %v", perms)
-	}
-	if _, err := NewAppManifest("x", "not a url"); err == nil {
-		t.Error("bad URL accepted")
 	}
 }
 

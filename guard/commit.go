@@ -69,15 +69,16 @@ func ShortHash(h string) string {
 	return h
 }
 
-// Status says what a change did to a file.
-type Status string
+// FileStatus says what a change did to a file. (An anomaly's place in
+// triage is an AnomalyStatus.)
+type FileStatus string
 
 // The statuses of a FileChange.
 const (
-	Added    Status = "added"
-	Modified Status = "modified"
-	Deleted  Status = "deleted"
-	Renamed  Status = "renamed"
+	Added    FileStatus = "added"
+	Modified FileStatus = "modified"
+	Deleted  FileStatus = "deleted"
+	Renamed  FileStatus = "renamed"
 )
 
 // Line is one line of a file, numbered from 1 in the file it belongs to
@@ -92,7 +93,7 @@ type Line struct {
 type FileChange struct {
 	Path    string // path after the change ("" never; the old path for deletions)
 	OldPath string // path before the change, set for renames
-	Status  Status
+	Status  FileStatus
 	// Added and Deleted count lines. They are zero for binary files and for
 	// files whose content was not diffed (see Skipped).
 	Added, Deleted int

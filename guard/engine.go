@@ -126,9 +126,13 @@ func FileCategories(cls Classifier, f *FileChange) []string {
 	return c
 }
 
-// CategoriesOf returns FileCategories for each file, in order.
+// CategoriesOf returns FileCategories for each file, in order; with no
+// classifier, no categories.
 func CategoriesOf(cls Classifier, files []FileChange) [][]string {
 	out := make([][]string, len(files))
+	if cls == nil {
+		return out
+	}
 	for i := range files {
 		out[i] = FileCategories(cls, &files[i])
 	}

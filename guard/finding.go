@@ -76,6 +76,10 @@ type Finding struct {
 	// Evidence holds supporting facts. Secrets never appear here: use
 	// Redact.
 	Evidence []string `json:"evidence,omitempty"`
+	// Actor is the GitHub login of whoever did what the finding is about
+	// when that is not a commit's author: the reviewer of a rubber-stamp
+	// approval. "" otherwise.
+	Actor string `json:"actor,omitempty"`
 	// Hunk holds the change's added lines around the finding: up to 3
 	// before Line and after EndLine, in the new file. The engine sets it
 	// (see Engine.Judge), never for a detector whose findings may quote

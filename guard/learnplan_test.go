@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestPlanLearning(t *testing.T) {
+func TestCursorPlan(t *testing.T) {
 	known := map[string]bool{"a": true, "b": true, "c": true}
 	resolve := func(r string) (string, error) {
 		if !known[r] {
@@ -30,7 +30,7 @@ func TestPlanLearning(t *testing.T) {
 		{"cursor gone", "x", "", 0, "c", nil, true},
 		{"target gone", "a", "y", 3, "c", nil, true},
 	} {
-		got, err := PlanLearning(tc.hash, tc.target, tc.done, tc.tip, resolve)
+		got, err := Cursor{Hash: tc.hash, Target: tc.target, Done: tc.done}.Plan(tc.tip, resolve)
 		if (err != nil) != tc.wantErr || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %+v, %v; want %+v (error %v)", tc.name, got, err, tc.want, tc.wantErr)
 		}

@@ -151,6 +151,13 @@ func (m *Mailmap) Map(name, email string) (string, string) {
 	return name, email
 }
 
+// Apply rewrites c's author and committer to their canonical names and
+// emails.
+func (m *Mailmap) Apply(c *Commit) {
+	c.Author.Name, c.Author.Email = m.Map(c.Author.Name, c.Author.Email)
+	c.Committer.Name, c.Committer.Email = m.Map(c.Committer.Name, c.Committer.Email)
+}
+
 // Len returns the number of commit emails the mailmap has entries for.
 func (m *Mailmap) Len() int {
 	if m == nil {

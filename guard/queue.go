@@ -67,3 +67,30 @@ type APIToken struct {
 	CreatedAt time.Time `json:"created_at"`
 	LastUsed  time.Time `json:"last_used"`
 }
+
+// FindingRecord is what one judged commit, push or pull request head
+// reports to the anomaly queue.
+type FindingRecord struct {
+	// Repo is "owner/name".
+	Repo string
+	// Commit is the commit judged, used for findings that name none;
+	// PullRequest the pull request's number (0 for a push).
+	Commit      string
+	PullRequest int
+	// Author is the identity key of the author; AuthorName and
+	// AuthorEmail as the commit recorded them.
+	Author, AuthorName, AuthorEmail string
+	// URL links to the commit or pull request.
+	URL      string
+	Findings []Finding
+	// Queue is the lowest severity that becomes an anomaly.
+	Queue Severity
+	// Actor records the anomalies in the audit log; "repoguard" when
+	// empty.
+	Actor string
+	// Participants are the logins of everyone who took part in the
+	// change as the recorder knows them now (a pull request's author,
+	// contributors and pushers): a suppression created or approved by
+	// one of them never applies, even before the evaluation is saved.
+	Participants []string
+}

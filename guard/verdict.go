@@ -222,7 +222,7 @@ func RubberStamps(rc ReviewContext, v *Verdict, lines, minLines int, window time
 			continue
 		}
 		out = append(out, Finding{
-			Detector: RubberStampDetector, Severity: Medium, Score: 0.6,
+			Detector: RubberStampDetector, Severity: Medium, Score: 0.6, Actor: r.Login,
 			Message: fmt.Sprintf("%s approved %d changed lines in %s %s after the last push, too fast to have read them.",
 				r.Login, lines, v.Requirements[0].Category, after.Round(time.Second)),
 			Evidence: []string{"approved at " + r.SubmittedAt.UTC().Format(time.RFC3339), "pushed at " + rc.PushedAt.UTC().Format(time.RFC3339)},

@@ -155,6 +155,11 @@ func TestRubberStamps(t *testing.T) {
 		if len(got) != tc.want {
 			t.Errorf("%s: %d findings, want %d: %v", tc.name, len(got), tc.want, got)
 		}
+		for _, f := range got {
+			if f.Actor != "bob" {
+				t.Errorf("%s: Actor %q, want the reviewer bob", tc.name, f.Actor)
+			}
+		}
 	}
 }
 

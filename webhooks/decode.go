@@ -10,9 +10,9 @@ import (
 )
 
 // Decode parses the body of a stored delivery into its go-github event
-// type, for example *github.PushEvent for "push" (see DefaultEvents).
-// Errors name the delivery and its event and are Permanent: retrying
-// cannot make a body decode.
+// type, for example *github.PushEvent for "push" (as
+// github.ParseWebHook names them). Errors name the delivery and its
+// event and are Permanent: retrying cannot make a body decode.
 //
 // GitHub has sent some timestamps as "2006-01-02 15:04:05", without a T or
 // a zone (the app object of check_run events in its documented payloads),

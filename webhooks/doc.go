@@ -12,10 +12,12 @@
 //     rotation) before anything else in the request is looked at: a
 //     missing or wrong signature is answered 401 and nothing is stored;
 //  3. requires X-GitHub-Delivery and X-GitHub-Event (400);
-//  4. answers ping with 200 "pong" and drops events it does not handle
-//     with 202, storing neither;
+//  4. answers ping with 200 "pong" and drops events it is not configured
+//     to store (HandlerConfig.Events: those the job handler handles) with
+//     202, storing neither;
 //  5. extracts a small envelope (action, installation, repository, sender)
-//     with a tolerant JSON decode (400 when the body is not JSON);
+//     with a tolerant JSON decode (400 when the body is not JSON), and
+//     drops with 202 an action of a stored event that is not stored;
 //  6. writes the Delivery to the durable inbox, keyed by its delivery id
 //     and with the SHA-256 of the verified body, BEFORE answering: 202
 //     when stored, 200 "duplicate" for a redelivery of a delivery already

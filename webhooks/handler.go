@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 )
@@ -24,8 +25,9 @@ type HandlerConfig struct {
 	Secrets [][]byte
 	// Inbox stores the deliveries. Required.
 	Inbox Enqueuer
-	// Events are the event names stored; nil means DefaultEvents.
-	Events []string
+	// Events are the events and actions stored, those the job handler
+	// handles. Required: the rest is answered 202 and dropped.
+	Events Events
 	// Notify, if set, is called after a new delivery is stored, to wake
 	// the workers (Pool.Notify).
 	Notify func()
@@ -45,8 +47,7 @@ type HandlerConfig struct {
 // Handler is the http.Handler for GitHub webhook deliveries; see the
 // package documentation for what it answers. Build it with NewHandler.
 type Handler struct {
-	cfg    HandlerConfig
-	events map[string]bool
+	cfg HandlerConfig
 }
 
 // NewHandler checks cfg, fills in defaults and returns the Handler.
@@ -62,13 +63,11 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 	if cfg.Inbox == nil {
 		return nil, errors.New("webhooks: handler needs an inbox")
 	}
-	h := &Handler{cfg: cfg, events: defaultEvents}
-	if cfg.Events != nil {
-		h.events = make(map[string]bool, len(cfg.Events))
-		for _, e := range cfg.Events {
-			h.events[e] = true
-		}
+	if len(cfg.Events) == 0 {
+		return nil, errors.New("webhooks: handler needs the events to store")
 	}
+	h := &Handler{cfg: cfg}
+	h.cfg.Events = maps.Clone(cfg.Events)
 	if h.cfg.MaxBody <= 0 {
 		h.cfg.MaxBody = MaxBodyBytes
 	}
@@ -134,21 +133,30 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request, body []byte) {
 		h.answer(w, http.StatusOK, event, OutcomePing, "pong")
 		return
 	}
-	if !h.events[event] {
-		log.Debug("webhook event dropped")
-		h.answer(w, http.StatusAccepted, event, OutcomeDropped, "event ignored")
+	if _, ok := h.cfg.Events[event]; !ok {
+		h.drop(w, log, event, "")
 		return
 	}
 	payload, err := jsonPayload(r.Header.Get("Content-Type"), body)
 	if err == nil {
 		d := Delivery{ID: id, Event: event, Body: payload, BodySHA256: sha256.Sum256(body), ReceivedAt: h.cfg.Now().UTC()}
 		if err = parseEnvelope(&d); err == nil {
+			if !h.cfg.Events.Has(event, d.Action) {
+				h.drop(w, log, event, d.Action)
+				return
+			}
 			h.store(w, r.Context(), log, d)
 			return
 		}
 	}
 	log.Warn("webhook payload rejected", "err", err)
 	h.answer(w, http.StatusBadRequest, event, OutcomeBadRequest, "malformed payload")
+}
+
+// drop answers a delivery of an event or action that is not stored.
+func (h *Handler) drop(w http.ResponseWriter, log *slog.Logger, event, action string) {
+	log.Debug("webhook dropped: event or action not handled", "action", clip(action))
+	h.answer(w, http.StatusAccepted, event, OutcomeDropped, "event ignored")
 }
 
 // store writes d to the inbox and answers.

@@ -206,7 +206,8 @@ func TestNewHandlerValidates(t *testing.T) {
 	for name, cfg := range map[string]webhooks.HandlerConfig{
 		"no secret":    {Inbox: rec},
 		"empty secret": {Inbox: rec, Secrets: [][]byte{testSecret, {}}},
-		"no inbox":     {Secrets: [][]byte{testSecret}},
+		"no inbox":     {Secrets: [][]byte{testSecret}, Events: fixtureEvents()},
+		"no events":    {Secrets: [][]byte{testSecret}, Inbox: rec},
 	} {
 		if _, err := webhooks.NewHandler(cfg); err == nil {
 			t.Errorf("%s: NewHandler succeeded", name)
@@ -215,5 +216,37 @@ func TestNewHandlerValidates(t *testing.T) {
 	var zero webhooks.Handler
 	if w := serve(&zero, delivery("push", "d", []byte(pushBody), nil)); w.Code != 500 {
 		t.Errorf("zero Handler answered %d, want 500", w.Code)
+	}
+}
+
+// TestHandlerStoresOnlyHandledActions: of an event stored for some
+// actions, a delivery of another action is answered 202 and dropped, as
+// one of an event not stored is; an event listed without actions is
+// stored whatever its action.
+func TestHandlerStoresOnlyHandledActions(t *testing.T) {
+	events := webhooks.Events{"pull_request": {"opened", "synchronize"}, "push": nil}
+	for _, tc := range []struct {
+		event, body string
+		stored      bool
+	}{
+		{"pull_request", `{"action":"opened","installation":{"id":1}}`, true},
+		{"pull_request", `{"action":"synchronize","installation":{"id":1}}`, true},
+		{"pull_request", `{"action":"labeled","installation":{"id":1}}`, false},
+		{"pull_request", `{"installation":{"id":1}}`, false},
+		{"push", pushBody, true},
+		{"push", `{"action":"anything","installation":{"id":1}}`, true},
+		{"check_run", `{"action":"rerequested","installation":{"id":1}}`, false},
+	} {
+		rec, obs := &recorder{}, &countingObserver{}
+		h := newHandler(t, webhooks.HandlerConfig{Inbox: rec, Observer: obs, Events: events})
+		w := serve(h, delivery(tc.event, "d", []byte(tc.body), testSecret))
+		outcome := tc.event + "/dropped"
+		if tc.stored {
+			outcome = tc.event + "/stored"
+		}
+		if w.Code != http.StatusAccepted || (len(rec.got) == 1) != tc.stored || obs.count(outcome) != 1 {
+			t.Errorf("%s %s: status %d %q, %d stored, observer %v; want 202, stored %v, %s",
+				tc.event, tc.body, w.Code, w.Body, len(rec.got), obs.seen, tc.stored, outcome)
+		}
 	}
 }

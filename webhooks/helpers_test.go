@@ -105,6 +105,9 @@ func newHandler(t testing.TB, cfg webhooks.HandlerConfig) *webhooks.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = quietLogger(t)
 	}
+	if cfg.Events == nil {
+		cfg.Events = fixtureEvents()
+	}
 	h, err := webhooks.NewHandler(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/repoguard/repoguard/configs"
+	"github.com/repoguard/repoguard/guard/app"
 )
 
 // runAppCmd prints the GitHub App manifest for the manifest flow.
@@ -27,7 +28,7 @@ func runAppCmd(e *env, args []string) int {
 	if *url == "" {
 		return fail(e, errors.New("app manifest: give the server's public URL with --url or REPOGUARD_PUBLIC_URL"))
 	}
-	m, err := configs.NewAppManifest(*name, *url)
+	m, err := configs.NewAppManifest(*name, *url, app.Events().Names())
 	if err != nil {
 		return fail(e, err)
 	}

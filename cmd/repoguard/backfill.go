@@ -42,59 +42,58 @@ func runBackfill(e *env, args []string) int {
 	defer db.Close()
 	learner := sqlite.NewLearner(db)
 	for _, p := range paths {
-		if err := backfillOne(e, db, learner, p, *name, *ref, *policyFile, *progress); err != nil {
+		if err := backfillOne(e, learner, p, *name, *ref, *policyFile, *progress); err != nil {
 			return fail(e, err)
 		}
 	}
 	return exitOK
 }
 
-func backfillOne(e *env, db *sqlite.DB, learner *sqlite.Learner, path, name, ref, policyFile string, progress bool) error {
+func backfillOne(e *env, learner *sqlite.Learner, path, name, ref, policyFile string, progress bool) error {
 	start := time.Now()
 	repo, err := gitrepo.Open(path, gitrepo.Options{})
 	if err != nil {
 		return err
 	}
 	defer repo.Close()
-	l, tip, err := newLearning(e.ctx, db, learner, repo, name, ref, policyFile)
+	w, tip, err := newLearning(e.ctx, learner, repo, name, ref, policyFile)
 	if err != nil {
 		return err
 	}
-	segs, err := l.plan(e.ctx, tip)
+	_, segs, err := planLearning(e.ctx, learner, w, repo, tip)
 	if err != nil {
 		return err
 	}
 	var bar *progressBar
 	total := 0
 	if len(segs) > 0 && progress && e.stderrTTY {
-		if total, err = l.count(e.ctx, segs); err != nil {
+		if total, err = w.Count(e.ctx, segs); err != nil {
 			return err
 		}
 		bar = newProgressBar(e.stderr, total)
 	}
-	learned := 0
-	err = l.run(e.ctx, segs, func(*guard.Commit, *guard.Baseline) error {
-		learned++
+	w.Step = func(*guard.Commit, int) error {
 		bar.step()
 		return nil
-	}, nil)
+	}
+	learned, err := w.Run(e.ctx, segs)
 	bar.done()
 	if err != nil {
 		return fmt.Errorf("backfill %s: %w", path, err)
 	}
 	if learned == 0 {
-		fmt.Fprintf(e.stdout, "%s: %s is up to date at %s\n", l.name, l.ref, guard.ShortHash(tip))
+		fmt.Fprintf(e.stdout, "%s: %s is up to date at %s\n", w.Repo, w.Ref, guard.ShortHash(tip))
 		return nil
 	}
 	el := time.Since(start)
-	fmt.Fprintf(e.stdout, "%s: learned %s of %s up to %s in %s (%.0f commits/s)\n", l.name, plural(learned, "commit"),
-		l.ref, guard.ShortHash(tip), el.Round(time.Millisecond), float64(learned)/max(el.Seconds(), 1e-3))
+	fmt.Fprintf(e.stdout, "%s: learned %s of %s up to %s in %s (%.0f commits/s)\n", w.Repo, plural(learned, "commit"),
+		w.Ref, guard.ShortHash(tip), el.Round(time.Millisecond), float64(learned)/max(el.Seconds(), 1e-3))
 	return nil
 }
 
 // newLearning prepares the learning of ref in repo: the policy's
 // classifier and the mailmap at the ref's tip, which it returns too.
-func newLearning(ctx context.Context, db *sqlite.DB, learner *sqlite.Learner, repo *gitrepo.Repo, name, ref, policyFile string) (*learning, string, error) {
+func newLearning(ctx context.Context, learner *sqlite.Learner, repo *gitrepo.Repo, name, ref, policyFile string) (*guard.LearnWalk, string, error) {
 	tip, err := repo.Resolve(ref)
 	if err != nil {
 		return nil, "", err
@@ -111,5 +110,5 @@ func newLearning(ctx context.Context, db *sqlite.DB, learner *sqlite.Learner, re
 	if err != nil {
 		return nil, "", err
 	}
-	return &learning{db: db, learner: learner, repo: repo, name: repoName(repo, name), ref: ref, mailmap: mm, cls: cls}, tip, nil
+	return newLearnWalk(learner, repo, repoName(repo, name), ref, mm, cls, false), tip, nil
 }

@@ -183,21 +183,22 @@ func TestBackfillResumeMatchesUninterrupted(t *testing.T) {
 		}
 		learner := sqlite.NewLearner(db)
 		learner.BatchSize = 5
-		l, tip, err := newLearning(context.Background(), db, learner, repo, "", "HEAD", "")
+		w, tip, err := newLearning(context.Background(), learner, repo, "", "HEAD", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		segs, err := l.plan(context.Background(), tip)
+		_, segs, err := planLearning(context.Background(), learner, w, repo, tip)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := 0
-		err = l.run(context.Background(), segs, func(*guard.Commit, *guard.Baseline) error {
+		w.Judge = func(*guard.Commit, string, *guard.Baseline) error {
 			if n++; n == stopAt {
 				return errStop
 			}
 			return nil
-		}, nil)
+		}
+		_, err = w.Run(context.Background(), segs)
 		if !errors.Is(err, errStop) {
 			t.Fatalf("run: %v", err)
 		}

@@ -18,32 +18,17 @@ import (
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/sqlite"
+	"github.com/repoguard/repoguard/guard/web"
 )
 
 // queueBackend is where the queue commands read and triage anomalies: a
 // server's JSON API or the database. Errors wrap guard.ErrNotFound,
 // guard.ErrInvalid or guard.ErrForbidden when the store or server says so.
 type queueBackend interface {
-	list(ctx context.Context, f guard.AnomalyFilter) (*anomalyPage, error)
-	show(ctx context.Context, id int64) (*anomalyView, error)
+	list(ctx context.Context, f guard.AnomalyFilter) (*web.AnomalyPage, error)
+	show(ctx context.Context, id int64) (*web.AnomalyDetail, error)
 	triage(ctx context.Context, id int64, a guard.TriageAction) (*guard.Anomaly, error)
 	Close() error
-}
-
-// anomalyPage is a page of the queue, as GET /api/v1/anomalies answers.
-type anomalyPage struct {
-	Anomalies []guard.Anomaly `json:"anomalies"`
-	Total     int             `json:"total"`
-	Limit     int             `json:"limit"`
-	Offset    int             `json:"offset"`
-}
-
-// anomalyView is an anomaly with its comments and history, as GET
-// /api/v1/anomalies/{id} answers.
-type anomalyView struct {
-	Anomaly  *guard.Anomaly     `json:"anomaly"`
-	Comments []guard.Comment    `json:"comments"`
-	History  []guard.AuditEntry `json:"history"`
 }
 
 // queueFlags choose the backend of a queue command.
@@ -97,13 +82,13 @@ type localQueue struct {
 	actor string
 }
 
-func (l *localQueue) list(ctx context.Context, f guard.AnomalyFilter) (*anomalyPage, error) {
+func (l *localQueue) list(ctx context.Context, f guard.AnomalyFilter) (*web.AnomalyPage, error) {
 	as, total, err := l.db.Anomalies(ctx, f)
-	return &anomalyPage{Anomalies: orNone(as), Total: total, Limit: f.Limit, Offset: f.Offset}, err
+	return &web.AnomalyPage{Anomalies: orNone(as), Total: total, Limit: f.Limit, Offset: f.Offset}, err
 }
 
-func (l *localQueue) show(ctx context.Context, id int64) (*anomalyView, error) {
-	v := &anomalyView{}
+func (l *localQueue) show(ctx context.Context, id int64) (*web.AnomalyDetail, error) {
+	v := &web.AnomalyDetail{}
 	var err error
 	if v.Anomaly, err = l.db.Anomaly(ctx, id); err != nil {
 		return nil, err
@@ -147,7 +132,7 @@ func newAPIQueue(server, token string) (*apiQueue, error) {
 	return &apiQueue{base: u, token: token, client: &http.Client{Timeout: 30 * time.Second}}, nil
 }
 
-func (c *apiQueue) list(ctx context.Context, f guard.AnomalyFilter) (*anomalyPage, error) {
+func (c *apiQueue) list(ctx context.Context, f guard.AnomalyFilter) (*web.AnomalyPage, error) {
 	q := url.Values{"status": {"all"}, "limit": {strconv.Itoa(f.Limit)}, "offset": {strconv.Itoa(f.Offset)}}
 	if len(f.Status) > 0 {
 		st := make([]string, len(f.Status))
@@ -179,14 +164,14 @@ func (c *apiQueue) list(ctx context.Context, f guard.AnomalyFilter) (*anomalyPag
 	if f.IncludeSuppressed {
 		set("suppressed", "1")
 	}
-	var p anomalyPage
+	var p web.AnomalyPage
 	err := c.do(ctx, http.MethodGet, "anomalies", q, nil, &p)
 	p.Anomalies = orNone(p.Anomalies)
 	return &p, err
 }
 
-func (c *apiQueue) show(ctx context.Context, id int64) (*anomalyView, error) {
-	var v anomalyView
+func (c *apiQueue) show(ctx context.Context, id int64) (*web.AnomalyDetail, error) {
+	var v web.AnomalyDetail
 	if err := c.do(ctx, http.MethodGet, "anomalies/"+strconv.FormatInt(id, 10), nil, nil, &v); err != nil {
 		return nil, err
 	}
@@ -197,7 +182,7 @@ func (c *apiQueue) show(ctx context.Context, id int64) (*anomalyView, error) {
 }
 
 func (c *apiQueue) triage(ctx context.Context, id int64, a guard.TriageAction) (*guard.Anomaly, error) {
-	body := map[string]string{"reason": a.Reason, "assignee": a.Assignee, "body": a.Body}
+	body := web.TriageRequest{Reason: a.Reason, Assignee: a.Assignee, Body: a.Body}
 	var got guard.Anomaly
 	err := c.do(ctx, http.MethodPost, "anomalies/"+strconv.FormatInt(id, 10)+"/"+a.Kind, nil, body, &got)
 	return &got, err
@@ -248,9 +233,7 @@ func (c *apiQueue) do(ctx context.Context, method, path string, q url.Values, bo
 
 // apiError turns an error answer ({"error": "..."}) into an error.
 func apiError(status int, data []byte) error {
-	var e struct {
-		Error string `json:"error"`
-	}
+	var e web.APIError
 	if json.Unmarshal(data, &e) != nil || e.Error == "" {
 		return fmt.Errorf("server answered %d %s (is --server a repoguard server?)", status, http.StatusText(status))
 	}

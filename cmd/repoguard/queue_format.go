@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/web"
 )
 
 // writeJSONOut prints v as indented JSON.
@@ -22,7 +23,7 @@ func writeJSONOut(e *env, v any) int {
 }
 
 // printAnomalyTable prints a page of anomalies as a table.
-func printAnomalyTable(w io.Writer, p *anomalyPage, now time.Time) {
+func printAnomalyTable(w io.Writer, p *web.AnomalyPage, now time.Time) {
 	if len(p.Anomalies) == 0 {
 		fmt.Fprintf(w, "no anomalies (%d match the filters)\n", p.Total)
 		return
@@ -67,7 +68,7 @@ func pendingLine(a *guard.Anomaly) string {
 }
 
 // printAnomaly prints an anomaly with its evidence, comments and history.
-func printAnomaly(w io.Writer, v *anomalyView) {
+func printAnomaly(w io.Writer, v *web.AnomalyDetail) {
 	a := v.Anomaly
 	fmt.Fprintf(w, "anomaly %d  %s  %s\n", a.ID, strings.ToUpper(a.Severity.String()), a.Status)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

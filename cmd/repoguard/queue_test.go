@@ -32,7 +32,7 @@ func seedQueueDB(t *testing.T, key []byte) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, rec := range []sqlite.FindingRecord{
+	for _, rec := range []guard.FindingRecord{
 		{Repo: "acme/wallet", Commit: "0123456789abcdef0123456789abcdef01234567", Author: "mallory",
 			AuthorName: "Mallory", AuthorEmail: "mallory@example.com", Queue: guard.Low,
 			URL: "https://github.com/acme/wallet/commit/0123456789abcdef0123456789abcdef01234567",
@@ -76,7 +76,7 @@ func wantContains(t *testing.T, what, got string, subs ...string) {
 
 func listIDs(t *testing.T, out string) []int64 {
 	t.Helper()
-	var p anomalyPage
+	var p web.AnomalyPage
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		t.Fatalf("list JSON: %v\n%s", err, out)
 	}
@@ -133,7 +133,7 @@ func TestQueueLocal(t *testing.T) {
 	mustRun(t, exitError, "queue", "comment", "1", "--body", " ", "--db", db)
 
 	out, _ = mustRun(t, exitOK, "queue", "show", "1", "--db", db, "--format", "json")
-	var v anomalyView
+	var v web.AnomalyDetail
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestQueueAPI(t *testing.T) {
 	run(exitOK, "assign", "1", "--to", "alice")
 	run(exitOK, "comment", "1", "--body", "escalated")
 	out, _ = run(exitOK, "show", "1", "--format", "json")
-	var v anomalyView
+	var v web.AnomalyDetail
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}

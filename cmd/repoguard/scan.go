@@ -106,7 +106,7 @@ type scanJob struct {
 	// learns the commits it judges (a whole ref, not a range).
 	db      *sqlite.DB
 	learner *sqlite.Learner
-	learn   *learning
+	learn   *guard.LearnWalk
 	tip     string
 	name    string // the repository's name in the database
 	record  bool   // record findings in the anomaly queue
@@ -191,8 +191,7 @@ func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	j.learn = &learning{db: j.db, learner: j.learner, repo: j.repo, name: j.name,
-		ref: "HEAD", mailmap: mm, cls: j.engine.Classifier, first: f.firstParent}
+	j.learn = newLearnWalk(j.learner, j.repo, j.name, "HEAD", mm, j.engine.Classifier, f.firstParent)
 	return nil
 }
 

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
-	"github.com/repoguard/repoguard/guard/gitrepo"
-	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // scanSummary totals a scan.
@@ -75,7 +73,7 @@ func (r *scanRun) queue(c *guard.Commit, fs []guard.Finding) error {
 	if strings.Count(r.job.name, "/") == 1 && !strings.HasPrefix(r.job.name, "/") {
 		url = "https://github.com/" + r.job.name + "/commit/" + c.Hash
 	}
-	_, err = r.job.db.RecordFindings(ctx, sqlite.FindingRecord{Repo: r.job.name, Commit: c.Hash, Author: key,
+	_, err = r.job.db.RecordFindings(ctx, guard.FindingRecord{Repo: r.job.name, Commit: c.Hash, Author: key,
 		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: url, Findings: fs,
 		Queue: pol.Thresholds.Queue, Actor: "repoguard scan"})
 	return err
@@ -90,11 +88,7 @@ func (r *scanRun) plain(ctx context.Context, e *env, showProgress bool) error {
 		r.bar = newProgressBar(e.stderr, total)
 	}
 	return r.job.repo.Walk(ctx, r.job.walk, func(c *guard.Commit) error {
-		key, err := r.job.learner.ResolveIdentity(ctx, "", c.Author.Email)
-		if err != nil {
-			return err
-		}
-		b, err := r.job.learner.Baseline(ctx, r.job.name, key, c.Author.Email)
+		_, b, err := guard.BaselineOf(ctx, r.job.learner, r.job.name, c, "")
 		if err != nil {
 			return err
 		}
@@ -102,24 +96,21 @@ func (r *scanRun) plain(ctx context.Context, e *env, showProgress bool) error {
 	})
 }
 
+// learning judges and learns the commits of the ref not learned yet,
+// after judging on content only those learned by an earlier run.
 func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error {
-	l := r.job.learn
-	segs, err := l.plan(ctx, r.job.tip)
+	w := r.job.learn
+	cur, segs, err := planLearning(ctx, r.job.learner, w, r.job.repo, r.job.tip)
 	if err != nil {
 		return err
 	}
-	cur, err := l.db.Cursor(ctx, l.name, l.ref)
-	if err != nil {
-		return err
-	}
-	old := gitrepo.WalkOptions{Rev: cur.Hash, FirstParent: l.first, Order: gitrepo.OldestFirst}
 	if showProgress {
-		total, err := l.count(ctx, segs)
+		total, err := w.Count(ctx, segs)
 		if err != nil {
 			return err
 		}
 		if cur.Hash != "" {
-			n, err := r.job.repo.Count(ctx, old)
+			n, err := w.History.Count(ctx, cur.Hash)
 			if err != nil {
 				return err
 			}
@@ -130,19 +121,16 @@ func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error
 		}
 		r.bar = newProgressBar(e.stderr, total)
 	}
-	contentOnly := func(c *guard.Commit) error { return r.judge(c, nil) }
+	w.Seen = func(c *guard.Commit) error { return r.judge(c, nil) }
+	w.Judge = func(c *guard.Commit, _ string, b *guard.Baseline) error { return r.judge(c, b) }
+	w.JudgeMerges = true
 	if cur.Hash != "" {
-		if err := r.job.repo.Walk(ctx, old, func(c *guard.Commit) error {
-			applyMailmap(l.mailmap, c)
-			return contentOnly(c)
-		}); err != nil {
+		if err := w.Revisit(ctx, cur.Hash); err != nil {
 			return err
 		}
 	}
-	return l.run(ctx, segs, func(c *guard.Commit, b *guard.Baseline) error {
-		r.sum.learned++
-		return r.judge(c, b)
-	}, contentOnly)
+	r.sum.learned, err = w.Run(ctx, segs)
+	return err
 }
 
 // judge runs the engine over one commit, records its findings in the

@@ -121,7 +121,7 @@ func (s *server) wire(ctx context.Context) error {
 	if notifier != nil {
 		s.anchor.notify = notifier
 	}
-	store := &appStore{db: s.db, metrics: s.metrics, notify: notifier}
+	store := &appStore{DB: s.db, metrics: s.metrics, notify: notifier}
 	if cfg.AppConfigured() {
 		if err := s.wireApp(mux, store); err != nil {
 			return err
@@ -159,7 +159,7 @@ func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
 		Repos: &app.RepoCache{Dir: filepath.Join(cfg.DataDir, "repos"), MaxBytes: cfg.CacheMaxBytes,
 			Token: gh.Token, Logger: s.log},
 		Store:             store,
-		Profiles:          appProfiles{Learner: sqlite.NewLearner(s.db), db: s.db},
+		Profiles:          sqlite.NewLearner(s.db),
 		Detectors:         detectors.All(),
 		PublicURL:         cfg.PublicURL,
 		GitURL:            cfg.GitHubWebURL(),
@@ -170,7 +170,7 @@ func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
 	s.pool = &webhooks.Pool{Inbox: s.inbox, Handle: s.app.Handle, Workers: cfg.Workers, Grace: cfg.ShutdownGrace,
 		Lease: cfg.JobLease, Deadline: cfg.JobDeadline, Observer: s.metrics, Logger: s.log}
 	hook, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{secret}, Inbox: s.inbox,
-		Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
+		Events: app.Events(), Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
 	if err != nil {
 		return err
 	}

@@ -24,9 +24,9 @@ import (
 // running `repoguard serve` (its real handler, the SQLite inbox on disk,
 // the log at info level) and measures the time GitHub waits for each
 // answer. The workers run meanwhile, claiming and completing the jobs
-// (pull_request "labeled", which the App ignores, so that they contend
-// for the inbox without calling GitHub). The deliveries are about 12 KB,
-// over 50 repositories.
+// (pull_request "edited" on the title, which the App stores but has
+// nothing to do for, so that they contend for the inbox without calling
+// GitHub). The deliveries are about 12 KB, over 50 repositories.
 //
 // rate=1000 sends 1,000 deliveries a second on a fixed schedule (open
 // loop: a late send counts its wait in its latency) and reports the
@@ -139,9 +139,9 @@ func benchIngest(b *testing.B, senders int, interval time.Duration) {
 // benchPayload.
 const benchSeq = "##########"
 
-// benchPayload is a pull_request "labeled" delivery of about 12 KB, the
-// size of a typical one, on repository acme/widgets-i, with benchSeq in
-// place of a sequence number.
+// benchPayload is a pull_request "edited" delivery (its title) of about
+// 12 KB, the size of a typical one, on repository acme/widgets-i, with
+// benchSeq in place of a sequence number.
 func benchPayload(i int) []byte {
 	repo := map[string]any{"id": 1000 + i, "name": fmt.Sprintf("widgets-%d", i),
 		"full_name": fmt.Sprintf("acme/widgets-%d", i), "private": true,
@@ -151,7 +151,7 @@ func benchPayload(i int) []byte {
 	pr["body"] = strings.Repeat("This change adds a widget and its tests. ", 200)
 	pr["labels"] = []map[string]any{{"name": "enhancement"}}
 	body, err := json.Marshal(map[string]any{
-		"action": "labeled", "number": 7, "pull_request": pr, "label": map[string]any{"name": "enhancement"}, "seq": benchSeq,
+		"action": "edited", "number": 7, "pull_request": pr, "changes": map[string]any{"title": map[string]any{"from": "Widgets"}}, "seq": benchSeq,
 		"repository": repo, "installation": map[string]any{"id": e2eInst}, "sender": userJSON("alice"),
 	})
 	if err != nil {

@@ -59,7 +59,7 @@ func TestServeReplayRefused(t *testing.T) {
 	}
 	// A later delivery of the repository runs after any job a replay
 	// could have queued.
-	barrier := e.pullRequest("labeled", 1, "alice", head, base, "alice")
+	barrier := e.pullRequest("edited", 1, "alice", head, base, "alice")
 	ls.deliver(barrier)
 	ls.waitJob(barrier.id)
 
@@ -187,7 +187,7 @@ func (e *e2e) seedFinished(n int, age time.Duration) []delivery {
 	pad := strings.Repeat("A change to the widgets. ", 800)
 	var out []delivery
 	for range n {
-		d := e.deliveryOf("pull_request", map[string]any{"action": "labeled", "number": e.seq.Add(1), "repository": repoJSON(),
+		d := e.deliveryOf("pull_request", map[string]any{"action": "edited", "number": e.seq.Add(1), "repository": repoJSON(),
 			"installation": map[string]any{"id": e2eInst}, "sender": userJSON("alice"), "pad": pad})
 		wd := webhooks.Delivery{ID: d.id, Event: d.event, Repo: e2eFull, RepoID: 1296269, Body: d.body,
 			BodySHA256: sha256.Sum256(d.body), ReceivedAt: clock.Now()}

@@ -149,7 +149,7 @@ func TestServeRedeliveryProcessedOnce(t *testing.T) {
 	}
 	// A later delivery of the same repository runs after any job the
 	// redeliveries could have queued (jobs of a repository run in order).
-	barrier := e.pullRequest("labeled", 3, "alice", head, base, "alice")
+	barrier := e.pullRequest("edited", 3, "alice", head, base, "alice")
 	ls.deliver(barrier)
 	ls.waitJob(barrier.id)
 

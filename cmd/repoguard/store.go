@@ -134,13 +134,3 @@ func mailmapOf(ctx context.Context, repo *gitrepo.Repo, rev string) (*guard.Mail
 	}
 	return m, nil
 }
-
-// applyMailmap rewrites the commit's author and committer to their
-// canonical names and emails.
-func applyMailmap(m *guard.Mailmap, c *guard.Commit) {
-	if m == nil {
-		return
-	}
-	c.Author.Name, c.Author.Email = m.Map(c.Author.Name, c.Author.Email)
-	c.Committer.Name, c.Committer.Email = m.Map(c.Committer.Name, c.Committer.Email)
-}

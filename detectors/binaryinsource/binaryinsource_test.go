@@ -10,7 +10,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
-func bisBinary(path string, status guard.Status, size int64) guard.FileChange {
+func bisBinary(path string, status guard.FileStatus, size int64) guard.FileChange {
 	return guard.FileChange{Path: path, Status: status, Binary: true, Skipped: "binary", Size: size, Mode: 0o100644}
 }
 

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	gh "github.com/google/go-github/v62/github"
-
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -105,9 +103,10 @@ func (a *App) init() {
 }
 
 // Handle runs one webhook job: it decodes the delivery and dispatches it
-// by event. Transient failures (GitHub, Git, the store) are returned for
-// the pool to retry; a payload that cannot be handled is wrapped with
-// webhooks.Permanent. Deliveries without an installation are skipped.
+// by event (see Events). Transient failures (GitHub, Git, the store) are
+// returned for the pool to retry; a payload that cannot be handled is
+// wrapped with webhooks.Permanent. Deliveries without an installation,
+// and events and actions the App does not handle, are skipped.
 func (a *App) Handle(ctx context.Context, job *webhooks.Job) error {
 	a.init()
 	d := job.Delivery
@@ -117,33 +116,16 @@ func (a *App) Handle(ctx context.Context, job *webhooks.Job) error {
 		log.Info("webhook skipped: no installation in the payload")
 		return nil
 	}
+	h, ok := handlerOf(&d)
+	if !ok {
+		log.Debug("webhook ignored: event or action not handled")
+		return nil
+	}
 	ev, err := webhooks.Decode(d)
 	if err != nil {
 		return err
 	}
-	ctx = withLogger(ctx, log)
-	switch e := ev.(type) {
-	case *gh.PullRequestEvent:
-		err = a.onPullRequest(ctx, &d, e)
-	case *gh.PullRequestReviewEvent:
-		err = a.onPullRequestReview(ctx, &d, e)
-	case *gh.PushEvent:
-		err = a.onPush(ctx, &d, e)
-	case *gh.InstallationEvent:
-		err = a.onInstallation(ctx, &d, e)
-	case *gh.InstallationRepositoriesEvent:
-		err = a.onInstallationRepositories(ctx, &d, e)
-	case *gh.CheckRunEvent:
-		err = a.onCheckRun(ctx, &d, e)
-	case *gh.CheckSuiteEvent:
-		err = a.onCheckSuite(ctx, &d, e)
-	case *gh.MergeGroupEvent:
-		err = a.onMergeGroup(ctx, &d, e)
-	default:
-		log.Debug("webhook ignored: event not handled")
-		return nil
-	}
-	if err != nil {
+	if err := h.handle(a, withLogger(ctx, log), &d, ev); err != nil {
 		return fmt.Errorf("%s %s: %w", d.Event, d.ID, err)
 	}
 	return nil

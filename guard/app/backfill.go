@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
 )
 
@@ -79,21 +80,22 @@ func (a *App) backfill(ctx context.Context, inst int64, repo string, start time.
 	if err != nil {
 		return 0, 0, err
 	}
-	segs, err := plan(r, cur, tip)
+	segs, err := cur.Plan(tip, r.Resolve)
 	if err != nil || len(segs) == 0 {
 		return 0, 0, err
 	}
-	if total, err = count(ctx, r, segs); err != nil {
+	w := a.learnWalk(repo, defRef, r, pol.eng, a.readMailmap(ctx, r, tip))
+	if total, err = w.Count(ctx, segs); err != nil {
 		return 0, 0, err
 	}
-	w := &learnWalk{repo: repo, ref: defRef, r: r, eng: pol.eng, mailmap: a.readMailmap(ctx, r, tip),
-		step: func(n int) {
-			if n%a.ProgressEvery == 0 {
-				a.Observer.Backfill(BackfillProgress{Installation: inst, Repo: repo, Learned: n, Total: total, Elapsed: a.Now().Sub(start)})
-				a.logger(ctx).Info("backfill progress", "repo", repo, "learned", n, "total", total)
-			}
-		}}
-	n, err = a.runLearn(ctx, w, segs)
+	w.Step = func(_ *guard.Commit, n int) error {
+		if n%a.ProgressEvery == 0 {
+			a.Observer.Backfill(BackfillProgress{Installation: inst, Repo: repo, Learned: n, Total: total, Elapsed: a.Now().Sub(start)})
+			a.logger(ctx).Info("backfill progress", "repo", repo, "learned", n, "total", total)
+		}
+		return nil
+	}
+	n, err = w.Run(ctx, segs)
 	return n, total, err
 }
 

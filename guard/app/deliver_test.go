@@ -35,7 +35,12 @@ func (e *env) deliverBody(event string, body []byte) error {
 func (e *env) job(event string, body []byte) *webhooks.Job {
 	e.t.Helper()
 	inbox := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
-	h, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{testSecret}, Inbox: inbox, Logger: testLogger(e.t)})
+	events := e.events
+	if events == nil {
+		events = Events()
+	}
+	h, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{testSecret}, Inbox: inbox, Events: events,
+		Logger: testLogger(e.t)})
 	if err != nil {
 		e.t.Fatal(err)
 	}

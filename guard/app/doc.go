@@ -1,6 +1,8 @@
 // Package app is the GitHub App's behaviour: App.Handle is the job
 // handler a webhooks.Pool calls for each stored delivery. It decodes the
-// delivery and dispatches it by event, one file per event:
+// delivery and dispatches it by event, one file per event. The list of
+// events and actions (events.go) is the one the webhook handler stores
+// (Events) and the App manifest subscribes to:
 //
 //	pull_request         opened, synchronize, reopened, ready_for_review,
 //	                     edited (base changed): full evaluation; closed:
@@ -54,7 +56,8 @@
 // verdict is combined with those of the open pull requests with its head
 // too (groups are not saved, so a pull request's decision cannot see a
 // group's). Each pull request's own verdict is saved in its
-// PullState. One that GitHub lists but repoguard never decided is
+// PullState; a new one (another conclusion, or the same on a new head)
+// is appended to the audit log as "verdict.posted". One that GitHub lists but repoguard never decided is
 // evaluated first. Every decision that writes the run (a full evaluation,
 // a review, a merge group, a triage) combines the verdicts again; a
 // pull request that leaves the head (closed, or pushed over before its
@@ -102,9 +105,9 @@
 // queue. Its sender and pusher are recorded as having pushed each of
 // them, and each commit the payload lists, to the branch (Store.
 // RecordPushes), before anything else can fail. On the default branch each is judged, then learned, from the
-// learning cursor up to the pushed head, with the cursor model of the
-// command line's backfill (sqlite.Cursor), so that the App and the CLI
-// resume each other's work; a repository never learned gets a background
+// learning cursor up to the pushed head, by the learning loop of the
+// command line's scan and backfill (guard.LearnWalk, with its cursors),
+// so that the App and the CLI resume each other's work; a repository never learned gets a background
 // backfill instead. Merge commits are learned, as the CLI does, but never
 // judged (their first-parent diff is other people's work). Commits are
 // mapped through the repository's .mailmap first, as in the CLI. A push to the default branch came through a pull request

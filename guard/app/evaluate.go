@@ -95,7 +95,7 @@ func (a *App) judgePull(ctx context.Context, c GitHubClient, pr pullRef, prev *P
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := a.recordFindings(ctx, FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
+	if err := a.recordFindings(ctx, guard.FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
 		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.allFindings(),
 		Queue: queueOf(st.Policy), Participants: people}); err != nil {
 		return nil, nil, err

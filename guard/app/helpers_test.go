@@ -18,6 +18,7 @@ import (
 	"github.com/repoguard/repoguard/detectors"
 	"github.com/repoguard/repoguard/guard/github"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/webhooks"
 )
 
 const (
@@ -44,6 +45,8 @@ type env struct {
 	tick     int    // commit clock
 	seq      int    // delivery ids
 	gitAuth  atomic.Int64
+	// events are what e.job's webhook handler stores [Events()].
+	events webhooks.Events
 }
 
 // countingRepos counts the fetches, to prove that re-evaluations leave

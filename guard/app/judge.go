@@ -73,7 +73,7 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 		if c.IsMerge() {
 			return nil // its first-parent diff is other people's work
 		}
-		j, detErr, err := a.profiles.judge(ctx, p.eng, repo, c, author{login: logins[c.Hash], email: c.Author.Email})
+		j, detErr, err := a.profiles.judge(ctx, p.eng, repo, c, logins[c.Hash])
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 func (an *analysis) took(mm *guard.Mailmap, c *guard.Commit) {
 	an.commits = append(an.commits, c.Hash)
 	an.coAuthors = append(an.coAuthors, coAuthorsOf(mm, c)...)
-	applyMailmap(mm, c)
+	mm.Apply(c)
 	for _, e := range []string{c.Author.Email, c.Committer.Email} {
 		if e = guard.NormalizeEmail(e); e != "" && !slices.Contains(an.emails, e) {
 			an.emails = append(an.emails, e)
@@ -121,7 +121,7 @@ func (a *App) logDetectorError(ctx context.Context, err error) {
 // order.
 func touched(p *policy, files []guard.FileChange) []string {
 	in := map[string]bool{}
-	for _, cats := range categoriesOf(p.eng, files) {
+	for _, cats := range guard.CategoriesOf(p.eng.Classifier, files) {
 		for _, c := range cats {
 			in[c] = true
 		}

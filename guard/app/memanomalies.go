@@ -11,7 +11,7 @@ import (
 // RecordFindings implements Store: each finding at or above rec.Queue
 // becomes an anomaly, or is merged into the anomaly of its key (seen
 // again, severity and score rising, triage status kept).
-func (m *MemStore) RecordFindings(ctx context.Context, rec FindingRecord) ([]guard.Anomaly, error) {
+func (m *MemStore) RecordFindings(ctx context.Context, rec guard.FindingRecord) ([]guard.Anomaly, error) {
 	if rec.Repo == "" {
 		return nil, errors.New("memstore: record findings: repository required")
 	}

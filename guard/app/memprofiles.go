@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -22,7 +23,8 @@ type MemProfiles struct {
 	profiles map[[2]string]*guard.Profile
 	idents   map[string]*guard.Identity
 	emails   map[string]map[string]int // email -> identity key -> commits
-	cursors  map[[2]string]Cursor
+	cursors  map[[2]string]guard.Cursor
+	advanced map[[2]string]guard.Cursor // since the last Commit
 	pending  int
 	commits  int
 }
@@ -32,7 +34,7 @@ var _ Profiles = (*MemProfiles)(nil)
 // NewMemProfiles returns empty profiles.
 func NewMemProfiles() *MemProfiles {
 	return &MemProfiles{profiles: map[[2]string]*guard.Profile{}, idents: map[string]*guard.Identity{},
-		emails: map[string]map[string]int{}, cursors: map[[2]string]Cursor{}}
+		emails: map[string]map[string]int{}, cursors: map[[2]string]guard.Cursor{}, advanced: map[[2]string]guard.Cursor{}}
 }
 
 // ResolveIdentity implements Profiles.
@@ -137,25 +139,37 @@ func (m *MemProfiles) Due() bool {
 	return m.pending >= n
 }
 
-// Commit implements Profiles: it records the cursors.
-func (m *MemProfiles) Commit(ctx context.Context, cursors ...Cursor) error {
+// Advance implements Profiles.
+func (m *MemProfiles) Advance(cur guard.Cursor) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.advanced[[2]string{cur.Repo, cur.Ref}] = cur
+}
+
+// Commit implements Profiles: it records the cursors advanced and given.
+func (m *MemProfiles) Commit(ctx context.Context, cursors ...guard.Cursor) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, c := range cursors {
-		m.cursors[[2]string{c.Repo, c.Ref}] = c
+		m.advanced[[2]string{c.Repo, c.Ref}] = c
 	}
+	maps.Copy(m.cursors, m.advanced)
+	clear(m.advanced)
 	m.pending = 0
 	return nil
 }
 
-// Cursor implements Profiles.
-func (m *MemProfiles) Cursor(ctx context.Context, repo, ref string) (Cursor, error) {
+// Cursor implements Profiles: the cursor advanced since the last Commit,
+// else the one committed.
+func (m *MemProfiles) Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if c, ok := m.cursors[[2]string{repo, ref}]; ok {
-		return c, nil
+	for _, cs := range []map[[2]string]guard.Cursor{m.advanced, m.cursors} {
+		if c, ok := cs[[2]string{repo, ref}]; ok {
+			return c, nil
+		}
 	}
-	return Cursor{Repo: repo, Ref: ref}, nil
+	return guard.Cursor{Repo: repo, Ref: ref}, nil
 }
 
 // Profile returns a copy of the profile of key in repo ("" for the

@@ -15,8 +15,8 @@ import (
 // MemStore is a Store in memory, for tests and for running the App
 // without a database. States are kept as JSON, so that what is saved is
 // what a database would give back; anomalies are recorded as the SQLite
-// store records them, without suppressions or an audit log. It is safe
-// for concurrent use.
+// store records them, without suppressions, and the audit log is a list
+// without a hash chain. It is safe for concurrent use.
 type MemStore struct {
 	mu        sync.Mutex
 	pulls     map[string][]byte // "repo#n" -> JSON of PullState
@@ -24,6 +24,7 @@ type MemStore struct {
 	pushes    map[guard.Push]string // push (lowercased login) -> repo
 	anomalies []*guard.Anomaly      // by ID - 1
 	byKey     map[string]*guard.Anomaly
+	audit     []guard.AuditEntry
 	now       func() time.Time
 }
 
@@ -149,4 +150,20 @@ func (m *MemStore) SetRefHead(ctx context.Context, repo, ref, sha string) error 
 	defer m.mu.Unlock()
 	m.heads[[2]string{repo, ref}] = sha
 	return nil
+}
+
+// AppendAudit implements Store.
+func (m *MemStore) AppendAudit(ctx context.Context, actor, action, subject, detail string) (guard.AuditEntry, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := guard.AuditEntry{Seq: int64(len(m.audit) + 1), At: m.now(), Actor: actor, Action: action, Subject: subject, Detail: detail}
+	m.audit = append(m.audit, e)
+	return e, nil
+}
+
+// Audit returns the audit log, oldest first.
+func (m *MemStore) Audit() []guard.AuditEntry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]guard.AuditEntry(nil), m.audit...)
 }

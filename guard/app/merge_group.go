@@ -21,9 +21,6 @@ import (
 // has a stricter verdict. Reviews are not asked again: each pull request
 // needed its approvals (this check, required) to join the queue.
 func (a *App) onMergeGroup(ctx context.Context, d *webhooks.Delivery, e *gh.MergeGroupEvent) (err error) {
-	if e.GetAction() != "checks_requested" {
-		return nil
-	}
 	mg := e.GetMergeGroup()
 	full := e.GetRepo().GetFullName()
 	head, base, headRef, baseRef := mg.GetHeadSHA(), mg.GetBaseSHA(), mg.GetHeadRef(), mg.GetBaseRef()

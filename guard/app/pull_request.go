@@ -62,8 +62,8 @@ func (a *App) onPullClosed(ctx context.Context, pr pullRef, p *gh.PullRequest) e
 		if merged {
 			st.MergeSHA = p.GetMergeCommitSHA()
 		}
-		if err := a.Store.SavePullState(ctx, st); err != nil {
-			return fmt.Errorf("save state of #%d: %w", pr.number, err)
+		if err := a.savePullState(ctx, st); err != nil {
+			return err
 		}
 	}
 	if merged {

@@ -12,11 +12,6 @@ import (
 // or dismissed, from the saved state and the current reviews, without
 // touching Git.
 func (a *App) onPullRequestReview(ctx context.Context, d *webhooks.Delivery, e *gh.PullRequestReviewEvent) error {
-	switch e.GetAction() {
-	case "submitted", "edited", "dismissed":
-	default:
-		return nil
-	}
 	pr, err := pullRefOf(d, e.GetRepo(), e.GetPullRequest())
 	if err != nil {
 		return err

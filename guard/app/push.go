@@ -173,6 +173,6 @@ func (a *App) record(ctx context.Context, p *push, fs []guard.Finding) error {
 	if commit == "" {
 		commit = p.before
 	}
-	return a.recordFindings(ctx, FindingRecord{Repo: p.repo, Commit: commit, Author: strings.ToLower(p.actor),
+	return a.recordFindings(ctx, guard.FindingRecord{Repo: p.repo, Commit: commit, Author: strings.ToLower(p.actor),
 		URL: a.commitURL(p.repo, commit), Findings: fs, Queue: guard.Info})
 }

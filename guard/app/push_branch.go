@@ -142,7 +142,7 @@ func (a *App) judgePush(ctx context.Context, r Repository, pol *policy, p *push,
 	n := 0
 	record := func(c *guard.Commit, j judged) error {
 		n++
-		return a.recordFindings(ctx, FindingRecord{Repo: p.repo, Commit: c.Hash, Author: j.key,
+		return a.recordFindings(ctx, guard.FindingRecord{Repo: p.repo, Commit: c.Hash, Author: j.key,
 			AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: a.commitURL(p.repo, c.Hash),
 			Findings: j.findings, Queue: queueOf(pol.pol)})
 	}
@@ -158,8 +158,8 @@ func (a *App) judgePush(ctx context.Context, r Repository, pol *policy, p *push,
 		if c.IsMerge() {
 			return nil // its first-parent diff is other people's work
 		}
-		applyMailmap(mm, c)
-		j, detErr, err := a.profiles.judge(ctx, pol.eng, p.repo, c, author{login: p.logins[c.Hash], email: c.Author.Email})
+		mm.Apply(c)
+		j, detErr, err := a.profiles.judge(ctx, pol.eng, p.repo, c, p.logins[c.Hash])
 		if err != nil {
 			return err
 		}
@@ -190,11 +190,13 @@ func (a *App) learnPush(ctx context.Context, r Repository, pol *policy, p *push,
 		a.startBackfills(ctx, p.inst, []*gh.Repository{{FullName: &p.repo}})
 		return 0, nil
 	}
-	segs, err := plan(r, cur, p.after)
+	segs, err := cur.Plan(p.after, r.Resolve)
 	if err != nil {
 		a.logger(ctx).Warn("cannot learn the push; judging it only", "err", err)
 		return 0, nil
 	}
-	w := &learnWalk{repo: p.repo, ref: defRef, r: r, eng: pol.eng, mailmap: mm, logins: p.logins, judged: record}
-	return a.runLearn(ctx, w, segs)
+	w := a.learnWalk(p.repo, defRef, r, pol.eng, mm)
+	w.Logins = p.logins
+	a.judgeEach(ctx, w, pol.eng, record)
+	return w.Run(ctx, segs)
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // recordFindings puts findings into the anomaly queue.
-func (a *App) recordFindings(ctx context.Context, rec FindingRecord) error {
+func (a *App) recordFindings(ctx context.Context, rec guard.FindingRecord) error {
 	if len(rec.Findings) == 0 {
 		return nil
 	}

@@ -75,13 +75,12 @@ func (a *App) conclude(ctx context.Context, c GitHubClient, st *PullState, out *
 // settle saves st and records fresh, the rubber stamps it did not know.
 func (a *App) settle(ctx context.Context, st *PullState, fresh []guard.Finding) error {
 	st.EvaluatedAt = a.Now()
-	if err := a.Store.SavePullState(ctx, st); err != nil {
-		return fmt.Errorf("save state of #%d: %w", st.Number, err)
+	if err := a.savePullState(ctx, st); err != nil {
+		return err
 	}
 	for _, f := range fresh {
-		reviewer, _, _ := strings.Cut(f.Message, " ")
-		a.logger(ctx).Warn("rubber-stamp review", "reviewer", reviewer, "message", f.Message)
-		rec := FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number, Author: strings.ToLower(reviewer),
+		a.logger(ctx).Warn("rubber-stamp review", "reviewer", f.Actor, "message", f.Message)
+		rec := guard.FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number, Author: strings.ToLower(f.Actor),
 			URL: a.pullURL(st.Repo, st.Number), Findings: []guard.Finding{f}, Queue: queueOf(st.Policy)}
 		if err := a.recordFindings(ctx, rec); err != nil {
 			return err

@@ -96,3 +96,58 @@ func TestContributorsAndPusherCannotApprove(t *testing.T) {
 		t.Errorf("pusher %q, want dave", st.Pusher)
 	}
 }
+
+// TestRubberStampRecordedUnderReviewer: a rubber stamp enters the queue
+// under the reviewer its finding names (Actor), whatever its message
+// says.
+func TestRubberStampRecordedUnderReviewer(t *testing.T) {
+	store := NewMemStore()
+	a := &App{Store: store, Logger: testLogger(t)}
+	a.init()
+	st := &PullState{Repo: testFull, Number: 3, HeadSHA: "abc"}
+	f := guard.Finding{Detector: guard.RubberStampDetector, Severity: guard.Medium, Score: 0.6, Actor: "Bob",
+		Message: "An approval of 900 changed lines 20s after the last push."}
+	if err := a.settle(context.Background(), st, []guard.Finding{f}); err != nil {
+		t.Fatal(err)
+	}
+	if as := store.Anomalies(); len(as) != 1 || as[0].Author != "bob" || as[0].PullRequest != 3 {
+		t.Fatalf("recorded %+v, want one anomaly of #3 by bob", as)
+	}
+}
+
+// TestVerdictPostedAudited: saving a pull request's state appends its
+// verdict to the audit log when it posts a new one (another conclusion,
+// or the same on a new head), and only then.
+func TestVerdictPostedAudited(t *testing.T) {
+	store := NewMemStore()
+	a := &App{Store: store, Logger: testLogger(t)}
+	a.init()
+	ctx := context.Background()
+	head1, head2 := strings.Repeat("1", 40), strings.Repeat("2", 40)
+	for _, tc := range []struct {
+		conclusion, head string
+		want             []string // the details of the audit log after
+	}{
+		{"", head1, nil},
+		{"failure", head1, []string{"failure on 1111111111: blocked"}},
+		{"failure", head1, []string{"failure on 1111111111: blocked"}},
+		{"success", head1, []string{"failure on 1111111111: blocked", "success on 1111111111: blocked"}},
+		{"success", head2, []string{"failure on 1111111111: blocked", "success on 1111111111: blocked", "success on 2222222222: blocked"}},
+	} {
+		st := &PullState{Repo: testFull, Number: 4, HeadSHA: tc.head, Conclusion: tc.conclusion,
+			Verdict: guard.Verdict{Title: "blocked"}}
+		if err := a.savePullState(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range store.Audit() {
+			if e.Action != "verdict.posted" || e.Subject != "pr/acme/widgets#4" || e.Actor != "repoguard" {
+				t.Errorf("audit entry %+v", e)
+			}
+			got = append(got, e.Detail)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("after saving %s on %s: audit %q, want %q", tc.conclusion, tc.head[:10], got, tc.want)
+		}
+	}
+}

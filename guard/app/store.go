@@ -8,58 +8,30 @@ import (
 )
 
 // Profiles is the behaviour store: author baselines and the learning of
-// commits that reached a default branch. It is the API of
-// *sqlite.Learner, with Cursor from *sqlite.DB; Cursor has the fields of
-// sqlite.Cursor, so cmd adapts the SQLite store by converting it.
+// commits that reached a default branch (guard.ProfileStore), and the
+// cursors of that learning. It is the API of *sqlite.Learner.
 //
 // The App holds one Profiles for all its work and serializes every call
 // (a Learner is not safe for concurrent use, and a database should have
 // one Learner at a time). Profiles returned by Baseline are only read,
 // and only until the next call.
 type Profiles interface {
-	// ResolveIdentity returns the identity key of a commit author: the
-	// login when known (from GitHub or a noreply address), else the
-	// login that used the email most, else the normalized email.
-	ResolveIdentity(ctx context.Context, login, email string) (string, error)
-	// Baseline returns the author's baseline as it is now.
-	Baseline(ctx context.Context, repo, key, email string) (*guard.Baseline, error)
-	// Learn adds commit c of repo to the author's and everyone's
-	// profiles; categories[i] are those of c.Files[i], login is the
-	// author's GitHub login ("" when unknown).
-	Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string) error
-	// Due reports whether enough was learned to be worth a Commit.
-	Due() bool
-	// Commit writes what was learned since the last Commit, with the
-	// cursors (at most one per repository), in one transaction.
-	Commit(ctx context.Context, cursors ...Cursor) error
+	guard.ProfileStore
 	// Cursor returns how far learning has gone on ref of repo (a zero
-	// Hash when it has not started).
-	Cursor(ctx context.Context, repo, ref string) (Cursor, error)
-}
-
-// Cursor records how far learning has gone on a ref of a repository:
-// every commit reachable from Hash, plus the first Done commits of the
-// oldest-first walk Hash..Target when a run stopped part-way (Target is
-// "" otherwise). It is sqlite.Cursor, field for field.
-type Cursor struct {
-	Repo string
-	Ref  string // "refs/heads/main"
-	// Hash is the tip of the last walk learned completely.
-	Hash string
-	// Target and Done describe a walk in progress.
-	Target string
-	Done   int
+	// Hash when it has not started), what was advanced since the last
+	// Commit included.
+	Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error)
 }
 
 // Store is what the App persists besides profiles: the state of each
 // pull request's evaluation (so that a review re-evaluates without
 // touching Git), the heads of branches and tags seen (to notice force
 // pushes and moved tags), who pushed which commit to which branch (none
-// of them may approve a pull request holding it), and findings, which
-// enter the security team's
-// anomaly queue, where resolving or dismissing a blocking finding
-// releases the check it fails. RecordFindings and AnomaliesForPR are
-// those of *sqlite.DB (FindingRecord converts to sqlite.FindingRecord).
+// of them may approve a pull request holding it), findings, which enter
+// the security team's anomaly queue, where resolving or dismissing a
+// blocking finding releases the check it fails, and the verdicts posted,
+// in the audit log. Every method but PullState and SavePullState is that
+// of *sqlite.DB.
 // Repositories are named "owner/name". Every method must be safe for
 // concurrent use.
 type Store interface {
@@ -93,37 +65,13 @@ type Store interface {
 	// RecordFindings turns each finding at or above rec.Queue into an
 	// anomaly keyed by guard.AnomalyKey, or merges it into the existing
 	// one, keeping its triage status.
-	RecordFindings(ctx context.Context, rec FindingRecord) ([]guard.Anomaly, error)
+	RecordFindings(ctx context.Context, rec guard.FindingRecord) ([]guard.Anomaly, error)
 	// AnomaliesForPR returns every anomaly of a pull request.
 	AnomaliesForPR(ctx context.Context, repo string, pr int) ([]guard.Anomaly, error)
-}
 
-// FindingRecord is what one judged commit, push or pull request head
-// reports to the anomaly queue. It is sqlite.FindingRecord, field for
-// field.
-type FindingRecord struct {
-	// Repo is "owner/name".
-	Repo string
-	// Commit is the commit judged, used for findings that name none;
-	// PullRequest the pull request's number (0 for a push).
-	Commit      string
-	PullRequest int
-	// Author is the identity key of the author; AuthorName and
-	// AuthorEmail as the commit recorded them.
-	Author, AuthorName, AuthorEmail string
-	// URL links to the commit or pull request.
-	URL      string
-	Findings []guard.Finding
-	// Queue is the lowest severity that becomes an anomaly.
-	Queue guard.Severity
-	// Actor records the anomalies in the audit log; "repoguard" when
-	// empty.
-	Actor string
-	// Participants are the logins of everyone who took part in the
-	// change as the recorder knows them now (a pull request's author,
-	// contributors and pushers): a suppression created or approved by
-	// one of them never applies, even before the evaluation is saved.
-	Participants []string
+	// AppendAudit appends an entry to the tamper-evident audit log, for
+	// decisions recorded by nothing else, such as a verdict posted.
+	AppendAudit(ctx context.Context, actor, action, subject, detail string) (guard.AuditEntry, error)
 }
 
 // Released reports whether an anomaly no longer blocks a check: a

@@ -13,33 +13,6 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
-// FindingRecord is what one judged commit or pull request head reports
-// to the anomaly queue.
-type FindingRecord struct {
-	// Repo is "owner/name".
-	Repo string
-	// Commit is the commit judged, used for findings that name none;
-	// PullRequest the pull request's number (0 for a push).
-	Commit      string
-	PullRequest int
-	// Author is the identity key of the author; AuthorName and
-	// AuthorEmail as the commit recorded them.
-	Author, AuthorName, AuthorEmail string
-	// URL links to the commit or pull request.
-	URL      string
-	Findings []guard.Finding
-	// Queue is the lowest severity that becomes an anomaly.
-	Queue guard.Severity
-	// Actor records the anomalies in the audit log; "repoguard" when
-	// empty.
-	Actor string
-	// Participants are the logins of everyone who took part in the
-	// change as the recorder knows them now (a pull request's author,
-	// contributors and pushers): a suppression created or approved by
-	// one of them never applies, even before the evaluation is saved.
-	Participants []string
-}
-
 // anomalyCols are the columns scanAnomaly reads, in order.
 const anomalyCols = `id, key, repo, detector, commit_sha, pull_request, author, author_name, author_email,
 	severity, score, path, line, message, evidence, hunk, url, status, reason, assignee, suppressed, seen, created, updated,
@@ -66,7 +39,7 @@ const exportBatch = 500
 // created holds the anomalies that entered the queue: the new ones not
 // suppressed, and suppressed ones seen again once no suppression
 // matches them any more (audited as "anomaly.queued").
-func (db *DB) RecordFindings(ctx context.Context, rec FindingRecord) (created []guard.Anomaly, err error) {
+func (db *DB) RecordFindings(ctx context.Context, rec guard.FindingRecord) (created []guard.Anomaly, err error) {
 	if rec.Repo == "" {
 		return nil, invalidf("record findings: repository required")
 	}
@@ -117,7 +90,7 @@ func (db *DB) RecordFindings(ctx context.Context, rec FindingRecord) (created []
 
 // recordFinding creates or merges the anomaly of f and reports whether
 // it entered the queue.
-func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord, f *guard.Finding,
+func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *guard.FindingRecord, f *guard.Finding,
 	sup *guard.Suppression, now int64) (id int64, queued bool, err error) {
 	commit := f.Commit
 	if commit == "" {
@@ -189,7 +162,7 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 }
 
 // insertAnomaly creates the anomaly of f and its audit entry.
-func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *FindingRecord, f *guard.Finding,
+func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *guard.FindingRecord, f *guard.Finding,
 	key, commit, evidence, hunk string, sup *guard.Suppression, now int64) (int64, bool, error) {
 	var supID int64
 	if sup != nil {
@@ -217,7 +190,7 @@ func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *FindingRecord,
 
 // createdDetail describes a new anomaly in one line for the audit log:
 // "high secrets acme/vault#7 (1a2b3c4d5e6f) by alice deploy/key.pem: message".
-func createdDetail(rec *FindingRecord, f *guard.Finding, commit string) string {
+func createdDetail(rec *guard.FindingRecord, f *guard.Finding, commit string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s", f.Severity, f.Detector, rec.Repo)
 	if rec.PullRequest > 0 {

@@ -35,13 +35,13 @@ func finding(detector string, sev guard.Severity, path, msg string) guard.Findin
 }
 
 // pushRecord is a push of one commit by alice to acme/vault.
-func pushRecord(commit string, fs ...guard.Finding) sqlite.FindingRecord {
-	return sqlite.FindingRecord{Repo: "acme/vault", Commit: commit, Author: "alice", AuthorName: "Alice",
+func pushRecord(commit string, fs ...guard.Finding) guard.FindingRecord {
+	return guard.FindingRecord{Repo: "acme/vault", Commit: commit, Author: "alice", AuthorName: "Alice",
 		AuthorEmail: "alice@example.com", URL: "https://github.com/acme/vault/commit/" + commit,
 		Findings: fs, Queue: guard.Low, Actor: "repoguard"}
 }
 
-func record(t testing.TB, db *sqlite.DB, rec sqlite.FindingRecord) []guard.Anomaly {
+func record(t testing.TB, db *sqlite.DB, rec guard.FindingRecord) []guard.Anomaly {
 	t.Helper()
 	created, err := db.RecordFindings(context.Background(), rec)
 	if err != nil {
@@ -129,7 +129,7 @@ func TestReopenedPullRequestReusesAnomalies(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openQueue(t)
 	f := finding("key-material", guard.Critical, "keys/prod.pem", "PEM private key")
-	pr := func(number int, head string) sqlite.FindingRecord {
+	pr := func(number int, head string) guard.FindingRecord {
 		r := pushRecord(head, f)
 		r.PullRequest, r.URL = number, fmt.Sprintf("https://github.com/acme/vault/pull/%d", number)
 		return r
@@ -169,7 +169,7 @@ func TestAnomalyNotFound(t *testing.T) {
 	if _, err := db.History(ctx, 42); !errors.Is(err, guard.ErrNotFound) {
 		t.Fatalf("History: %v", err)
 	}
-	if _, err := db.RecordFindings(ctx, sqlite.FindingRecord{}); !errors.Is(err, guard.ErrInvalid) {
+	if _, err := db.RecordFindings(ctx, guard.FindingRecord{}); !errors.Is(err, guard.ErrInvalid) {
 		t.Fatalf("RecordFindings without a repository: %v", err)
 	}
 }
@@ -247,7 +247,7 @@ func TestRecordFindingsKeepsHunk(t *testing.T) {
 func TestReleaseDoesNotCarryOverToOtherContent(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openQueue(t)
-	rec := func(head, fingerprint string) sqlite.FindingRecord {
+	rec := func(head, fingerprint string) guard.FindingRecord {
 		f := finding("key-material", guard.Critical, "deploy/k.pem", "Adds an unencrypted RSA private key")
 		f.Evidence = []string{"key: -----…[redacted 1700 chars, sha256:" + fingerprint + "]"}
 		r := pushRecord(head, f)

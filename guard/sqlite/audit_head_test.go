@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
-	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // TestAuditHeadAndOnAudit: AuditHead is the newest entry, and OnAudit
@@ -49,8 +48,8 @@ func TestAuditHeadAndOnAudit(t *testing.T) {
 }
 
 // sqliteRecord is a pull request of repo with n medium findings.
-func sqliteRecord(repo string, n int) sqlite.FindingRecord {
-	rec := sqlite.FindingRecord{Repo: repo, Commit: "c0ffee", PullRequest: 1, Author: "alice", Queue: guard.Medium}
+func sqliteRecord(repo string, n int) guard.FindingRecord {
+	rec := guard.FindingRecord{Repo: repo, Commit: "c0ffee", PullRequest: 1, Author: "alice", Queue: guard.Medium}
 	for i := range n {
 		rec.Findings = append(rec.Findings, finding("unusual-time", guard.Medium, "", time.Duration(i).String()))
 	}

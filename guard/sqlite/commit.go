@@ -5,34 +5,34 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
-// Cursor records how far learning has gone on a ref of a repository:
-// every commit reachable from Hash, plus the first Done commits of the
-// oldest-first walk Hash..Target when a run stopped part-way (Target is
-// "" otherwise).
-type Cursor struct {
-	Repo string
-	Ref  string
-	// Hash is the tip of the last walk learned completely.
-	Hash string
-	// Target and Done describe a walk in progress.
-	Target string
-	Done   int
+// Advance records cur as the cursor of its ref, to be written by the next
+// Commit with what was learned up to it. Learning several refs at once,
+// each walk advances its own: a Commit made by one writes how far all
+// got, as it writes all they learned.
+func (l *Learner) Advance(cur guard.Cursor) {
+	l.cursors[[2]string{cur.Repo, cur.Ref}] = cur
 }
 
 // Commit writes everything learned and linked since the last Commit, and
-// the cursors, in one transaction. Each cursor's count of learned commits
-// grows by the commits of its Repo learned since the last Commit (give at
+// the cursors advanced and given (a given one replaces an advanced one of
+// its ref), in one transaction. Each cursor's count of learned commits
+// grows by the commits of its Repo learned since the last Commit (have at
 // most one cursor per repo). After a failed Commit the Learner keeps its
 // state and Commit can be retried.
-func (l *Learner) Commit(ctx context.Context, cursors ...Cursor) error {
+func (l *Learner) Commit(ctx context.Context, cursors ...guard.Cursor) error {
+	for _, c := range cursors {
+		l.Advance(c)
+	}
 	tx, err := l.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return l.db.wrap("commit learning", err)
 	}
 	defer tx.Rollback()
-	if err := l.write(ctx, tx, cursors); err != nil {
+	if err := l.write(ctx, tx); err != nil {
 		return l.db.wrap("commit learning", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -45,7 +45,7 @@ func (l *Learner) Commit(ctx context.Context, cursors ...Cursor) error {
 // write issues the statements of a Commit. Deletions of merged
 // identities come first, so a key written again in the same batch
 // survives.
-func (l *Learner) write(ctx context.Context, tx *sql.Tx, cursors []Cursor) error {
+func (l *Learner) write(ctx context.Context, tx *sql.Tx) error {
 	for key := range l.merged {
 		for _, q := range [...]string{
 			`DELETE FROM profiles WHERE key = $1`,
@@ -65,7 +65,7 @@ func (l *Learner) write(ctx context.Context, tx *sql.Tx, cursors []Cursor) error
 		return err
 	}
 	now := l.db.now().Unix()
-	for _, c := range cursors {
+	for _, c := range l.cursors {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (repo, ref, hash, target, done, commits, updated)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (repo, ref) DO UPDATE SET hash = excluded.hash, target = excluded.target,
@@ -178,6 +178,16 @@ func (l *Learner) clean() {
 	}
 	l.merged = map[string]string{}
 	l.pending = map[string]int{}
+	clear(l.cursors)
 	l.learned = 0
 	l.since = time.Now()
+}
+
+// Cursor returns the learning cursor of a ref of a repository: the one
+// advanced since the last Commit, else the database's (DB.Cursor).
+func (l *Learner) Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error) {
+	if c, ok := l.cursors[[2]string{repo, ref}]; ok {
+		return c, nil
+	}
+	return l.db.Cursor(ctx, repo, ref)
 }

@@ -150,8 +150,8 @@ func (db *DB) now() time.Time {
 
 // Cursor returns the learning cursor of a ref of a repository; its Hash
 // is "" when nothing has been learned from it.
-func (db *DB) Cursor(ctx context.Context, repo, ref string) (Cursor, error) {
-	c := Cursor{Repo: repo, Ref: ref}
+func (db *DB) Cursor(ctx context.Context, repo, ref string) (guard.Cursor, error) {
+	c := guard.Cursor{Repo: repo, Ref: ref}
 	err := db.db.QueryRowContext(ctx,
 		`SELECT hash, target, done FROM cursors WHERE repo = $1 AND ref = $2`, repo, ref).Scan(&c.Hash, &c.Target, &c.Done)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
@@ -23,7 +24,7 @@ func TestOpenMemory(t *testing.T) {
 	if err := l.Learn(ctx, "acme/api", c, cats, login); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Commit(ctx, sqlite.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash}); err != nil {
+	if err := l.Commit(ctx, guard.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash}); err != nil {
 		t.Fatal(err)
 	}
 	// Reads go through the pool: they must see the same in-memory database.
@@ -162,7 +163,7 @@ func TestLocked(t *testing.T) {
 		if err := l.Learn(ctx, "acme/api", c, cats, login); err != nil {
 			t.Fatal(err)
 		}
-		err := l.Commit(ctx, sqlite.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash})
+		err := l.Commit(ctx, guard.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash})
 		if !errors.Is(err, sqlite.ErrLocked) {
 			t.Fatalf("Commit = %v, want ErrLocked", err)
 		}
@@ -171,7 +172,7 @@ func TestLocked(t *testing.T) {
 		if _, err := conn.ExecContext(ctx, `ROLLBACK`); err != nil {
 			t.Fatal(err)
 		}
-		if err := l.Commit(ctx, sqlite.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash}); err != nil {
+		if err := l.Commit(ctx, guard.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash}); err != nil {
 			t.Fatal(err)
 		}
 		if p, err := db.LoadProfile(ctx, "acme/api", "*"); err != nil || p.Commits != 1 {

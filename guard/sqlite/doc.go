@@ -37,9 +37,11 @@
 // key "*" (guard.OrgKey) the profile of everyone, so a commit updates four
 // rows: (repo, key), ("", key), (repo, "*") and ("", "*").
 //
-// A cursor is the last commit learned from a ref, written in the same
-// transaction as what was learned, so an interrupted backfill resumes
-// where its last Commit left off.
+// A cursor (guard.Cursor) is how far learning went on a ref, written in
+// the same transaction as what was learned, so an interrupted backfill
+// resumes where its last Commit left off. A walk advances its cursor
+// with each commit it learns (Learner.Advance); every Commit writes the
+// cursors advanced since the last, whichever walk makes it.
 //
 // # Learning
 //

@@ -43,8 +43,9 @@ type Learner struct {
 	profiles map[profileID]*cachedProfile
 	idents   map[string]*identState // nil: known to be absent
 	emails   map[string]map[string]int
-	merged   map[string]string // email keys merged away -> login key
-	pending  map[string]int    // commits learned per repo since Commit
+	merged   map[string]string          // email keys merged away -> login key
+	pending  map[string]int             // commits learned per repo since Commit
+	cursors  map[[2]string]guard.Cursor // (repo, ref) -> advanced since Commit
 	learned  int
 	since    time.Time
 }
@@ -63,6 +64,7 @@ func (l *Learner) reset() {
 	l.emails = map[string]map[string]int{}
 	l.merged = map[string]string{}
 	l.pending = map[string]int{}
+	l.cursors = map[[2]string]guard.Cursor{}
 	l.learned = 0
 	l.since = time.Now()
 }

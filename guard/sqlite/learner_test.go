@@ -27,7 +27,7 @@ func learnRange(t testing.TB, db *sqlite.DB, from, to, batch int) *sqlite.Learne
 			t.Fatal(err)
 		}
 		if l.Pending() >= batch {
-			if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
+			if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -97,7 +97,7 @@ func TestBatchCommitAndCursor(t *testing.T) {
 	if p, _ := l.Profile(ctx, "", guard.OrgKey); p.Commits != 250 {
 		t.Errorf("learner org profile: %d commits, want 250", p.Commits)
 	}
-	if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: mustHash(249)}); err != nil {
+	if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: mustHash(249)}); err != nil {
 		t.Fatal(err)
 	}
 	var n int
@@ -106,6 +106,46 @@ func TestBatchCommitAndCursor(t *testing.T) {
 	}
 	if h, _ := db.Cursor(ctx, repo, "dev"); h.Hash != "" {
 		t.Errorf("cursor of an unknown ref = %q", h.Hash)
+	}
+}
+
+// TestAdvancedCursors: Advance records a walk's cursor, which Cursor
+// answers at once and the next Commit writes, whoever makes it: a Commit
+// made by one walk writes how far every walk got, as it writes all they
+// learned. A committed cursor is not written again.
+func TestAdvancedCursors(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	l := sqlite.NewLearner(db)
+	for i, r := range []string{repo, "acme/web"} {
+		c, cats, login := synthCommit(i)
+		if err := l.Learn(ctx, r, c, cats, login); err != nil {
+			t.Fatal(err)
+		}
+		l.Advance(guard.Cursor{Repo: r, Ref: "main", Target: "tip", Done: i + 1})
+	}
+	if c, err := l.Cursor(ctx, "acme/web", "main"); err != nil || c.Done != 2 || c.Target != "tip" {
+		t.Errorf("Cursor before Commit = %+v, %v; want the one advanced", c, err)
+	}
+	if c, _ := db.Cursor(ctx, "acme/web", "main"); c.Target != "" {
+		t.Errorf("database cursor before Commit = %+v, want none", c)
+	}
+	if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: "h1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []guard.Cursor{{Repo: repo, Ref: "main", Hash: "h1"}, {Repo: "acme/web", Ref: "main", Target: "tip", Done: 2}} {
+		if got, err := db.Cursor(ctx, want.Repo, want.Ref); err != nil || got != want {
+			t.Errorf("committed cursor = %+v, %v; want %+v", got, err, want)
+		}
+	}
+	if _, err := db.SQL().Exec(`DELETE FROM cursors WHERE repo = $1`, "acme/web"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := l.Cursor(ctx, "acme/web", "main"); c.Target != "" {
+		t.Errorf("cursor written again by a later Commit: %+v", c)
 	}
 }
 
@@ -227,12 +267,12 @@ func benchLearn(b *testing.B, judge bool) {
 			b.Fatal(err)
 		}
 		if l.Pending() >= 5000 {
-			if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
+			if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: c.Hash}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
-	if err := l.Commit(ctx, sqlite.Cursor{Repo: repo, Ref: "main", Hash: "end"}); err != nil {
+	if err := l.Commit(ctx, guard.Cursor{Repo: repo, Ref: "main", Hash: "end"}); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "commits/s")
@@ -256,7 +296,7 @@ func BenchmarkLearnManyAuthors(b *testing.B) {
 			b.Fatal(err)
 		}
 		if l.Pending() >= 5000 {
-			if err := l.Commit(ctx, sqlite.Cursor{Repo: r, Ref: "main", Hash: c.Hash}); err != nil {
+			if err := l.Commit(ctx, guard.Cursor{Repo: r, Ref: "main", Hash: c.Hash}); err != nil {
 				b.Fatal(err)
 			}
 		}

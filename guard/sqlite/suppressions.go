@@ -227,7 +227,7 @@ func scanSuppression(row interface{ Scan(...any) error }) (guard.Suppression, er
 // f of rec, or nil: one that covers it, approved by a second triager
 // when rec is a pull request's, and whose creator and approver took no
 // part in the change.
-func suppressionFor(tp *twoPerson, ss []guard.Suppression, rec *FindingRecord, f *guard.Finding) (*guard.Suppression, error) {
+func suppressionFor(tp *twoPerson, ss []guard.Suppression, rec *guard.FindingRecord, f *guard.Finding) (*guard.Suppression, error) {
 	change := &guard.Anomaly{Repo: rec.Repo, PullRequest: rec.PullRequest, Author: rec.Author, AuthorEmail: rec.AuthorEmail}
 	for i := range ss {
 		s := &ss[i]

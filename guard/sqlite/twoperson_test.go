@@ -39,7 +39,7 @@ func twoPersonWorld(t *testing.T) *sqlite.DB {
 }
 
 // prRecord is a finding of pull request acme/vault#9 by alice.
-func prRecord(head string, fs ...guard.Finding) sqlite.FindingRecord {
+func prRecord(head string, fs ...guard.Finding) guard.FindingRecord {
 	r := pushRecord(head, fs...)
 	r.PullRequest = 9
 	return r
@@ -195,7 +195,7 @@ func TestSuppressionTwoPerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := func(path string) guard.Finding { return finding("key-material", guard.Critical, path, "key "+path) }
-	suppressed := func(rec sqlite.FindingRecord) bool {
+	suppressed := func(rec guard.FindingRecord) bool {
 		t.Helper()
 		record(t, db, rec)
 		as, _ := db.AuthorAnomalies(ctx, rec.Author, 100)

@@ -16,13 +16,11 @@ func (s *server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// anomalyList is the answer of GET /api/v1/anomalies.
+// anomalyList is the answer of GET /api/v1/anomalies: a page and the
+// counts by status of the anomalies that match the filters.
 type anomalyList struct {
-	Anomalies []guard.Anomaly             `json:"anomalies"`
-	Total     int                         `json:"total"`
-	Limit     int                         `json:"limit"`
-	Offset    int                         `json:"offset"`
-	Counts    map[guard.AnomalyStatus]int `json:"counts"`
+	AnomalyPage
+	Counts map[guard.AnomalyStatus]int `json:"counts"`
 }
 
 // apiAnomalies lists anomalies with the queue's filters (every status
@@ -36,7 +34,7 @@ func (s *server) apiAnomalies(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit, f.Offset, err = parsePaging(q); err != nil {
 		return err
 	}
-	out := anomalyList{Limit: f.Limit, Offset: f.Offset}
+	out := anomalyList{AnomalyPage: AnomalyPage{Limit: f.Limit, Offset: f.Offset}}
 	if out.Anomalies, out.Total, err = s.store.Anomalies(r.Context(), f); err != nil {
 		return err
 	}
@@ -56,8 +54,10 @@ func (s *server) apiAnomaly(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"anomaly": d.A, "comments": orEmpty(d.Comments),
-		"history": orEmpty(d.History), "actions": d.Actions})
+	writeJSON(w, http.StatusOK, struct {
+		AnomalyDetail
+		Actions []string `json:"actions"`
+	}{AnomalyDetail{Anomaly: d.A, Comments: orEmpty(d.Comments), History: orEmpty(d.History)}, d.Actions})
 	return nil
 }
 
@@ -65,11 +65,7 @@ func (s *server) apiAnomaly(w http.ResponseWriter, r *http.Request) error {
 // assignee or body. A release that waits for a second triager answers
 // 202 Accepted with the anomaly and its pending_release.
 func (s *server) apiTriage(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Reason   string `json:"reason"`
-		Assignee string `json:"assignee"`
-		Body     string `json:"body"`
-	}
+	var in TriageRequest
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func (s *server) logError(r *http.Request, status int, err error) {
 func (s *server) jsonError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := statusOf(err)
 	s.logError(r, status, err)
-	writeJSON(w, status, map[string]string{"error": msg})
+	writeJSON(w, status, APIError{Error: msg})
 }
 
 // htmlError renders the error page for err.

@@ -15,7 +15,7 @@ import (
 // of no pull request (a merge group's) are skipped with a log line:
 // GitHub sends merge_group again when a group is retried.
 func (a *App) onCheckRun(ctx context.Context, d *webhooks.Delivery, e *gh.CheckRunEvent) error {
-	if e.GetAction() != "rerequested" || e.GetCheckRun().GetName() != github.CheckName {
+	if e.GetCheckRun().GetName() != github.CheckName {
 		return nil
 	}
 	return a.rerun(ctx, d, e.GetRepo(), e.GetCheckRun().GetHeadSHA(), e.GetCheckRun().PullRequests)
@@ -24,9 +24,6 @@ func (a *App) onCheckRun(ctx context.Context, d *webhooks.Delivery, e *gh.CheckR
 // onCheckSuite re-runs the evaluation of the suite's pull requests on
 // "Re-run all checks".
 func (a *App) onCheckSuite(ctx context.Context, d *webhooks.Delivery, e *gh.CheckSuiteEvent) error {
-	if e.GetAction() != "rerequested" {
-		return nil
-	}
 	return a.rerun(ctx, d, e.GetRepo(), e.GetCheckSuite().GetHeadSHA(), e.GetCheckSuite().PullRequests)
 }
 
