@@ -86,6 +86,9 @@ func runScan(e *env, args []string) int {
 	if err := rep.finish(sum); err != nil {
 		return fail(e, fmt.Errorf("write output: %w", err))
 	}
+	if l := sum.limits(); l != "" {
+		fmt.Fprintln(e.stderr, "repoguard: "+l)
+	}
 	if job.failOn != guard.SeverityNone && sum.max >= job.failOn {
 		return exitFindings
 	}

@@ -18,6 +18,31 @@ type scanSummary struct {
 	bySeverity map[guard.Severity]int
 	max        guard.Severity
 	elapsed    time.Duration
+	// unknown counts the commits whose changes could not be known, by
+	// why (guard.Commit.Unknown); missing the files whose content a
+	// partial clone lacks.
+	unknown map[string]int
+	missing int
+}
+
+// limits says, in one line, what the scan could not see: commits at a
+// shallow clone's boundary or missing from a partial clone, and files
+// whose content a partial clone lacks; "" when it saw everything.
+func (s *scanSummary) limits() string {
+	var parts []string
+	if n := s.unknown[guard.UnknownShallow]; n > 0 {
+		parts = append(parts, plural(n, "commit")+" at the boundary of a shallow clone (their parents are not here)")
+	}
+	if n := s.unknown[guard.UnknownMissing]; n > 0 {
+		parts = append(parts, plural(n, "commit")+" whose trees a partial clone lacks")
+	}
+	if s.missing > 0 {
+		parts = append(parts, plural(s.missing, "file")+" whose content a partial clone lacks")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + ": judged on what could be known (their authors, dates and the names of what changed), not their content"
 }
 
 // scanRun is one scan in progress.
@@ -38,7 +63,7 @@ type scanRun struct {
 // and learns nothing.
 func (j *scanJob) run(e *env, rep reporter, showProgress bool) (*scanSummary, error) {
 	start := time.Now()
-	r := &scanRun{job: j, rep: rep, sum: &scanSummary{bySeverity: map[guard.Severity]int{}}}
+	r := &scanRun{job: j, rep: rep, sum: &scanSummary{bySeverity: map[guard.Severity]int{}, unknown: map[string]int{}}}
 	var err error
 	if j.learn != nil {
 		err = r.learning(e.ctx, e, showProgress)
@@ -138,6 +163,14 @@ func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error
 func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
 	r.sum.commits++
 	r.sum.files += len(c.Files)
+	if c.Unknown != "" {
+		r.sum.unknown[c.Unknown]++
+	}
+	for i := range c.Files {
+		if c.Files[i].Skipped == guard.UnknownMissing {
+			r.sum.missing++
+		}
+	}
 	r.bar.step()
 	fs, err := r.job.engine.Judge(guard.Subject{Commit: c, Baseline: b})
 	if err != nil {
