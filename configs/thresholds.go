@@ -5,14 +5,14 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var thresholdKeys = []string{"review", "block", "queue"}
+var thresholdKeys = []string{"review", "block", "queue", "budget"}
 
 // thresholdsEntry is the thresholds mapping of a file. A nil field was not
 // set.
 type thresholdsEntry struct {
-	review       *float64
-	block, queue *guard.Severity
-	node         *yaml.Node
+	review, budget *float64
+	block, queue   *guard.Severity
+	node           *yaml.Node
 	// last is the last of block and queue the file sets, where an
 	// inconsistency between them is reported.
 	last *yaml.Node
@@ -34,6 +34,14 @@ func (r *reader) thresholds(n *yaml.Node) thresholdsEntry {
 					t.review = &f
 				}
 			}
+		case "budget":
+			if f, ok := r.number(v, "thresholds.budget"); ok {
+				if f <= 0 || f > 1 {
+					r.errs.at(v, "thresholds.budget is a share of commits and must be above 0 and at most 1 (0.005 is 0.5%%), got %v", f)
+				} else {
+					t.budget = &f
+				}
+			}
 		case "block":
 			t.block = r.severity(v, "thresholds.block")
 			t.last = v
@@ -50,6 +58,9 @@ func (r *reader) thresholds(n *yaml.Node) thresholdsEntry {
 func (r *reader) mergeThresholds(t *guard.Thresholds, e thresholdsEntry) {
 	if e.review != nil {
 		t.Review = *e.review
+	}
+	if e.budget != nil {
+		t.Budget = *e.budget
 	}
 	if e.block != nil {
 		t.Block = *e.block

@@ -23,6 +23,11 @@ type Detector struct {
 	// overrides it by, under detectors.<name>.settings (`setting:"key"`).
 	// Run reads them with Pass.Settings.
 	Settings any
+	// Behaviour marks a detector that compares a commit with its
+	// author's baseline: its findings are judged once, against the
+	// baseline as it was before the commit, and calibrated to how often
+	// their events happened in the repository (see Calibrate).
+	Behaviour bool
 	// NoContext marks a detector whose findings may point at secrets: the
 	// engine attaches no hunk (Finding.Hunk) to them.
 	NoContext bool

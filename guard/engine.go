@@ -23,9 +23,79 @@ type Subject struct {
 }
 
 // Judge runs every enabled detector over the subject and returns the
-// findings, most severe first. A detector that panics does not stop the
-// others: its failure is returned as an error beside the findings.
+// findings, most severe first, as the detectors report them (behaviour
+// findings uncalibrated: see Behaviour and Assess). A detector that
+// panics does not stop the others: its failure is returned as an error
+// beside the findings.
 func (e *Engine) Judge(s Subject) ([]Finding, error) {
+	return e.judge(s, func(*Detector) bool { return true })
+}
+
+// Behaviour runs the behaviour detectors (Detector.Behaviour) over a
+// commit with its author's baseline and calibrates their findings into
+// the commit's Judgement, under the policy's budget.
+func (e *Engine) Behaviour(s Subject) (*Judgement, error) {
+	raw, err := e.judge(s, func(d *Detector) bool { return d.Behaviour })
+	budget := 0.0
+	if e.Policy != nil {
+		budget = e.Policy.Thresholds.Budget
+	}
+	return Calibrate(raw, s.Baseline, budget), err
+}
+
+// Content runs the detectors that are not behaviour detectors.
+func (e *Engine) Content(s Subject) ([]Finding, error) {
+	return e.judge(s, func(d *Detector) bool { return !d.Behaviour })
+}
+
+// Assess runs the content detectors over the subject and combines their
+// findings with its behaviour judgement j (nil: none) into its
+// Assessment (see Assess), the policy's severity overrides applied.
+// Lines near findings that may quote secrets are withheld from every
+// hunk, behaviour findings' included.
+func (e *Engine) Assess(s Subject, j *Judgement) (Assessment, error) {
+	content, err := e.Content(s)
+	a := Assess(j, content, e.override)
+	withhold(a.Findings, e.secretSpans(a.Findings))
+	return a, err
+}
+
+// override returns the severity the policy forces on a detector's
+// findings, SeverityNone when it forces none.
+func (e *Engine) override(detector string) Severity {
+	if e.Policy == nil {
+		return SeverityNone
+	}
+	return e.Policy.Detectors[detector].Severity
+}
+
+// secretSpans returns the lines around the findings of detectors whose
+// findings may quote secrets (Detector.NoContext).
+func (e *Engine) secretSpans(fs []Finding) []span {
+	noContext := map[string]bool{}
+	for _, d := range e.Detectors {
+		noContext[d.Name] = d.NoContext
+	}
+	var out []span
+	for i := range fs {
+		if sp, ok := secretSpan(&fs[i]); ok && noContext[fs[i].Detector] {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// secretSpan returns the lines around a finding that may quote a secret,
+// when it is on a line.
+func secretSpan(f *Finding) (span, bool) {
+	if f.Path == "" || f.Line <= 0 {
+		return span{}, false
+	}
+	return span{f.Path, f.Line - hunkContext, max(f.EndLine, f.Line) + hunkContext}, true
+}
+
+// judge runs the enabled detectors that which selects.
+func (e *Engine) judge(s Subject, which func(*Detector) bool) ([]Finding, error) {
 	pass := Pass{
 		Commit:     s.Commit,
 		Change:     s.Change,
@@ -50,7 +120,7 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 		if e.Policy != nil {
 			dp = e.Policy.Detectors[d.Name]
 		}
-		if dp.Disabled {
+		if dp.Disabled || !which(d) {
 			continue
 		}
 		pass.detector = d
@@ -64,8 +134,8 @@ func (e *Engine) Judge(s Subject) ([]Finding, error) {
 			}
 			f.Hunk = nil
 			if d.NoContext {
-				if f.Path != "" && f.Line > 0 {
-					withheld = append(withheld, span{f.Path, f.Line - hunkContext, max(f.EndLine, f.Line) + hunkContext})
+				if sp, ok := secretSpan(&f); ok {
+					withheld = append(withheld, sp)
 				}
 			} else {
 				f.Hunk = hunks.hunk(&f)

@@ -76,6 +76,14 @@ type Finding struct {
 	// Evidence holds supporting facts. Secrets never appear here: use
 	// Redact.
 	Evidence []string `json:"evidence,omitempty"`
+	// Event names what a behaviour finding reports, for its base rate
+	// (see Calibrate): the detector's name, or the name and a kind
+	// ("identity-mismatch/new-email"). Content findings leave it empty.
+	Event string `json:"event,omitempty"`
+	// BaseRate is how often Event happened before here, and Surprise
+	// its -log2 in bits; set by Calibrate.
+	BaseRate *BaseRate `json:"base_rate,omitempty"`
+	Surprise float64   `json:"surprise,omitempty"`
 	// Actor is the GitHub login of whoever did what the finding is about
 	// when that is not a commit's author: the reviewer of a rubber-stamp
 	// approval. "" otherwise.

@@ -46,4 +46,9 @@ type Baseline struct {
 	// EmailKeys are the identity keys other than the author's that have
 	// used the commit's author email (one email, two logins).
 	EmailKeys []string
+	// Rates and OrgRates count what happened in the repository's and the
+	// organization's commits of the author's kind (bots apart, Bot set),
+	// for Calibrate; nil when nothing is counted.
+	Rates, OrgRates *Rates
+	Bot             bool
 }

@@ -55,6 +55,11 @@ type Thresholds struct {
 	Block Severity `yaml:"block" json:"block"`
 	// Queue is the lowest severity that becomes an anomaly in the queue.
 	Queue Severity `yaml:"queue" json:"queue"`
+	// Budget is the share of a repository's commits that behaviour
+	// findings may bring into the queue (see Calibrate): the queue
+	// threshold of each repository is set from its own history to keep
+	// within it. 0 means DefaultBudget.
+	Budget float64 `yaml:"budget,omitempty" json:"budget,omitempty"`
 }
 
 // DetectorPolicy tunes one detector.

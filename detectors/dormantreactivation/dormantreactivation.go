@@ -28,7 +28,8 @@ var Detector = &guard.Detector{
 	Name: "dormant-reactivation",
 	Doc: "Reports an author silent for months (in every repository) who returns with changes to " +
 		"sensitive paths or dependencies: the pattern of a taken-over or sold account.",
-	Severity: guard.Medium,
+	Severity:  guard.Medium,
+	Behaviour: true,
 	Settings: &Settings{
 		DormantDays: 120,
 		MinCommits:  3,

@@ -26,13 +26,17 @@ type Settings struct {
 	TopDirs bool `setting:"top_dirs"`
 }
 
+// name is the detector's name, which its events start with.
+const name = "first-touch-sensitive"
+
 // Detector is the first-touch-sensitive detector.
 var Detector = &guard.Detector{
-	Name: "first-touch-sensitive",
+	Name: name,
 	Doc: "Reports an author with an established history who changes a sensitive category, or a " +
 		"top-level directory others work in, for the first time. Brand-new authors are " +
 		"new-author-sensitive's concern; merge commits are left to the commits they merge.",
-	Severity: guard.Medium,
+	Severity:  guard.Medium,
+	Behaviour: true,
 	Settings: &Settings{
 		MinCommits:     20,
 		LongHistory:    100,
@@ -87,7 +91,7 @@ func ftCategories(pass *guard.Pass, set *Settings, a *guard.Profile, scope strin
 			evidence = append(evidence, fmt.Sprintf("the author changed %s in other repositories: %s", cat, explain.Plural(n, "commit")))
 		}
 		pass.Report(guard.Finding{
-			Severity: sev, Score: score, Path: pass.Files[idx[0]].Path,
+			Severity: sev, Score: score, Path: pass.Files[idx[0]].Path, Event: name + "/" + cat,
 			Message: fmt.Sprintf("First change to the %s category by this author, after %s %s: %s.",
 				cat, explain.History(a), scope, explain.List(names, 3)),
 			Evidence: evidence,
@@ -152,7 +156,7 @@ func ftDirs(pass *guard.Pass, a *guard.Profile, covered map[int]bool) {
 		names[i] = ftDirName(d)
 	}
 	pass.Report(guard.Finding{
-		Severity: guard.Low, Score: 0.3, Path: pass.Files[first].Path,
+		Severity: guard.Low, Score: 0.3, Path: pass.Files[first].Path, Event: name + "/directories",
 		Message: fmt.Sprintf("First change under %s by this author, after %s in this repository; others work there.",
 			explain.List(names, 3), explain.History(a)),
 		Evidence: append(evidence, "author's top directories: "+explain.Counts(a.Dirs)),

@@ -43,7 +43,8 @@ var Detector = &guard.Detector{
 		"login (low for a known name without login), an email used by two identities (high), a " +
 		"committer never seen with this author (low), an author date far before the commit date or " +
 		"after it (backdating), and an unsigned commit from an author who always signs.",
-	Severity: guard.Medium,
+	Severity:  guard.Medium,
+	Behaviour: true,
 	Settings: &Settings{
 		MinCommits:        20,
 		MinEmailCommits:   5,

@@ -20,12 +20,16 @@ type Settings struct {
 	Categories    []string `setting:"categories"`
 }
 
+// name is the detector's name, which its events start with.
+const name = "new-author-sensitive"
+
 // Detector is the new-author-sensitive detector.
 var Detector = &guard.Detector{
-	Name: "new-author-sensitive",
+	Name: name,
 	Doc: "Reports an author with little or no history (in any repository) who changes keys, " +
 		"contracts, deploy, CI or build files: the first weeks of a false-identity hire.",
-	Severity: guard.High,
+	Severity:  guard.High,
+	Behaviour: true,
 	Settings: &Settings{
 		MaxCommits:    10,
 		MinOrgCommits: 200,
@@ -63,6 +67,10 @@ func run(pass *guard.Pass) {
 	pass.Report(guard.Finding{
 		Score: 1 - 0.5*float64(a.Commits)/float64(maxN),
 		Path:  first,
+		// The event is the most sensitive category changed: its own base
+		// rate, not that of every category (new authors change contracts
+		// all the time in an open library, keys rarely).
+		Event: name + "/" + naMostSensitive(cats, set.Categories),
 		Message: fmt.Sprintf("%s changes %s: %s.", who, strings.Join(cats, ", "),
 			explain.List(naAll(cats, files), 3)),
 		Evidence: evidence,
@@ -101,4 +109,15 @@ func naAll(cats []string, files map[string][]string) []string {
 		}
 	}
 	return out
+}
+
+// naMostSensitive returns the category of cats that comes first in
+// watched (the settings list them most sensitive first).
+func naMostSensitive(cats, watched []string) string {
+	for _, w := range watched {
+		if slices.Contains(cats, w) {
+			return w
+		}
+	}
+	return cats[0]
 }

@@ -35,7 +35,8 @@ var Detector = &guard.Detector{
 		"quantile of their sizes times a factor, and an absolute minimum). Low; medium when it " +
 		"touches a sensitive category the author seldom changes, where a large diff hides a small " +
 		"change best.",
-	Severity: guard.Low,
+	Severity:  guard.Low,
+	Behaviour: true,
 	Settings: &Settings{
 		MinCommits: 30,
 		Quantile:   0.99,

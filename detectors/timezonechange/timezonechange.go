@@ -28,7 +28,8 @@ var Detector = &guard.Detector{
 		"rarely use. The committer zone is judged apart and only at low (info when someone else " +
 		"committed, as when a maintainer applies a patch). A shift of exactly one hour from a known " +
 		"offset is taken for daylight saving (info).",
-	Severity: guard.Medium,
+	Severity:  guard.Medium,
+	Behaviour: true,
 	Settings: &Settings{
 		MinCommits:       20,
 		MinSwitchCommits: 5,

@@ -33,7 +33,8 @@ var Detector = &guard.Detector{
 	Doc: "Reports a commit authored at an hour of the week that is improbable for its author, under " +
 		"a smoothed model of their past hours with the organization's hours as prior. With little " +
 		"history the organization's hours dominate the model and the finding is low.",
-	Severity: guard.Medium,
+	Severity:  guard.Medium,
+	Behaviour: true,
 	Settings: &Settings{
 		MinCommits:  30,
 		MaxTail:     0.003,

@@ -64,6 +64,9 @@ func (l *Learner) write(ctx context.Context, tx *sql.Tx) error {
 	if err := l.writeProfiles(ctx, tx); err != nil {
 		return err
 	}
+	if err := l.writeCalibration(ctx, tx); err != nil {
+		return err
+	}
 	now := l.db.now().Unix()
 	for _, c := range l.cursors {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO cursors (repo, ref, hash, target, done, commits, updated)
@@ -165,6 +168,10 @@ func (l *Learner) clean() {
 	for _, cp := range l.profiles {
 		cp.dirty = false
 	}
+	for _, cr := range l.rateCache {
+		cr.dirty = false
+	}
+	clear(l.judged)
 	for _, id := range l.idents {
 		if id == nil {
 			continue

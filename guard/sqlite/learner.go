@@ -46,8 +46,12 @@ type Learner struct {
 	merged   map[string]string          // email keys merged away -> login key
 	pending  map[string]int             // commits learned per repo since Commit
 	cursors  map[[2]string]guard.Cursor // (repo, ref) -> advanced since Commit
-	learned  int
-	since    time.Time
+	// rateCache holds the rates loaded; judged the judgements kept since
+	// the last Commit, by (repo, commit).
+	rateCache map[ratesID]*cachedRates
+	judged    map[[2]string]*guard.Judgement
+	learned   int
+	since     time.Time
 }
 
 // NewLearner returns a Learner writing to db.
@@ -65,6 +69,8 @@ func (l *Learner) reset() {
 	l.merged = map[string]string{}
 	l.pending = map[string]int{}
 	l.cursors = map[[2]string]guard.Cursor{}
+	l.rateCache = map[ratesID]*cachedRates{}
+	l.judged = map[[2]string]*guard.Judgement{}
 	l.learned = 0
 	l.since = time.Now()
 }
