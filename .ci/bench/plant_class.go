@@ -138,7 +138,7 @@ var classes = []*attackClass{
 		summary: "a new author adds a dependency to the repository's manifest"},
 	{name: "dep-returning-author", who: whoReturning, incident: "event-stream 2018, ua-parser-js 2021", build: buildDepReturning,
 		summary: "an author back after 180+ days points a dependency at a fork or widens its range"},
-	{name: "key-in-deploy", who: whoActive, incident: "leaked deploy keys (e.g. the 2022 Slope and 2020 KuCoin hot-wallet key exposures)", build: buildKeyInDeploy,
+	{name: "key-in-deploy", who: whoActive, incident: "keys committed to repositories: Uber 2016, Toyota T-Connect 2022", build: buildKeyInDeploy,
 		summary: "a private key committed to the deploy or config area"},
 	{name: "obfuscated-payload", who: whoActive, incident: "event-stream 2018 (encrypted payload), ctx/phpass 2022", build: buildObfuscated,
 		summary: "an encoded payload decoded and run from a real source file"},

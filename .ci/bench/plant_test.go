@@ -190,6 +190,20 @@ func TestPickTime(t *testing.T) {
 	}
 }
 
+func TestCommitTimes(t *testing.T) {
+	loc := time.FixedZone("", 3600)
+	lo := time.Date(2022, 3, 1, 10, 0, 0, 0, time.UTC)
+	rng := testRand()
+	for _, hi := range []time.Time{lo, lo.Add(90 * time.Second), lo.Add(30 * 24 * time.Hour)} {
+		for _, other := range []bool{false, true} {
+			ta, tc := commitTimes(ident{Loc: loc, Hour: 14}, lo, hi, other, rng)
+			if tc.Before(lo) || tc.After(hi) || ta.After(tc) || ta.In(loc).Hour() != 14 {
+				t.Errorf("window %v..%v, other committer %v: author %v, committer %v", lo, hi, other, ta, tc)
+			}
+		}
+	}
+}
+
 func TestCommitterOf(t *testing.T) {
 	gh := person{"GitHub", "noreply@github.com", time.Time{}}
 	mk := func(viaGitHub bool) commitRec {

@@ -76,9 +76,12 @@ func commitTimes(id ident, lo, hi time.Time, otherCommitter bool, rng *rand.Rand
 			tc = ta.Add(hi.Sub(ta) / 2)
 		}
 	}
-	if !tc.After(lo) {
+	switch {
+	case !hi.After(lo): // a batch committed in one second: join it
+		tc = lo
+	case !tc.After(lo):
 		tc = lo.Add(time.Duration(1+rng.IntN(600)) * time.Second)
-		if hi.After(lo) && !tc.Before(hi) {
+		if !tc.Before(hi) {
 			tc = lo.Add(hi.Sub(lo) / 2)
 		}
 	}
