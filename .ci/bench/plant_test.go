@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -332,5 +333,34 @@ func TestAppendTopLevel(t *testing.T) {
 		if !ok || !strings.HasSuffix(got, tc.want) {
 			t.Errorf("appendTopLevel(%s, %q) = %q, want it to end with %q", tc.lang, tc.src, got, tc.want)
 		}
+	}
+}
+
+func TestNewPersonNeverReusesAnAuthor(t *testing.T) {
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	zone := time.FixedZone("", 2*3600)
+	mk := func(name, email string, i int) commitRec {
+		p := person{name, email, at.Add(-time.Duration(i+1) * time.Hour).In(zone)}
+		return commitRec{Author: p, Committer: p}
+	}
+	few := &history{all: []commitRec{mk("Ann Lee", "ann.lee@corp.example", 0), mk("Bo Kim", "bo.kim@corp.example", 1)}}
+	id, err := newPerson(few, at, testRand())
+	if err != nil || id.Email == "ann.lee@corp.example" || id.Email == "bo.kim@corp.example" || !strings.HasSuffix(id.Email, "@corp.example") {
+		t.Errorf("newPerson = %+v, %v: want someone new at corp.example", id, err)
+	}
+	if _, off := time.Now().In(id.Loc).Zone(); off != 2*3600 {
+		t.Errorf("zone %d, want the repository's +02:00", off)
+	}
+	// Every name the tool can make up is taken: it must give up rather
+	// than plant a commit as a real person.
+	var all []commitRec
+	for _, f := range firstNames {
+		for _, l := range lastNames {
+			all = append(all, mk(f+" "+l, strings.ToLower(f+"."+l)+"@corp.example", len(all)))
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Committer.When.Before(all[j].Committer.When) })
+	if id, err := newPerson(&history{all: all}, at, testRand()); err == nil {
+		t.Errorf("newPerson = %s <%s>, an existing author", id.Name, id.Email)
 	}
 }
