@@ -163,16 +163,16 @@ func (b BaseRate) Bits() float64 {
 
 // String explains the base rate: "here 775 of 4,185 commits (18.5%)".
 func (b BaseRate) String() string {
-	s := fmt.Sprintf("here %s of %s earlier commits", thousands(b.Events), thousands(b.Commits))
+	s := fmt.Sprintf("here %s of %s earlier commits", Thousands(b.Events), Thousands(b.Commits))
 	if b.Events == 0 {
-		s = fmt.Sprintf("here none of %s earlier commits", thousands(b.Commits))
+		s = fmt.Sprintf("here none of %s earlier commits", Thousands(b.Commits))
 	} else if b.Commits > 0 {
 		s += fmt.Sprintf(" (%s)", percent(float64(b.Events)/float64(b.Commits)))
 	}
 	if b.OrgCommits > b.Commits {
-		s += fmt.Sprintf(", in the organization %s of %s", thousands(b.OrgEvents), thousands(b.OrgCommits))
+		s += fmt.Sprintf(", in the organization %s of %s", Thousands(b.OrgEvents), Thousands(b.OrgCommits))
 	}
-	return s + fmt.Sprintf(": about 1 in %s (%.1f bits)", thousands(int(math.Round(1/b.P))), b.Bits())
+	return s + fmt.Sprintf(": about 1 in %s (%.1f bits)", Thousands(int(math.Round(1/b.P))), b.Bits())
 }
 
 // SeverityBits is what a content finding adds to its commit's score: a
@@ -343,11 +343,11 @@ func IsBot(p Person) bool {
 	return false
 }
 
-// thousands renders n with thousands separators.
-func thousands(n int) string {
+// Thousands renders n with thousands separators: 12,345.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	if n < 0 {
-		return "-" + thousands(-n)
+		return "-" + Thousands(-n)
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

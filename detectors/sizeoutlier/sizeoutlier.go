@@ -74,8 +74,8 @@ func run(pass *guard.Pass) {
 		Severity: guard.Low,
 		Score:    math.Min(1, 0.3+0.2*math.Log2(float64(n)/float64(threshold))),
 		Message: fmt.Sprintf("Changes %s lines, far beyond this author's usual (threshold %s): median %s lines, and %.0f%% of their %s%s change fewer than %s.",
-			explain.Thousands(n), explain.Thousands(threshold), soBucket(guard.SizeBucket(a.SizeQuantile(0.5))), 100*q,
-			explain.History(a), scope, explain.Thousands(qHi)),
+			guard.Thousands(n), guard.Thousands(threshold), soBucket(guard.SizeBucket(a.SizeQuantile(0.5))), 100*q,
+			explain.History(a), scope, guard.Thousands(qHi)),
 		Evidence: []string{"largest before: " + soBucket(soLargest(a)) + " lines", "largest files: " + soLargestFiles(pass.Files)},
 	}
 	if cats := soSensitive(pass, a, set); len(cats) > 0 {
@@ -115,11 +115,11 @@ func soBucket(b int) string {
 	lo, hi := guard.SizeBucketRange(b)
 	switch {
 	case hi == math.MaxInt:
-		return explain.Thousands(lo) + " or more"
+		return guard.Thousands(lo) + " or more"
 	case hi-lo == 1:
-		return explain.Thousands(lo)
+		return guard.Thousands(lo)
 	}
-	return explain.Thousands(lo) + "–" + explain.Thousands(hi-1)
+	return guard.Thousands(lo) + "–" + guard.Thousands(hi-1)
 }
 
 // soLargestFiles lists the three files with the most changed lines.

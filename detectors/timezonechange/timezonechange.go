@@ -134,7 +134,7 @@ func tzUsed(zones map[int]int) string {
 	keys := guard.SortedKeys(zones, func(a, b int) bool { return a < b })
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s in %s", explain.Offset(k), explain.Thousands(zones[k])))
+		parts = append(parts, fmt.Sprintf("%s in %s", explain.Offset(k), guard.Thousands(zones[k])))
 	}
 	if len(parts) == 0 {
 		return "none"

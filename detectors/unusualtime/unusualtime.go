@@ -130,11 +130,11 @@ func run(pass *guard.Pass) {
 		Score: utScore(tail, maxTail),
 		Evidence: []string{
 			fmt.Sprintf("author's commits at this hour of the week (%s): %d of %s (smoothed probability %s)",
-				utHourName(w), a.HourOfWeek[w], explain.Thousands(a.Commits), utPercent(p[w])),
+				utHourName(w), a.HourOfWeek[w], guard.Thousands(a.Commits), utPercent(p[w])),
 			fmt.Sprintf("hours of the week this quiet hold %s of the author's smoothed activity (threshold %s)",
 				utPercent(tail), utPercent(maxTail)),
 			"usual hours: " + utUsualHours(a),
-			fmt.Sprintf("organization commits at this hour of the week: %d of %s", b.Org.HourOfWeek[w], explain.Thousands(b.Org.Commits)),
+			fmt.Sprintf("organization commits at this hour of the week: %d of %s", b.Org.HourOfWeek[w], guard.Thousands(b.Org.Commits)),
 		},
 	}
 	at := c.Author.When

@@ -6,7 +6,6 @@ package explain
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/repoguard/repoguard/guard"
@@ -52,17 +51,6 @@ func Line(l guard.Line) string {
 	return fmt.Sprintf("line %d: %s", l.Number, t)
 }
 
-// Thousands renders n with thousands separators: 12,345.
-func Thousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + Thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 // Counts renders the keys of a count map with their counts, the most
 // frequent first, at most five: "docs (329), build (327) and 5 more".

@@ -10,7 +10,7 @@ import (
 // History renders how much history a profile holds, "412 commits over
 // 3.1 years"; the behaviour detectors quote it.
 func History(p *guard.Profile) string {
-	s := Thousands(p.Commits) + " commits"
+	s := guard.Thousands(p.Commits) + " commits"
 	if p.Commits == 1 {
 		return "1 commit"
 	}
