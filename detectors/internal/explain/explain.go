@@ -51,7 +51,6 @@ func Line(l guard.Line) string {
 	return fmt.Sprintf("line %d: %s", l.Number, t)
 }
 
-
 // Counts renders the keys of a count map with their counts, the most
 // frequent first, at most five: "docs (329), build (327) and 5 more".
 func Counts(m map[string]int) string {
