@@ -26,10 +26,12 @@ import (
 // A commit's score is the sum of the surprise of its events (each counted
 // once) and of its content findings (SeverityBits): independent evidence
 // adds up, and 2^score says "one commit in so many". The repository's
-// queue threshold is the score that only a Budget share of its earlier
-// commits reached (Rates.Threshold), and never less than -log2 Budget:
-// behaviour findings are medium (they enter the anomaly queue) only on a
-// commit at or above it, so that behaviour alone fills at most the budget.
+// queue threshold is the behaviour score that only a budget share of its
+// earlier commits reach, each scored with the rates as they are now
+// (Rates.Threshold), and never less than -log2 budget: behaviour findings
+// are medium (they enter the anomaly queue) only on a commit at or above
+// it, so that behaviour alone fills at most the budget however the rates
+// drift as the history grows.
 
 // PriorRate and PriorWeight make the prior of every event: before any
 // history an event is taken to happen in one commit in ten, with the
@@ -39,56 +41,67 @@ const (
 	PriorWeight = 20.0
 )
 
-// ScoreResolution is the number of score buckets per bit, and ScoreBuckets
-// the number of buckets of Rates.Scores (the last holds 40 bits and more).
-const (
-	ScoreResolution = 4
-	ScoreBuckets    = 40*ScoreResolution + 1
-)
-
 // DefaultBudget is the share of commits that behaviour findings may bring
 // into the anomaly queue when the policy sets none.
 const DefaultBudget = 0.005
 
 // Rates counts what happened in the commits of a repository (or of the
 // organization) as they were learned: how many, in how many each
-// behaviour event happened, and how their behaviour scores spread. The
+// behaviour event happened, and how many had each set of events. The
 // commits of bots are counted apart from people's (see IsBot).
 type Rates struct {
 	Commits int            `json:"commits"`
 	Events  map[string]int `json:"events"`
-	// Scores is the histogram of the commits' behaviour scores: bucket i
-	// holds scores from i/ScoreResolution bits, up to the next.
-	Scores [ScoreBuckets]int `json:"scores"`
+	// Sets counts the commits by the set of events they had, the events
+	// sorted and joined by "|" ("" for none): what Threshold scores.
+	Sets map[string]int `json:"sets"`
+	// Flagged counts the commits whose behaviour score reached the
+	// threshold of their time: the share the budget holds down.
+	Flagged int `json:"flagged"`
 }
 
 // NewRates returns empty rates.
-func NewRates() *Rates { return &Rates{Events: map[string]int{}} }
+func NewRates() *Rates { return &Rates{Events: map[string]int{}, Sets: map[string]int{}} }
 
-// Learn counts one commit judged as j.
-func (r *Rates) Learn(j *Judgement) {
+func (r *Rates) maps() {
 	if r.Events == nil {
 		r.Events = map[string]int{}
 	}
+	if r.Sets == nil {
+		r.Sets = map[string]int{}
+	}
+}
+
+// Learn counts one commit judged as j.
+func (r *Rates) Learn(j *Judgement) {
+	r.maps()
 	r.Commits++
+	seen := map[string]bool{}
 	for _, e := range j.Events {
 		r.Events[e]++
+		// A kind ("name/kind") counts for its detector too, once.
+		if det, _, ok := strings.Cut(e, "/"); ok && !seen[det] {
+			seen[det] = true
+			r.Events[det]++
+		}
 	}
-	r.Scores[scoreBucket(j.Score)]++
+	r.Sets[strings.Join(j.Events, "|")]++
+	if j.Threshold > 0 && j.Score >= j.Threshold {
+		r.Flagged++
+	}
 }
 
 // Merge adds the counts of q into r.
 func (r *Rates) Merge(q *Rates) {
-	if r.Events == nil {
-		r.Events = map[string]int{}
-	}
+	r.maps()
 	r.Commits += q.Commits
 	for e, n := range q.Events {
 		r.Events[e] += n
 	}
-	for i, n := range q.Scores {
-		r.Scores[i] += n
+	for k, n := range q.Sets {
+		r.Sets[k] += n
 	}
+	r.Flagged += q.Flagged
 }
 
 // Clone returns a deep copy.
@@ -98,27 +111,41 @@ func (r *Rates) Clone() *Rates {
 	return q
 }
 
-func scoreBucket(bits float64) int {
-	if math.IsNaN(bits) || bits <= 0 {
-		return 0
+// Threshold returns the lowest score such that at most budget of the
+// learned commits score more, each commit scored as the sum of bits(e)
+// over its events: with the rates as they are now, not as they were when
+// it was judged (bits should leave the commit's own event out, so that
+// earlier commits are scored as a new one is). 0 when none is learned or
+// none scores above 0.
+func (r *Rates) Threshold(budget float64, bits func(event string) float64) float64 {
+	type scored struct {
+		score float64
+		n     int
 	}
-	return min(int(bits*ScoreResolution), ScoreBuckets-1)
-}
-
-// Threshold returns the lowest score s such that at most budget of the
-// learned commits scored s or more; 0 when none is learned. A commit at or
-// above it is among the budget's share of the most unusual.
-func (r *Rates) Threshold(budget float64) float64 {
-	if r.Commits == 0 {
-		return 0
-	}
-	allowed := int(math.Floor(budget * float64(r.Commits)))
-	tail := 0
-	for i := ScoreBuckets - 1; i >= 0; i-- {
-		if tail+r.Scores[i] > allowed {
-			return float64(i+1) / ScoreResolution
+	memo := map[string]float64{}
+	sets := make([]scored, 0, len(r.Sets))
+	for set, n := range r.Sets {
+		s := 0.0
+		if set != "" {
+			for _, e := range strings.Split(set, "|") {
+				b, ok := memo[e]
+				if !ok {
+					b = bits(e)
+					memo[e] = b
+				}
+				s += b
+			}
 		}
-		tail += r.Scores[i]
+		sets = append(sets, scored{s, n})
+	}
+	sort.Slice(sets, func(i, j int) bool { return sets[i].score > sets[j].score })
+	allowed := int(math.Floor(budget * float64(r.Commits)))
+	above := 0
+	for _, s := range sets {
+		if above+s.n > allowed {
+			return math.Round(s.score*100)/100 + 0.01
+		}
+		above += s.n
 	}
 	return 0
 }
@@ -133,23 +160,63 @@ type BaseRate struct {
 	OrgEvents  int     `json:"org_events"`
 	OrgCommits int     `json:"org_commits"`
 	P          float64 `json:"p"`
+	// DetectorEvents counts, for a kind of a detector's findings, the
+	// repository's commits with any kind of them; Capped says P is
+	// KindSpread times below their rate (see EventRate).
+	DetectorEvents int  `json:"detector_events,omitempty"`
+	Capped         bool `json:"capped,omitempty"`
 }
 
 // RateOf returns the base rate of an event in repo, with org the
 // organization's rates (repo's included; nil: repo's alone).
 func RateOf(event string, repo, org *Rates) BaseRate {
+	return rateOf(event, repo, org, 0)
+}
+
+// rateOf is RateOf with the commit counted in the rates taken out of
+// them (out 1), or not (out 0).
+func rateOf(event string, repo, org *Rates, out int) BaseRate {
 	if repo == nil {
 		repo = NewRates()
 	}
 	if org == nil || org.Commits < repo.Commits {
 		org = repo
 	}
-	br := BaseRate{Events: repo.Events[event], Commits: repo.Commits,
-		OrgEvents: org.Events[event], OrgCommits: org.Commits}
+	br := BaseRate{Events: max(repo.Events[event]-out, 0), Commits: max(repo.Commits-out, 0),
+		OrgEvents: max(org.Events[event]-out, 0), OrgCommits: max(org.Commits-out, 0)}
 	restK := float64(max(br.OrgEvents-br.Events, 0))
 	restN := float64(max(br.OrgCommits-br.Commits, 0))
 	prior := (restK + PriorWeight*PriorRate) / (restN + PriorWeight)
 	br.P = (float64(br.Events) + PriorWeight*prior) / (float64(br.Commits) + PriorWeight)
+	return br
+}
+
+// KindSpread is how many times rarer than its detector's findings at
+// large a kind of them ("name/kind") may be taken to be.
+const KindSpread = 4
+
+// EventRate returns the base rate of an event: RateOf, except that a kind
+// of a detector's findings is never taken as more than KindSpread times
+// rarer than the detector's findings at large (Capped then). A detector
+// has many kinds, and the first of each would otherwise be as surprising
+// as a detector never seen to fire: one of them is new every so often.
+func EventRate(event string, repo, org *Rates) BaseRate {
+	return eventRate(event, repo, org, 0)
+}
+
+// eventRate is EventRate with a commit that had the event taken out of
+// the rates (out 1), or not (out 0).
+func eventRate(event string, repo, org *Rates, out int) BaseRate {
+	br := rateOf(event, repo, org, out)
+	det, _, ok := strings.Cut(event, "/")
+	if !ok {
+		return br
+	}
+	d := rateOf(det, repo, org, out)
+	br.DetectorEvents = d.Events
+	if br.P*KindSpread < d.P {
+		br.P, br.Capped = d.P/KindSpread, true
+	}
 	return br
 }
 
@@ -171,6 +238,9 @@ func (b BaseRate) String() string {
 	}
 	if b.OrgCommits > b.Commits {
 		s += fmt.Sprintf(", in the organization %s of %s", Thousands(b.OrgEvents), Thousands(b.OrgCommits))
+	}
+	if b.Capped {
+		s += fmt.Sprintf(", any finding of this detector %s", Thousands(b.DetectorEvents))
 	}
 	return s + fmt.Sprintf(": about 1 in %s (%.1f bits)", Thousands(int(math.Round(1/b.P))), b.Bits())
 }
@@ -204,7 +274,7 @@ type Judgement struct {
 	// Score is the behaviour score in bits: the sum of the events'
 	// surprise.
 	Score float64 `json:"score"`
-	// Threshold is the score at which the repository's queue started
+	// Threshold is the score from which the repository's queue started
 	// then (see Rates.Threshold), in bits.
 	Threshold float64 `json:"threshold"`
 	// Bot is set for a commit by a bot, counted apart from people's.
@@ -234,7 +304,7 @@ func Calibrate(raw []Finding, b *Baseline, budget float64) *Judgement {
 			// shift (info) is not a new time zone (medium).
 			f.Event = f.Detector + "/" + f.Severity.String()
 		}
-		br := RateOf(f.Event, repo, org)
+		br := EventRate(f.Event, repo, org)
 		f.BaseRate, f.Surprise = &br, math.Round(br.Bits()*100)/100
 		f.Evidence = append(f.Evidence, "base rate: "+br.String())
 		best[f.Event] = max(best[f.Event], f.Surprise)
@@ -246,7 +316,16 @@ func Calibrate(raw []Finding, b *Baseline, budget float64) *Judgement {
 	}
 	sort.Strings(j.Events)
 	j.Score = math.Round(j.Score*100) / 100
-	j.Threshold = max(-math.Log2(budget), repo.Threshold(budget))
+	// Each earlier commit is scored as this one is: with the rates of
+	// the others, its own events left out. Where more than the budget's
+	// share of them reached the threshold of their time (a history whose
+	// habits change), the quantile tightens in proportion.
+	q := budget
+	if share := (float64(repo.Flagged) + 1) / (float64(repo.Commits) + 1/budget); share > budget {
+		q = budget * budget / share
+	}
+	past := repo.Threshold(q, func(e string) float64 { return eventRate(e, repo, org, 1).Bits() })
+	j.Threshold = math.Round(max(-math.Log2(budget), past)*100) / 100
 	return j
 }
 
@@ -265,24 +344,34 @@ type Assessment struct {
 
 // Assess combines a commit's behaviour judgement (nil: none) with its
 // content findings. Its score adds the judgement's to the content
-// findings' SeverityBits (the highest of each detector); its behaviour
-// findings are medium when the score reaches the threshold (high six bits
-// above it, 64 times rarer), otherwise low from 4 bits of surprise and
-// info below. A policy's severity override of a detector still applies
-// (override: nil for none).
+// findings' SeverityBits (the highest of each detector). Its behaviour
+// findings are medium when the judgement's score, with the content
+// findings at medium or above (those reach the queue anyway), reaches the
+// threshold (high six bits above it, 64 times rarer), otherwise low from
+// 4 bits of surprise and info below: the threshold was set from the
+// behaviour of earlier commits alone. A policy's severity override of a
+// detector still applies (override: nil for none).
 func Assess(j *Judgement, content []Finding, override func(detector string) Severity) Assessment {
-	a := Assessment{Score: contentBits(content)}
+	a := Assessment{Score: ScoreOf(content)}
+	var severe []Finding
+	for _, f := range content {
+		if f.Severity >= Medium {
+			severe = append(severe, f)
+		}
+	}
+	flag := ScoreOf(severe)
 	if j != nil {
 		a.Score += j.Score
 		a.Threshold = j.Threshold
+		flag += j.Score
 	}
 	a.Score = math.Round(a.Score*100) / 100
 	if j != nil {
 		for _, f := range j.Findings {
 			switch {
-			case a.Score >= j.Threshold+6:
+			case flag >= j.Threshold+6:
 				f.Severity = High
-			case a.Score >= j.Threshold:
+			case flag >= j.Threshold:
 				f.Severity = Medium
 			case f.Surprise >= 4:
 				f.Severity = Low
@@ -301,20 +390,6 @@ func Assess(j *Judgement, content []Finding, override func(detector string) Seve
 	SortFindings(a.Findings)
 	a.Risk = RiskOf(a.Score, MaxSeverity(a.Findings))
 	return a
-}
-
-// contentBits sums, over the detectors of the findings, the SeverityBits
-// of each detector's most severe finding.
-func contentBits(fs []Finding) float64 {
-	best := map[string]Severity{}
-	for _, f := range fs {
-		best[f.Detector] = max(best[f.Detector], f.Severity)
-	}
-	bits := 0.0
-	for _, s := range best {
-		bits += SeverityBits(s)
-	}
-	return bits
 }
 
 // RiskOf puts a score in bits on the 0-100 scale of risk: five points a

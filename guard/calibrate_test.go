@@ -51,30 +51,37 @@ func TestBaseRateString(t *testing.T) {
 
 func TestThreshold(t *testing.T) {
 	r := NewRates()
-	// 1,000 commits: 990 score 0, 6 score 5 bits, 4 score 12 bits.
+	// 1,000 commits: 990 with no event, 6 with event a, 4 with a and b.
 	for range 990 {
 		r.Learn(&Judgement{})
 	}
 	for range 6 {
-		r.Learn(&Judgement{Score: 5})
+		r.Learn(&Judgement{Events: []string{"a"}})
 	}
 	for range 4 {
-		r.Learn(&Judgement{Score: 12})
+		r.Learn(&Judgement{Events: []string{"a", "b"}})
 	}
+	bits := func(e string) float64 { return map[string]float64{"a": 5, "b": 7}[e] }
 	for _, tc := range []struct {
 		budget, want float64
 	}{
-		{0.005, 5.25}, // 5 allowed: from 5.25 bits on, only the 4 at 12
-		{0.004, 5.25},
-		{0.003, 12.25}, // 3 allowed: not even the 4 at 12 bits
-		{0.01, 0.25},   // 10 allowed: the 4 and the 6
-		{0.5, 0.25},
+		{0.005, 5.01}, // 5 allowed: above 5 bits, only the 4 at 12
+		{0.004, 5.01},
+		{0.003, 12.01}, // 3 allowed: not even the 4 at 12 bits
+		{0.01, 0.01},   // 10 allowed: the 4 and the 6
+		{0.5, 0.01},
 	} {
-		if got := r.Threshold(tc.budget); got != tc.want {
+		if got := r.Threshold(tc.budget, bits); got != tc.want {
 			t.Errorf("Threshold(%v) = %v, want %v", tc.budget, got, tc.want)
 		}
 	}
-	if got := NewRates().Threshold(0.005); got != 0 {
+	// Scored with the rates as they are now: when b grows common, the
+	// commits that had it no longer hold the threshold up.
+	cheap := func(e string) float64 { return map[string]float64{"a": 5, "b": 0.5}[e] }
+	if got := r.Threshold(0.003, cheap); got != 5.51 {
+		t.Errorf("Threshold(0.003) with b cheap = %v, want 5.51 (it is 12.01 with b dear)", got)
+	}
+	if got := NewRates().Threshold(0.005, bits); got != 0 {
 		t.Errorf("empty Threshold = %v, want 0", got)
 	}
 }
@@ -96,7 +103,7 @@ func TestCalibrateAndAssess(t *testing.T) {
 	if strings.Join(j.Events, ",") != "common,rare/medium" {
 		t.Errorf("Events = %v", j.Events)
 	}
-	if floor := -math.Log2(0.005); j.Threshold != floor {
+	if floor := math.Round(-math.Log2(0.005)*100) / 100; j.Threshold != floor {
 		t.Errorf("Threshold = %v, want the floor %v (nothing scored before)", j.Threshold, floor)
 	}
 	if len(j.Findings) != 3 || j.Findings[0].BaseRate == nil || !strings.Contains(j.Findings[0].Evidence[0], "base rate: here none of 3,000") {
@@ -163,5 +170,37 @@ func TestIsBot(t *testing.T) {
 		if got := IsBot(tc.p); got != tc.want {
 			t.Errorf("IsBot(%+v) = %v, want %v", tc.p, got, tc.want)
 		}
+	}
+}
+
+// TestEventRate: a kind never seen of a detector that fires often is at
+// most KindSpread times rarer than the detector's findings at large; a
+// detector that never fired keeps its own rate.
+func TestEventRate(t *testing.T) {
+	r := NewRates()
+	for i := range 1000 {
+		switch {
+		case i%10 == 0: // one commit in ten: new-author in contracts
+			r.Learn(&Judgement{Events: []string{"new-author/contracts"}})
+		default:
+			r.Learn(&Judgement{})
+		}
+	}
+	if r.Events["new-author"] != 100 {
+		t.Fatalf("detector counted %d times, want 100", r.Events["new-author"])
+	}
+	keys := EventRate("new-author/keys", r, nil)
+	det := RateOf("new-author", r, nil)
+	if !keys.Capped || math.Abs(keys.P-det.P/KindSpread) > 1e-12 {
+		t.Errorf("unseen kind: %+v, want capped at %v", keys, det.P/KindSpread)
+	}
+	if !strings.Contains(keys.String(), "any finding of this detector 100") {
+		t.Errorf("String = %q", keys.String())
+	}
+	if other := EventRate("dormant/high", r, nil); other.Capped || other.P != RateOf("dormant/high", r, nil).P {
+		t.Errorf("a detector that never fired: %+v", other)
+	}
+	if c := EventRate("new-author/contracts", r, nil); c.Capped {
+		t.Errorf("a common kind: %+v", c)
 	}
 }

@@ -26,6 +26,26 @@ type Baselines interface {
 	// Baseline returns the author's baseline as it is now. Its profiles
 	// are the store's own: read them only until the next call.
 	Baseline(ctx context.Context, repo, key, email string) (*Baseline, error)
+	// Rates returns how often each behaviour event happened in the
+	// commits of repo and of the organization, of people or of bots.
+	Rates(ctx context.Context, repo string, bot bool) (here, org *Rates, err error)
+}
+
+// Judgements keeps the behaviour judgement of each commit, made once.
+type Judgements interface {
+	// Judged returns the judgement kept for a commit of repo, nil when
+	// there is none.
+	Judged(ctx context.Context, repo, sha string) (*Judgement, error)
+	// Keep keeps the judgement of a commit of repo (the first kept
+	// stands).
+	Keep(repo, sha string, j *Judgement)
+}
+
+// JudgementStore is where a commit's behaviour judgement comes from:
+// kept, or made from the baselines and kept.
+type JudgementStore interface {
+	Baselines
+	Judgements
 }
 
 // ProfileStore is where the learning loop learns: *sqlite.Learner. It
@@ -33,11 +53,12 @@ type Baselines interface {
 // walks in progress, so that a run that stops loses at most a batch and
 // the next resumes where the last batch ended.
 type ProfileStore interface {
-	Baselines
+	JudgementStore
 	// Learn adds commit c of repo to the author's and everyone's
 	// profiles; categories[i] are those of c.Files[i], login is the
-	// author's GitHub login ("" when unknown).
-	Learn(ctx context.Context, repo string, c *Commit, categories [][]string, login string) error
+	// author's GitHub login ("" when unknown). j, when not nil, is the
+	// commit's judgement, counted in the rates of its events.
+	Learn(ctx context.Context, repo string, c *Commit, categories [][]string, login string, j *Judgement) error
 	// Advance records cur as the cursor of its ref, written by the next
 	// Commit with what was learned up to it.
 	Advance(cur Cursor)
@@ -60,7 +81,29 @@ func BaselineOf(ctx context.Context, p Baselines, repo string, c *Commit, login 
 	if err != nil {
 		return "", nil, fmt.Errorf("baseline of %s: %w", key, err)
 	}
+	b.Bot = IsBot(c.Author)
+	if b.Rates, b.OrgRates, err = p.Rates(ctx, repo, b.Bot); err != nil {
+		return "", nil, fmt.Errorf("rates of %s: %w", repo, err)
+	}
 	return key, b, nil
+}
+
+// BehaviourOf returns the behaviour judgement of commit c of repo (login
+// is its author's GitHub login, "" when unknown): the one the store
+// kept, else one eng makes now against the author's baseline as the
+// store has it, which the store keeps. detErr reports detectors that
+// failed; err the store.
+func BehaviourOf(ctx context.Context, st JudgementStore, eng *Engine, repo string, c *Commit, login string) (j *Judgement, detErr, err error) {
+	if j, err = st.Judged(ctx, repo, c.Hash); err != nil || j != nil {
+		return j, nil, err
+	}
+	_, b, err := BaselineOf(ctx, st, repo, c, login)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, detErr = eng.Behaviour(Subject{Commit: c, Baseline: b})
+	st.Keep(repo, c.Hash, j)
+	return j, detErr, nil
 }
 
 // LearnWalk learns the history of one ref of a repository into a
@@ -86,11 +129,17 @@ type LearnWalk struct {
 	Classifier Classifier
 	// Logins are the authors' GitHub logins by commit hash, where known.
 	Logins map[string]string
+	// Engine, when set, judges each commit's behaviour before it is
+	// learned (BehaviourOf: the judgement kept, or made against the
+	// baseline as it was before the commit and kept), and the rates learn
+	// its events. Without it the rates learn nothing.
+	Engine *Engine
 	// Judge, when set, is called for each commit before it is learned,
-	// under Lock, with its author's identity key and baseline. Merge
-	// commits are judged only with JudgeMerges (the App does not judge
-	// them: their first-parent diff is other people's work).
-	Judge       func(c *Commit, key string, b *Baseline) error
+	// under Lock, with its behaviour judgement (nil without Engine) and
+	// the error of detectors that failed. Merge commits are judged only
+	// with JudgeMerges (the App does not judge them: their first-parent
+	// diff is other people's work), and never counted in the rates.
+	Judge       func(c *Commit, j *Judgement, detErr error) error
 	JudgeMerges bool
 	// Seen, when set, is called for each commit of an interrupted walk
 	// that was learned already, instead of learning it again.
@@ -164,16 +213,24 @@ func (w *LearnWalk) seen(c *Commit) error {
 func (w *LearnWalk) learn(ctx context.Context, c *Commit, cur Cursor) error {
 	defer w.lock()()
 	login := w.Logins[c.Hash]
-	if w.Judge != nil && (w.JudgeMerges || !c.IsMerge()) {
-		key, b, err := BaselineOf(ctx, w.Profiles, w.Repo, c, login)
-		if err != nil {
-			return err
-		}
-		if err := w.Judge(c, key, b); err != nil {
+	judge := w.JudgeMerges || !c.IsMerge()
+	var j *Judgement
+	var detErr error
+	if w.Engine != nil && judge {
+		var err error
+		if j, detErr, err = BehaviourOf(ctx, w.Profiles, w.Engine, w.Repo, c, login); err != nil {
 			return err
 		}
 	}
-	if err := w.Profiles.Learn(ctx, w.Repo, c, CategoriesOf(w.Classifier, c.Files), login); err != nil {
+	if w.Judge != nil && judge {
+		if err := w.Judge(c, j, detErr); err != nil {
+			return err
+		}
+	}
+	if c.IsMerge() {
+		j = nil
+	}
+	if err := w.Profiles.Learn(ctx, w.Repo, c, CategoriesOf(w.Classifier, c.Files), login, j); err != nil {
 		return fmt.Errorf("learn %s: %w", c.ShortHash(), err)
 	}
 	w.Profiles.Advance(cur)

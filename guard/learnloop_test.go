@@ -57,6 +57,7 @@ type fakeStore struct {
 	advanced []Cursor
 	learned  int
 	locker   *countLocker
+	kept     map[string]*Judgement
 }
 
 func (s *fakeStore) ResolveIdentity(ctx context.Context, login, email string) (string, error) {
@@ -66,15 +67,41 @@ func (s *fakeStore) ResolveIdentity(ctx context.Context, login, email string) (s
 
 func (s *fakeStore) Baseline(ctx context.Context, repo, key, email string) (*Baseline, error) {
 	s.checkLocked("baseline")
-	return &Baseline{Author: &Profile{Commits: s.learned}}, nil
+	return &Baseline{Author: &Profile{Key: key, Commits: s.learned}}, nil
 }
 
-func (s *fakeStore) Learn(ctx context.Context, repo string, c *Commit, cats [][]string, login string) error {
+func (s *fakeStore) Rates(ctx context.Context, repo string, bot bool) (here, org *Rates, err error) {
+	return NewRates(), NewRates(), nil
+}
+
+func (s *fakeStore) Judged(ctx context.Context, repo, sha string) (*Judgement, error) {
+	s.checkLocked("judged")
+	return s.kept[sha], nil
+}
+
+func (s *fakeStore) Keep(repo, sha string, j *Judgement) {
+	s.checkLocked("keep")
+	if s.kept == nil {
+		s.kept = map[string]*Judgement{}
+	}
+	s.kept[sha] = j
+}
+
+func (s *fakeStore) Learn(ctx context.Context, repo string, c *Commit, cats [][]string, login string, j *Judgement) error {
 	s.checkLocked("learn")
 	s.learned++
-	s.log = append(s.log, fmt.Sprintf("learn %s %s <%s> login=%q cats=%v", c.Hash, c.Author.Name, c.Author.Email, login, cats))
+	var events []string
+	if j != nil {
+		events = j.Events
+	}
+	s.log = append(s.log, fmt.Sprintf("learn %s %s <%s> login=%q cats=%v events=%v", c.Hash, c.Author.Name, c.Author.Email, login, cats, events))
 	return nil
 }
+
+// echo is a behaviour detector that reports the baseline it was given.
+var echo = &Detector{Name: "echo", Doc: "echo", Severity: Low, Behaviour: true, Run: func(p *Pass) {
+	p.Report(Finding{Message: fmt.Sprintf("%s after %d", p.Baseline.Author.Key, p.Baseline.Author.Commits)})
+}}
 
 func (s *fakeStore) Advance(cur Cursor) { s.advanced = append(s.advanced, cur) }
 func (s *fakeStore) Due() bool          { return s.learned%2 == 0 }
@@ -123,12 +150,17 @@ func TestLearnWalk(t *testing.T) {
 			var seen, judged, steps []string
 			w := &LearnWalk{Repo: "acme/widgets", Ref: "HEAD", History: fakeHistory{n: 6}, Profiles: st, Lock: lk,
 				Mailmap: mm, Classifier: oneClass{}, Logins: map[string]string{"c4": "alice"}, JudgeMerges: merges,
+				Engine: &Engine{Detectors: []*Detector{echo}},
 				Seen: func(c *Commit) error {
 					seen = append(seen, c.Hash+" "+c.Author.Email)
 					return nil
 				},
-				Judge: func(c *Commit, key string, b *Baseline) error {
-					judged = append(judged, fmt.Sprintf("%s %s after %d", c.Hash, key, b.Author.Commits))
+				Judge: func(c *Commit, j *Judgement, detErr error) error {
+					if detErr != nil || len(j.Findings) != 1 {
+						t.Errorf("judgement of %s: %+v, %v", c.Hash, j, detErr)
+						return nil
+					}
+					judged = append(judged, c.Hash+" "+j.Findings[0].Message)
 					return nil
 				},
 				Step: func(c *Commit, n int) error {
@@ -163,11 +195,11 @@ func TestLearnWalk(t *testing.T) {
 				t.Errorf("steps %q, want %q", steps, want)
 			}
 			wantLog := []string{
-				`learn c3 New Name <new@acme.test> login="" cats=[[src]]`,
-				`learn c4 New Name <new@acme.test> login="alice" cats=[[src]]`,
+				`learn c3 New Name <new@acme.test> login="" cats=[[src]] events=[]`, // a merge: never in the rates
+				`learn c4 New Name <new@acme.test> login="alice" cats=[[src]] events=[echo/low]`,
 				`commit {Repo:acme/widgets Ref:HEAD Hash: Target:c4 Done:4}`,
 				`commit {Repo:acme/widgets Ref:HEAD Hash:c4 Target: Done:0}`,
-				`learn c5 New Name <new@acme.test> login="" cats=[[src]]`,
+				`learn c5 New Name <new@acme.test> login="" cats=[[src]] events=[echo/low]`,
 				`commit {Repo:acme/widgets Ref:HEAD Hash:c5 Target: Done:0}`,
 			}
 			if !reflect.DeepEqual(st.log, wantLog) {
@@ -195,7 +227,7 @@ func TestLearnWalkStops(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
 			w := &LearnWalk{Repo: "r", Ref: "HEAD", History: fakeHistory{n: 4}, Profiles: &fakeStore{},
-				Judge: func(c *Commit, _ string, _ *Baseline) error {
+				Judge: func(c *Commit, _ *Judgement, _ error) error {
 					if calls++; calls == tc.judge {
 						return errStop
 					}
@@ -216,3 +248,31 @@ func TestLearnWalkStops(t *testing.T) {
 }
 
 var _ sync.Locker = (*countLocker)(nil)
+
+// TestLearnWalkReusesKeptJudgement: a commit judged before (a pull
+// request's, or by an earlier run) is not judged again when learned: its
+// kept judgement is reported and counted in the rates.
+func TestLearnWalkReusesKeptJudgement(t *testing.T) {
+	st := &fakeStore{kept: map[string]*Judgement{
+		"c2": {Findings: []Finding{{Detector: "echo", Message: "kept before"}}, Events: []string{"echo/kept"}},
+	}}
+	var got []string
+	w := &LearnWalk{Repo: "r", Ref: "HEAD", History: fakeHistory{n: 2}, Profiles: st, Classifier: oneClass{},
+		Engine: &Engine{Detectors: []*Detector{echo}},
+		Judge: func(c *Commit, j *Judgement, _ error) error {
+			got = append(got, c.Hash+": "+j.Findings[0].Message)
+			return nil
+		}}
+	if _, err := w.Run(context.Background(), []LearnSegment{{Target: "c2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"c1: |old@acme.test after 0", "c2: kept before"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("judged %q, want %q", got, want)
+	}
+	if !strings.Contains(strings.Join(st.log, "\n"), "learn c2 ") || !strings.Contains(strings.Join(st.log, "\n"), "events=[echo/kept]") {
+		t.Errorf("store saw\n%s", strings.Join(st.log, "\n"))
+	}
+	if st.kept["c1"] == nil {
+		t.Error("the judgement of c1 was not kept")
+	}
+}

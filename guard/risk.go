@@ -2,65 +2,45 @@ package guard
 
 import "math"
 
-// riskWeights are the weights w(severity) of the risk formula, indexed by
-// Severity. A finding without a severity weighs nothing.
-var riskWeights = [...]float64{
-	SeverityNone: 0,
-	Info:         0.05,
-	Low:          0.15,
-	Medium:       0.35,
-	High:         0.6,
-	Critical:     0.95,
-}
-
-// Risk combines the findings of a commit or change set into a score from 0
-// to 100, as a noisy-OR of independent pieces of evidence:
-//
-//	risk = 100 * (1 - Π_i (1 - w(severity_i) * score_i))
-//
-// where w(info) = 0.05, w(low) = 0.15, w(medium) = 0.35, w(high) = 0.6,
-// w(critical) = 0.95 (no severity, or below, weighs 0; above critical, as
-// critical), and score_i is the finding's Score in [0, 1]: a Score of 0
-// or below (unset) or NaN counts as 0.5, as Pass.Report sets it, and one
-// above 1 as 1. Each finding is the chance, on its own, that the change
-// needs a closer look; the risk is the chance that at least one of them
-// is right. So one critical finding of score 1 gives 95, one high 60, one
-// medium 35, two mediums 57.75, and no findings 0. Adding a finding never
-// lowers the risk, and the order of findings does not matter.
+// Risk puts the findings of a commit or change set on the 0-100 scale of
+// risk (see RiskOf): their score in bits, each event of a behaviour
+// finding counted once at its surprise, and each content detector once at
+// the SeverityBits of its most severe finding. For a commit's assessed
+// findings it is its Assessment's risk. Adding a finding never lowers the
+// risk, and the order of findings does not matter.
 func Risk(fs []Finding) float64 {
-	keep := 1.0
-	for _, f := range fs {
-		keep *= 1 - riskWeight(f.Severity)*riskScore(f.Score)
-	}
-	return 100 * (1 - keep)
+	return RiskOf(ScoreOf(fs), MaxSeverity(fs))
 }
 
-func riskWeight(s Severity) float64 {
-	switch {
-	case s <= SeverityNone:
-		return 0
-	case s > Critical:
-		return riskWeights[Critical]
+// ScoreOf returns the score in bits of findings: the surprise of each
+// behaviour event (Finding.Event) once, plus the SeverityBits of each
+// content detector's most severe finding.
+func ScoreOf(fs []Finding) float64 {
+	best := map[string]float64{}
+	for i := range fs {
+		f := &fs[i]
+		key, bits := "c:"+f.Detector, SeverityBits(f.Severity)
+		if f.Event != "" {
+			key, bits = "b:"+f.Event, f.Surprise
+		}
+		best[key] = math.Max(best[key], bits)
 	}
-	return riskWeights[s]
+	sum := 0.0
+	for _, b := range best {
+		sum += b
+	}
+	return math.Round(sum*100) / 100
 }
 
-func riskScore(s float64) float64 {
-	if math.IsNaN(s) {
-		return 0.5
-	}
-	return clampScore(s)
-}
-
-// RiskBand names the band a risk score falls in: "none" below 5, "low"
-// below 25, "medium" below 50, "high" below 80, and "critical" from 80.
-// Of findings with score 1: one medium is medium (35), one high is high
-// (60), two highs (84) or one critical (95) are critical.
+// RiskBand names the band a risk score falls in: "none" below 10 (under
+// 2 bits: one commit in four), "low" below 30 (6 bits), "medium" below 50
+// (10 bits: one in a thousand), "high" below 80 (16 bits), and "critical"
+// from 80.
 func RiskBand(r float64) string {
 	switch {
-	case r < 5:
+	case r < 10:
 		return "none"
-	case r < 25:
+	case r < 30:
 		return "low"
 	case r < 50:
 		return "medium"

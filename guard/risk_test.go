@@ -13,18 +13,18 @@ func TestRisk(t *testing.T) {
 		band string
 	}{
 		{"none", nil, 0, "none"},
-		{"one info", []Finding{{Severity: Info, Score: 1}}, 5, "low"},
-		{"one low, unset score", []Finding{{Severity: Low}}, 7.5, "low"},
-		{"one medium", []Finding{{Severity: Medium, Score: 1}}, 35, "medium"},
-		{"two mediums", []Finding{{Severity: Medium, Score: 1}, {Severity: Medium, Score: 1}}, 57.75, "high"},
-		{"one high", []Finding{{Severity: High, Score: 1}}, 60, "high"},
-		{"one high, half score", []Finding{{Severity: High, Score: 0.5}}, 30, "medium"},
-		{"one critical", []Finding{{Severity: Critical, Score: 1}}, 95, "critical"},
-		{"score above 1 clamps", []Finding{{Severity: High, Score: 7}}, 60, "high"},
-		{"NaN score counts as unset", []Finding{{Severity: High, Score: math.NaN()}}, 30, "medium"},
-		{"no severity weighs nothing", []Finding{{Severity: SeverityNone, Score: 1}, {Severity: -1, Score: 1}}, 0, "none"},
-		{"above critical counts as critical", []Finding{{Severity: Critical + 3, Score: 1}}, 95, "critical"},
-		{"high and low", []Finding{{Severity: High, Score: 1}, {Severity: Low, Score: 1}}, 66, "high"},
+		{"one info", []Finding{{Detector: "a", Severity: Info}}, 0, "none"},
+		{"one low: 2 bits", []Finding{{Detector: "a", Severity: Low}}, 10, "low"},
+		{"one medium: 5 bits", []Finding{{Detector: "a", Severity: Medium}}, 25, "low"},
+		{"a detector counts once", []Finding{{Detector: "a", Severity: Medium}, {Detector: "a", Severity: Medium}}, 25, "low"},
+		{"two detectors add up", []Finding{{Detector: "a", Severity: Medium}, {Detector: "b", Severity: Medium}}, 50, "high"},
+		{"one high: 9 bits", []Finding{{Detector: "a", Severity: High}}, 45, "medium"},
+		{"one critical", []Finding{{Detector: "a", Severity: Critical}}, 100, "critical"},
+		{"a behaviour event at its surprise", []Finding{{Detector: "t", Event: "t/x", Surprise: 10.5, Severity: Low}}, 52.5, "high"},
+		{"an event counts once", []Finding{{Detector: "t", Event: "t/x", Surprise: 3}, {Detector: "t", Event: "t/x", Surprise: 3}}, 15, "low"},
+		{"events and content add up", []Finding{{Detector: "t", Event: "t/x", Surprise: 6}, {Detector: "k", Severity: Low}}, 40, "medium"},
+		{"capped at 100", []Finding{{Detector: "t", Event: "t/x", Surprise: 30}}, 100, "critical"},
+		{"no severity weighs nothing", []Finding{{Detector: "a", Severity: SeverityNone}, {Detector: "b", Severity: -1}}, 0, "none"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +43,7 @@ func TestRiskMonotoneAndBounded(t *testing.T) {
 	var fs []Finding
 	prev := 0.0
 	for i := range 50 {
-		fs = append(fs, Finding{Severity: Severity(1 + i%5), Score: float64(i%7+1) / 7})
+		fs = append(fs, Finding{Detector: string(rune('a' + i%7)), Severity: Severity(1 + i%5)})
 		r := Risk(fs)
 		if r < prev || r > 100 {
 			t.Fatalf("after %d findings risk %v (previous %v): want monotone within [0, 100]", i+1, r, prev)

@@ -102,7 +102,7 @@ func newLearning(ctx context.Context, learner *sqlite.Learner, repo *gitrepo.Rep
 	if err != nil {
 		return nil, "", err
 	}
-	cls, err := newClassifier(pol)
+	eng, err := newEngine(pol)
 	if err != nil {
 		return nil, "", err
 	}
@@ -110,5 +110,5 @@ func newLearning(ctx context.Context, learner *sqlite.Learner, repo *gitrepo.Rep
 	if err != nil {
 		return nil, "", err
 	}
-	return newLearnWalk(learner, repo, repoName(repo, name), ref, mm, cls, false), tip, nil
+	return newLearnWalk(learner, repo, repoName(repo, name), ref, mm, eng, false), tip, nil
 }

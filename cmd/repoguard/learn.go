@@ -13,11 +13,12 @@ import (
 // too. The cursor of (name, ref) says what is learned already, and
 // batches are committed with it, so a run that dies loses at most one
 // batch and the next resumes where the last commit left off, learning no
-// commit twice.
+// commit twice. eng's behaviour detectors judge each commit before it is
+// learned, and the judgement is kept.
 func newLearnWalk(learner *sqlite.Learner, repo *gitrepo.Repo, name, ref string, mm *guard.Mailmap,
-	cls guard.Classifier, firstParent bool) *guard.LearnWalk {
+	eng *guard.Engine, firstParent bool) *guard.LearnWalk {
 	return &guard.LearnWalk{Repo: name, Ref: ref, History: gitrepo.History{Repo: repo, FirstParent: firstParent},
-		Profiles: learner, Mailmap: mm, Classifier: cls}
+		Profiles: learner, Mailmap: mm, Classifier: eng.Classifier, Engine: eng}
 }
 
 // planLearning reads the cursor of w's ref and returns it with the walks

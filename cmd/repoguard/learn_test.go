@@ -192,7 +192,7 @@ func TestBackfillResumeMatchesUninterrupted(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := 0
-		w.Judge = func(*guard.Commit, string, *guard.Baseline) error {
+		w.Judge = func(*guard.Commit, *guard.Judgement, error) error {
 			if n++; n == stopAt {
 				return errStop
 			}
@@ -290,11 +290,44 @@ func TestScanBehaviour(t *testing.T) {
 	if len(ordinary) > 2 {
 		t.Errorf("%d medium+ findings on ordinary commits:\n%s", len(ordinary), strings.Join(ordinary, "\n"))
 	}
-	// A second scan learns nothing new and judges old commits on content only.
-	code, out, _ = runCmd(t, "scan", "--db", db, "--fail-on", "none", dir)
-	if code != exitOK || strings.Contains(out, "unusual-time") {
-		t.Errorf("second scan re-judged behaviour: code %d\n%s", code, out)
+	// A second scan learns nothing new and reports the same findings: the
+	// judgements made by the first are kept, whatever the output format.
+	for _, format := range []string{"json", "sarif"} {
+		_, first, _ := runCmd(t, "scan", "--db", filepath.Join(t.TempDir(), "fresh.db"), "--format", format, "--fail-on", "none", dir)
+		code, again, stderr := runCmd(t, "scan", "--db", db, "--format", format, "--fail-on", "none", dir)
+		if code != exitOK {
+			t.Fatalf("second scan: code %d: %s", code, stderr)
+		}
+		if a, b := resultsOf(t, format, first), resultsOf(t, format, again); a != b {
+			t.Errorf("%s: a rescan reports other findings than a first scan:\nfirst  %s\nrescan %s", format, a, b)
+		}
 	}
+	if !strings.Contains(out, "unusual-time") {
+		t.Errorf("first scan lacks the behaviour findings")
+	}
+}
+
+// resultsOf returns the results of a scan's JSON or SARIF output,
+// re-encoded, to compare two scans.
+func resultsOf(t *testing.T, format, out string) string {
+	t.Helper()
+	var doc struct {
+		Results json.RawMessage `json:"results"`
+		Runs    []struct {
+			Results json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%s: %v", format, err)
+	}
+	r := doc.Results
+	if format == "sarif" && len(doc.Runs) > 0 {
+		r = doc.Runs[0].Results
+	}
+	if len(r) < 10 {
+		t.Fatalf("%s: no results in %s", format, out)
+	}
+	return string(r)
 }
 
 func TestStoreBadInput(t *testing.T) {

@@ -194,7 +194,7 @@ func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
-	j.learn = newLearnWalk(j.learner, j.repo, j.name, "HEAD", mm, j.engine.Classifier, f.firstParent)
+	j.learn = newLearnWalk(j.learner, j.repo, j.name, "HEAD", mm, j.engine, f.firstParent)
 	return nil
 }
 

@@ -112,13 +112,17 @@ func (r *scanRun) plain(ctx context.Context, e *env, showProgress bool) error {
 		}
 		r.bar = newProgressBar(e.stderr, total)
 	}
-	return r.job.repo.Walk(ctx, r.job.walk, func(c *guard.Commit) error {
-		_, b, err := guard.BaselineOf(ctx, r.job.learner, r.job.name, c, "")
+	err := r.job.repo.Walk(ctx, r.job.walk, func(c *guard.Commit) error {
+		j, detErr, err := guard.BehaviourOf(ctx, r.job.learner, r.job.engine, r.job.name, c, "")
 		if err != nil {
 			return err
 		}
-		return r.judge(c, b)
+		return r.judge(c, j, detErr)
 	})
+	if err != nil {
+		return err
+	}
+	return r.job.learner.Commit(ctx) // the judgements made, kept
 }
 
 // learning judges and learns the commits of the ref not learned yet,
@@ -146,8 +150,14 @@ func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error
 		}
 		r.bar = newProgressBar(e.stderr, total)
 	}
-	w.Seen = func(c *guard.Commit) error { return r.judge(c, nil) }
-	w.Judge = func(c *guard.Commit, _ string, b *guard.Baseline) error { return r.judge(c, b) }
+	w.Seen = func(c *guard.Commit) error {
+		j, err := r.job.learner.Judged(ctx, r.job.name, c.Hash)
+		if err != nil {
+			return err
+		}
+		return r.judge(c, j, nil)
+	}
+	w.Judge = r.judge
 	w.JudgeMerges = true
 	if cur.Hash != "" {
 		if err := w.Revisit(ctx, cur.Hash); err != nil {
@@ -158,9 +168,10 @@ func (r *scanRun) learning(ctx context.Context, e *env, showProgress bool) error
 	return err
 }
 
-// judge runs the engine over one commit, records its findings in the
-// anomaly queue and reports them.
-func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
+// judge assesses one commit with its behaviour judgement j (nil: none
+// was kept, as for a commit learned before judgements were), records its
+// findings in the anomaly queue and reports them.
+func (r *scanRun) judge(c *guard.Commit, j *guard.Judgement, detErr error) error {
 	r.sum.commits++
 	r.sum.files += len(c.Files)
 	if c.Unknown != "" {
@@ -172,14 +183,15 @@ func (r *scanRun) judge(c *guard.Commit, b *guard.Baseline) error {
 		}
 	}
 	r.bar.step()
-	fs, err := r.job.engine.Judge(guard.Subject{Commit: c, Baseline: b})
-	if err != nil {
+	a, err := r.job.engine.Assess(guard.Subject{Commit: c}, j)
+	if err = errors.Join(detErr, err); err != nil {
 		r.errs = append(r.errs, err)
 	}
+	fs := a.Findings
 	if err := r.queue(c, fs); err != nil {
 		return err
 	}
-	risk := guard.Risk(fs)
+	risk := a.Risk
 	fs = filterSeverity(fs, r.job.minSeverity)
 	if len(fs) == 0 {
 		return nil

@@ -328,7 +328,7 @@ func TestCoAuthorsCannotApprove(t *testing.T) {
 	learn := func(login, email string, n int) {
 		for range n {
 			c := &guard.Commit{Hash: strings.Repeat("f", 40), Author: guard.Person{Name: login, Email: email, When: epoch}}
-			if err := e.profiles.Learn(ctx, testFull, c, nil, login); err != nil {
+			if err := e.profiles.Learn(ctx, testFull, c, nil, login, nil); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -24,19 +25,36 @@ type judged struct {
 	key      string // the author's identity key
 }
 
-// judge runs eng over c with its author's baseline as it is now; login
-// is the author's GitHub login, "" when unknown. detErr reports
-// detectors that failed; err the store.
+// judge assesses c (guard.Engine.Assess): its behaviour judgement, the
+// one kept or made now against its author's baseline as it is and kept,
+// under the lock; its content outside it. login is the author's GitHub
+// login, "" when unknown. detErr reports detectors that failed; err the
+// store.
 func (s *serialProfiles) judge(ctx context.Context, eng *guard.Engine, repo string, c *guard.Commit, login string) (j judged, detErr, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key, b, err := guard.BaselineOf(ctx, s.p, repo, c, login)
+	bj, key, detErr, err := s.behaviour(ctx, eng, repo, c, login)
 	if err != nil {
 		return j, nil, err
 	}
-	j.key = key
-	j.findings, detErr = eng.Judge(guard.Subject{Commit: c, Baseline: b})
-	return j, detErr, nil
+	a, cerr := eng.Assess(guard.Subject{Commit: c}, bj)
+	return judged{findings: a.Findings, key: key}, errors.Join(detErr, cerr), nil
+}
+
+// behaviour returns the behaviour judgement of c and its author's
+// identity key, under the lock, and writes what the store keeps when a
+// Commit is due.
+func (s *serialProfiles) behaviour(ctx context.Context, eng *guard.Engine, repo string, c *guard.Commit, login string) (j *guard.Judgement, key string, detErr, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if j, detErr, err = guard.BehaviourOf(ctx, s.p, eng, repo, c, login); err != nil {
+		return nil, "", nil, err
+	}
+	if key, err = s.p.ResolveIdentity(ctx, login, c.Author.Email); err != nil {
+		return nil, "", nil, err
+	}
+	if s.p.Due() {
+		err = s.p.Commit(ctx)
+	}
+	return j, key, detErr, err
 }
 
 // logins returns the logins of the identity email resolves to and of
@@ -59,6 +77,13 @@ func (s *serialProfiles) logins(ctx context.Context, repo, email string) ([]stri
 		}
 	}
 	return out, nil
+}
+
+// key resolves a commit author to their identity key.
+func (s *serialProfiles) key(ctx context.Context, login, email string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.p.ResolveIdentity(ctx, login, email)
 }
 
 // cursor reads a learning cursor, what is learned but not committed

@@ -25,6 +25,8 @@ type MemProfiles struct {
 	emails   map[string]map[string]int // email -> identity key -> commits
 	cursors  map[[2]string]guard.Cursor
 	advanced map[[2]string]guard.Cursor // since the last Commit
+	rates    map[[2]string]*guard.Rates // (repo or "", "bot" or "") -> rates
+	judged   map[[2]string]*guard.Judgement
 	pending  int
 	commits  int
 }
@@ -34,7 +36,8 @@ var _ Profiles = (*MemProfiles)(nil)
 // NewMemProfiles returns empty profiles.
 func NewMemProfiles() *MemProfiles {
 	return &MemProfiles{profiles: map[[2]string]*guard.Profile{}, idents: map[string]*guard.Identity{},
-		emails: map[string]map[string]int{}, cursors: map[[2]string]guard.Cursor{}, advanced: map[[2]string]guard.Cursor{}}
+		emails: map[string]map[string]int{}, cursors: map[[2]string]guard.Cursor{}, advanced: map[[2]string]guard.Cursor{},
+		rates: map[[2]string]*guard.Rates{}, judged: map[[2]string]*guard.Judgement{}}
 }
 
 // ResolveIdentity implements Profiles.
@@ -101,13 +104,18 @@ func (m *MemProfiles) Baseline(ctx context.Context, repo, key, email string) (*g
 }
 
 // Learn implements Profiles.
-func (m *MemProfiles) Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string) error {
+func (m *MemProfiles) Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string, j *guard.Judgement) error {
 	key, err := m.ResolveIdentity(ctx, login, c.Author.Email)
 	if err != nil {
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if j != nil {
+		for _, r := range []string{repo, ""} {
+			m.ratesOf(r, j.Bot).Learn(j)
+		}
+	}
 	for _, k := range [][2]string{{repo, key}, {"", key}, {repo, guard.OrgKey}, {"", guard.OrgKey}} {
 		m.profile(k[0], k[1]).Learn(c, categories)
 	}
@@ -185,4 +193,40 @@ func (m *MemProfiles) Learned() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.commits
+}
+
+func (m *MemProfiles) ratesOf(repo string, bot bool) *guard.Rates {
+	k := [2]string{repo, ""}
+	if bot {
+		k[1] = "bot"
+	}
+	r := m.rates[k]
+	if r == nil {
+		r = guard.NewRates()
+		m.rates[k] = r
+	}
+	return r
+}
+
+// Rates implements Profiles.
+func (m *MemProfiles) Rates(ctx context.Context, repo string, bot bool) (here, org *guard.Rates, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.ratesOf(repo, bot), m.ratesOf("", bot), nil
+}
+
+// Judged implements Profiles.
+func (m *MemProfiles) Judged(ctx context.Context, repo, sha string) (*guard.Judgement, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.judged[[2]string{repo, sha}], nil
+}
+
+// Keep implements Profiles.
+func (m *MemProfiles) Keep(repo, sha string, j *guard.Judgement) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.judged[[2]string{repo, sha}]; !ok {
+		m.judged[[2]string{repo, sha}] = j
+	}
 }

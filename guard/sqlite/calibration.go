@@ -71,7 +71,7 @@ func (l *Learner) rates(ctx context.Context, id ratesID) (*cachedRates, error) {
 }
 
 // learnRates counts a commit of repo judged as j in the repository's and
-// the organization's rates of its kind.
+// the organization's rates of its kind. A failed load changes nothing.
 func (l *Learner) learnRates(ctx context.Context, repo string, j *guard.Judgement) error {
 	var crs [2]*cachedRates
 	for i, id := range [...]ratesID{{repo, j.Bot}, {"", j.Bot}} {

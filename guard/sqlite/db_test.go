@@ -21,7 +21,7 @@ func TestOpenMemory(t *testing.T) {
 	defer db.Close()
 	l := sqlite.NewLearner(db)
 	c, cats, login := synthCommit(0)
-	if err := l.Learn(ctx, "acme/api", c, cats, login); err != nil {
+	if err := l.Learn(ctx, "acme/api", c, cats, login, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := l.Commit(ctx, guard.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash}); err != nil {
@@ -160,7 +160,7 @@ func TestLocked(t *testing.T) {
 		}
 		l := sqlite.NewLearner(db)
 		c, cats, login := synthCommit(1)
-		if err := l.Learn(ctx, "acme/api", c, cats, login); err != nil {
+		if err := l.Learn(ctx, "acme/api", c, cats, login, nil); err != nil {
 			t.Fatal(err)
 		}
 		err := l.Commit(ctx, guard.Cursor{Repo: "acme/api", Ref: "main", Hash: c.Hash})

@@ -27,7 +27,7 @@ func TestResolveIdentity(t *testing.T) {
 	l := sqlite.NewLearner(db)
 	learn := func(name, email, login string) {
 		t.Helper()
-		if err := l.Learn(ctx, "acme/api", commitBy(name, email, 1), nil, login); err != nil {
+		if err := l.Learn(ctx, "acme/api", commitBy(name, email, 1), nil, login, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,7 +81,7 @@ func TestLinkLoginMergesEmailIdentity(t *testing.T) {
 		{"acme/api", "Dan", "dan@example.com", "dan"},
 		{"acme/api", "Dan", "dan@example.com", ""},
 	} {
-		if err := l.Learn(ctx, c.repo, commitBy(c.name, c.email, i), nil, c.login); err != nil {
+		if err := l.Learn(ctx, c.repo, commitBy(c.name, c.email, i), nil, c.login, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -138,7 +138,7 @@ func TestLinkInLearnerServesMergedBaseline(t *testing.T) {
 	db := openDB(t)
 	l := sqlite.NewLearner(db)
 	for i := range 3 {
-		if err := l.Learn(ctx, "acme/api", commitBy("Fay", "fay@corp", i), nil, ""); err != nil {
+		if err := l.Learn(ctx, "acme/api", commitBy("Fay", "fay@corp", i), nil, "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -160,7 +160,7 @@ func TestLinkInLearnerServesMergedBaseline(t *testing.T) {
 			b.Author.Commits, b.AuthorAll.Commits, b.Identity, b.EmailKeys)
 	}
 	// Another login using the same email shows in EmailKeys.
-	if err := l.Learn(ctx, "acme/api", commitBy("Fay", "fay@corp", 9), nil, "mallory"); err != nil {
+	if err := l.Learn(ctx, "acme/api", commitBy("Fay", "fay@corp", 9), nil, "mallory", nil); err != nil {
 		t.Fatal(err)
 	}
 	b, _ = l.Baseline(ctx, "acme/api", "fay", "fay@corp")

@@ -80,8 +80,9 @@ func (l *Learner) reset() {
 // the author's profiles in repo and across the organization, to the
 // profiles of everyone in repo and in the organization, and to the
 // identity's emails and names. categories[i] are the sensitive
-// categories of c.Files[i].
-func (l *Learner) Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string) error {
+// categories of c.Files[i]. j, when not nil, is the commit's judgement:
+// the repository's and the organization's rates count its events.
+func (l *Learner) Learn(ctx context.Context, repo string, c *guard.Commit, categories [][]string, login string, j *guard.Judgement) error {
 	if repo == "" {
 		return errors.New("learn: empty repo")
 	}
@@ -98,10 +99,15 @@ func (l *Learner) Learn(ctx context.Context, repo string, c *guard.Commit, categ
 	if err != nil {
 		return err
 	}
-	// Load all four before changing any, so a failed load changes nothing.
+	// Load all before changing any, so a failed load changes nothing.
 	var cps [4]*cachedProfile
 	for i, pid := range [...]profileID{{repo, key}, {"", key}, {repo, guard.OrgKey}, {"", guard.OrgKey}} {
 		if cps[i], err = l.profile(ctx, pid.repo, pid.key); err != nil {
+			return err
+		}
+	}
+	if j != nil {
+		if err := l.learnRates(ctx, repo, j); err != nil {
 			return err
 		}
 	}
@@ -124,10 +130,11 @@ func (l *Learner) Learn(ctx context.Context, repo string, c *guard.Commit, categ
 // Pending returns the number of commits learned since the last Commit.
 func (l *Learner) Pending() int { return l.learned }
 
-// Due reports whether a Commit is due: BatchSize commits or Interval
-// have passed since the last one.
+// Due reports whether a Commit is due: BatchSize commits learned or
+// judgements kept, or Interval, have passed since the last one.
 func (l *Learner) Due() bool {
-	return l.learned > 0 && (l.learned >= l.BatchSize || time.Since(l.since) >= l.Interval)
+	n := l.learned + len(l.judged)
+	return n > 0 && (n >= l.BatchSize || time.Since(l.since) >= l.Interval)
 }
 
 // Baseline returns the author's baseline as it is now, learning not yet

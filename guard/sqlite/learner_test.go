@@ -23,7 +23,7 @@ func learnRange(t testing.TB, db *sqlite.DB, from, to, batch int) *sqlite.Learne
 	l.BatchSize = batch
 	for i := from; i < to; i++ {
 		c, cats, login := synthCommit(i)
-		if err := l.Learn(ctx, repo, c, cats, login); err != nil {
+		if err := l.Learn(ctx, repo, c, cats, login, nil); err != nil {
 			t.Fatal(err)
 		}
 		if l.Pending() >= batch {
@@ -62,7 +62,7 @@ func TestProfileRoundtrip(t *testing.T) {
 		c, cats, _ := synthCommit(i)
 		c.Author.Email = "alice@example.com"
 		want.Learn(c, cats)
-		if err := l.Learn(ctx, repo, c, cats, "alice"); err != nil {
+		if err := l.Learn(ctx, repo, c, cats, "alice", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,7 +119,7 @@ func TestAdvancedCursors(t *testing.T) {
 	l := sqlite.NewLearner(db)
 	for i, r := range []string{repo, "acme/web"} {
 		c, cats, login := synthCommit(i)
-		if err := l.Learn(ctx, r, c, cats, login); err != nil {
+		if err := l.Learn(ctx, r, c, cats, login, nil); err != nil {
 			t.Fatal(err)
 		}
 		l.Advance(guard.Cursor{Repo: r, Ref: "main", Target: "tip", Done: i + 1})
@@ -211,7 +211,7 @@ func TestJudgeThenLearnBaseline(t *testing.T) {
 		if (b.Identity == nil) != (i == 0) {
 			t.Fatalf("commit %d: identity %+v", i, b.Identity)
 		}
-		if err := l.Learn(ctx, repo, c, nil, ""); err != nil {
+		if err := l.Learn(ctx, repo, c, nil, "", nil); err != nil {
 			t.Fatal(err)
 		}
 		if i == 9 {
@@ -263,7 +263,7 @@ func benchLearn(b *testing.B, judge bool) {
 				b.Fatal(err)
 			}
 		}
-		if err := l.Learn(ctx, repo, c, cats[j], logins[j]); err != nil {
+		if err := l.Learn(ctx, repo, c, cats[j], logins[j], nil); err != nil {
 			b.Fatal(err)
 		}
 		if l.Pending() >= 5000 {
@@ -292,7 +292,7 @@ func BenchmarkLearnManyAuthors(b *testing.B) {
 		c.Author.Email = fmt.Sprintf("dev%d@example.com", (i*7919)%5000)
 		c.Author.When = base.Author.When.Add(time.Duration(i) * time.Minute)
 		r := fmt.Sprintf("acme/r%d", i%20)
-		if err := l.Learn(ctx, r, &c, cats, ""); err != nil {
+		if err := l.Learn(ctx, r, &c, cats, "", nil); err != nil {
 			b.Fatal(err)
 		}
 		if l.Pending() >= 5000 {
