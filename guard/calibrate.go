@@ -279,6 +279,10 @@ type Judgement struct {
 	Threshold float64 `json:"threshold"`
 	// Bot is set for a commit by a bot, counted apart from people's.
 	Bot bool `json:"bot,omitempty"`
+	// Rules are the findings of behaviour rules (Detector.Rule): judged
+	// with the baseline, they keep their own severity and count as
+	// content findings do.
+	Rules []Finding `json:"rules,omitempty"`
 }
 
 // Calibrate turns the raw findings of a commit's behaviour detectors into
@@ -352,6 +356,9 @@ type Assessment struct {
 // behaviour of earlier commits alone. A policy's severity override of a
 // detector still applies (override: nil for none).
 func Assess(j *Judgement, content []Finding, override func(detector string) Severity) Assessment {
+	if j != nil && len(j.Rules) > 0 {
+		content = append(append([]Finding(nil), content...), j.Rules...)
+	}
 	a := Assessment{Score: ScoreOf(content)}
 	var severe []Finding
 	for _, f := range content {

@@ -204,3 +204,39 @@ func TestEventRate(t *testing.T) {
 		t.Errorf("a common kind: %+v", c)
 	}
 }
+
+// TestBehaviourRules: a behaviour rule (Detector.Rule) is judged with the
+// baseline and kept in the judgement, but keeps its severity through
+// Assess and adds to the score as a content finding does.
+func TestBehaviourRules(t *testing.T) {
+	signal := &Detector{Name: "signal", Doc: "d", Severity: Medium, Behaviour: true,
+		Run: func(p *Pass) { p.Report(Finding{Message: "common"}) }}
+	rule := &Detector{Name: "rule", Doc: "d", Severity: Medium, Behaviour: true, Rule: true,
+		Run: func(p *Pass) {
+			if p.Baseline != nil && p.Baseline.AuthorAll.Commits == 0 {
+				p.Report(Finding{Message: "new author adds a dependency"})
+			}
+		}}
+	content := &Detector{Name: "content", Doc: "d", Severity: Low, Run: func(p *Pass) {}}
+	eng := &Engine{Detectors: []*Detector{signal, rule, content}}
+	rates := ratesOf(1000, map[string]int{"signal/medium": 500})
+	b := &Baseline{AuthorAll: NewProfile("new", ""), Rates: rates}
+	j, err := eng.Behaviour(Subject{Commit: &Commit{Hash: "c"}, Baseline: b})
+	if err != nil || len(j.Rules) != 1 || len(j.Findings) != 1 {
+		t.Fatalf("judgement %+v, %v", j, err)
+	}
+	a, err := eng.Assess(Subject{Commit: &Commit{Hash: "c"}}, j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Severity{}
+	for _, f := range a.Findings {
+		got[f.Detector] = f.Severity
+	}
+	if got["rule"] != Medium || got["signal"] != Info {
+		t.Errorf("severities %v: want the rule medium as reported, the common signal info", got)
+	}
+	if want := math.Round((SeverityBits(Medium)+j.Score)*100) / 100; a.Score != want {
+		t.Errorf("score %v, want %v", a.Score, want)
+	}
+}

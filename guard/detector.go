@@ -28,6 +28,12 @@ type Detector struct {
 	// baseline as it was before the commit, and calibrated to how often
 	// their events happened in the repository (see Calibrate).
 	Behaviour bool
+	// Rule marks a behaviour detector whose findings keep the severity
+	// they are reported with instead of being calibrated: a combination
+	// that is an anomaly whatever its base rate (an author new to the
+	// repository adding a dependency). Judged once and kept, like other
+	// behaviour findings.
+	Rule bool
 	// NoContext marks a detector whose findings may point at secrets: the
 	// engine attaches no hunk (Finding.Hunk) to them.
 	NoContext bool

@@ -40,7 +40,21 @@ func (e *Engine) Behaviour(s Subject) (*Judgement, error) {
 	if e.Policy != nil {
 		budget = e.Policy.Thresholds.Budget
 	}
-	return Calibrate(raw, s.Baseline, budget), err
+	rule := map[string]bool{}
+	for _, d := range e.Detectors {
+		rule[d.Name] = d.Rule
+	}
+	var signals, rules []Finding
+	for _, f := range raw {
+		if rule[f.Detector] {
+			rules = append(rules, f)
+		} else {
+			signals = append(signals, f)
+		}
+	}
+	j := Calibrate(signals, s.Baseline, budget)
+	j.Rules = rules
+	return j, err
 }
 
 // Content runs the detectors that are not behaviour detectors.
