@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/inboxtest"
 )
 
 var testSecret = []byte("webhook-secret")
@@ -34,7 +35,7 @@ func (e *env) deliverBody(event string, body []byte) error {
 // job turns a body into a claimed job through the webhooks Handler.
 func (e *env) job(event string, body []byte) *webhooks.Job {
 	e.t.Helper()
-	inbox := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	inbox := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	events := e.events
 	if events == nil {
 		events = Events()

@@ -1,4 +1,4 @@
-package webhooks
+package inboxtest
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/repoguard/repoguard/webhooks"
 )
 
 // MemInboxOptions configures a MemInbox.
@@ -17,10 +19,10 @@ type MemInboxOptions struct {
 	Now func() time.Time
 }
 
-// MemInbox is an Inbox in memory, for tests (of this package and others)
-// and for trying the App without a database. It keeps every job, done ones
-// included, until Forget; Prune drops finished jobs' bodies. It
-// is safe for concurrent use.
+// MemInbox is a webhooks.Inbox in memory: the inbox of tests that need
+// one without a database, and the reference the SQLite inbox is compared
+// with. It keeps every job, done ones included, until Forget; Prune drops
+// finished jobs' bodies. It is safe for concurrent use.
 type MemInbox struct {
 	now func() time.Time
 
@@ -31,13 +33,13 @@ type MemInbox struct {
 }
 
 type memJob struct {
-	status   JobStatus
-	d        Delivery
+	status   webhooks.JobStatus
+	d        webhooks.Delivery
 	key      string
 	finished time.Time // when done or dead-lettered
 }
 
-var _ Inbox = (*MemInbox)(nil)
+var _ webhooks.Inbox = (*MemInbox)(nil)
 
 // NewMemInbox returns an empty MemInbox.
 func NewMemInbox(opts MemInboxOptions) *MemInbox {
@@ -48,8 +50,8 @@ func NewMemInbox(opts MemInboxOptions) *MemInbox {
 	return &MemInbox{now: now, byID: map[string]*memJob{}, byHash: map[[sha256.Size]byte]*memJob{}}
 }
 
-// Enqueue implements Inbox.
-func (m *MemInbox) Enqueue(ctx context.Context, d Delivery) (bool, error) {
+// Enqueue implements webhooks.Inbox.
+func (m *MemInbox) Enqueue(ctx context.Context, d webhooks.Delivery) (bool, error) {
 	if d.ID == "" {
 		return false, errors.New("meminbox: enqueue: delivery has no id")
 	}
@@ -60,16 +62,16 @@ func (m *MemInbox) Enqueue(ctx context.Context, d Delivery) (bool, error) {
 	defer m.mu.Unlock()
 	j, known := m.byID[d.ID]
 	if o, ok := m.byHash[d.BodySHA256]; ok && d.HasBodySHA256() && o != j {
-		return false, &ReplayError{ID: d.ID, Original: o.d.ID}
+		return false, &webhooks.ReplayError{ID: d.ID, Original: o.d.ID}
 	}
 	if known {
 		return !m.revive(j, d), nil
 	}
 	d.Body = bytes.Clone(d.Body)
-	j = &memJob{d: d, key: d.SerialKey(), status: JobStatus{
+	j = &memJob{d: d, key: d.SerialKey(), status: webhooks.JobStatus{
 		ID:         int64(len(m.jobs) + 1),
 		DeliveryID: d.ID,
-		State:      StateReady,
+		State:      webhooks.StateReady,
 		RetryAt:    m.now(),
 	}}
 	m.jobs = append(m.jobs, j)
@@ -83,8 +85,8 @@ func (m *MemInbox) Enqueue(ctx context.Context, d Delivery) (bool, error) {
 // revive makes the dead job j ready again for its redelivery d, with
 // its body restored, and reports whether it did: not when j is not dead,
 // nor when d's body is not j's own. The caller holds m.mu.
-func (m *MemInbox) revive(j *memJob, d Delivery) bool {
-	if j.status.State != StateDead {
+func (m *MemInbox) revive(j *memJob, d webhooks.Delivery) bool {
+	if j.status.State != webhooks.StateDead {
 		return false
 	}
 	if d.HasBodySHA256() && j.d.HasBodySHA256() && d.BodySHA256 != j.d.BodySHA256 {
@@ -95,7 +97,7 @@ func (m *MemInbox) revive(j *memJob, d Delivery) bool {
 		m.byHash[d.BodySHA256] = j
 	}
 	j.d.Body = bytes.Clone(d.Body)
-	j.status.State = StateReady
+	j.status.State = webhooks.StateReady
 	j.status.Attempts = 0
 	j.status.RetryAt = m.now()
 	j.status.Pruned = false
@@ -103,8 +105,8 @@ func (m *MemInbox) revive(j *memJob, d Delivery) bool {
 	return true
 }
 
-// Claim implements Inbox.
-func (m *MemInbox) Claim(ctx context.Context, worker string, lease time.Duration) (*Job, error) {
+// Claim implements webhooks.Inbox.
+func (m *MemInbox) Claim(ctx context.Context, worker string, lease time.Duration) (*webhooks.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("meminbox: claim: %w", err)
 	}
@@ -113,29 +115,29 @@ func (m *MemInbox) Claim(ctx context.Context, worker string, lease time.Duration
 	now := m.now()
 	busy := map[string]bool{} // keys with an unexpired lease
 	for _, j := range m.jobs {
-		if j.status.State == StateRunning && j.status.LeaseUntil.After(now) {
+		if j.status.State == webhooks.StateRunning && j.status.LeaseUntil.After(now) {
 			busy[j.key] = true
 		}
 	}
 	seen := map[string]bool{} // keys with a lower pending job
 	for _, j := range m.jobs {
 		st := &j.status
-		if st.State != StateReady && st.State != StateRunning {
+		if st.State != webhooks.StateReady && st.State != webhooks.StateRunning {
 			continue
 		}
 		first := !seen[j.key]
 		seen[j.key] = true
-		if !first || busy[j.key] || (st.State == StateReady && st.RetryAt.After(now)) {
+		if !first || busy[j.key] || (st.State == webhooks.StateReady && st.RetryAt.After(now)) {
 			continue
 		}
-		st.State = StateRunning
+		st.State = webhooks.StateRunning
 		st.Worker = worker
 		st.LeaseUntil = now.Add(lease)
 		st.RetryAt = time.Time{}
 		st.Attempts++
 		d := j.d
 		d.Body = bytes.Clone(d.Body)
-		return &Job{ID: st.ID, Delivery: d, Attempts: st.Attempts,
+		return &webhooks.Job{ID: st.ID, Delivery: d, Attempts: st.Attempts,
 			LeaseUntil: st.LeaseUntil, LastError: st.LastError}, nil
 	}
 	return nil, nil
@@ -145,14 +147,14 @@ func (m *MemInbox) Claim(ctx context.Context, worker string, lease time.Duration
 func (m *MemInbox) held(op string, jobID int64, worker string) (*memJob, error) {
 	if jobID >= 1 && jobID <= int64(len(m.jobs)) {
 		j := m.jobs[jobID-1]
-		if j.status.State == StateRunning && j.status.Worker == worker {
+		if j.status.State == webhooks.StateRunning && j.status.Worker == worker {
 			return j, nil
 		}
 	}
-	return nil, fmt.Errorf("meminbox: %s job %d by %s: %w", op, jobID, worker, ErrLeaseLost)
+	return nil, fmt.Errorf("meminbox: %s job %d by %s: %w", op, jobID, worker, webhooks.ErrLeaseLost)
 }
 
-// Complete implements Inbox.
+// Complete implements webhooks.Inbox.
 func (m *MemInbox) Complete(ctx context.Context, jobID int64, worker string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -160,14 +162,14 @@ func (m *MemInbox) Complete(ctx context.Context, jobID int64, worker string) err
 	if err != nil {
 		return err
 	}
-	j.status.State = StateDone
+	j.status.State = webhooks.StateDone
 	j.status.Worker = ""
 	j.status.LeaseUntil = time.Time{}
 	j.finished = m.now()
 	return nil
 }
 
-// Fail implements Inbox.
+// Fail implements webhooks.Inbox.
 func (m *MemInbox) Fail(ctx context.Context, jobID int64, worker, errMsg string, retryAt time.Time, dead bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -175,10 +177,10 @@ func (m *MemInbox) Fail(ctx context.Context, jobID int64, worker, errMsg string,
 	if err != nil {
 		return err
 	}
-	j.status.State = StateReady
+	j.status.State = webhooks.StateReady
 	j.status.RetryAt = retryAt
 	if dead {
-		j.status.State = StateDead
+		j.status.State = webhooks.StateDead
 		j.status.RetryAt = time.Time{}
 		j.finished = m.now()
 	}
@@ -188,7 +190,7 @@ func (m *MemInbox) Fail(ctx context.Context, jobID int64, worker, errMsg string,
 	return nil
 }
 
-// Extend implements Inbox.
+// Extend implements webhooks.Inbox.
 func (m *MemInbox) Extend(ctx context.Context, jobID int64, worker string, lease time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -200,15 +202,15 @@ func (m *MemInbox) Extend(ctx context.Context, jobID int64, worker string, lease
 	return nil
 }
 
-// Release implements Inbox.
+// Release implements webhooks.Inbox.
 func (m *MemInbox) Release(ctx context.Context, worker string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.now()
 	for _, j := range m.jobs {
 		st := &j.status
-		if st.State == StateRunning && st.Worker == worker {
-			st.State = StateReady
+		if st.State == webhooks.StateRunning && st.Worker == worker {
+			st.State = webhooks.StateReady
 			st.Worker = ""
 			st.LeaseUntil = time.Time{}
 			st.RetryAt = now
@@ -218,30 +220,30 @@ func (m *MemInbox) Release(ctx context.Context, worker string) error {
 	return nil
 }
 
-// Depth implements Inbox.
+// Depth implements webhooks.Inbox.
 func (m *MemInbox) Depth(ctx context.Context) (ready, running, dead int, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, j := range m.jobs {
 		switch j.status.State {
-		case StateReady:
+		case webhooks.StateReady:
 			ready++
-		case StateRunning:
+		case webhooks.StateRunning:
 			running++
-		case StateDead:
+		case webhooks.StateDead:
 			dead++
 		}
 	}
 	return ready, running, dead, nil
 }
 
-// Status implements Inbox.
-func (m *MemInbox) Status(ctx context.Context, deliveryID string) (JobStatus, error) {
+// Status implements webhooks.Inbox.
+func (m *MemInbox) Status(ctx context.Context, deliveryID string) (webhooks.JobStatus, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	j, ok := m.byID[deliveryID]
 	if !ok {
-		return JobStatus{}, fmt.Errorf("meminbox: status of %s: %w", deliveryID, ErrNotFound)
+		return webhooks.JobStatus{}, fmt.Errorf("meminbox: status of %s: %w", deliveryID, webhooks.ErrNotFound)
 	}
 	return j.status, nil
 }
@@ -287,7 +289,7 @@ func (m *MemInbox) finishedBefore(ctx context.Context, op string, before time.Ti
 	defer m.mu.Unlock()
 	var n int64
 	for _, j := range m.jobs {
-		finished := j.status.State == StateDone || j.status.State == StateDead
+		finished := j.status.State == webhooks.StateDone || j.status.State == webhooks.StateDead
 		if finished && j.finished.Before(before) && fn(j) {
 			n++
 		}

@@ -1,4 +1,4 @@
-package webhooks_test
+package inboxtest_test
 
 import (
 	"testing"
@@ -10,6 +10,6 @@ import (
 
 func TestMemInboxConformance(t *testing.T) {
 	inboxtest.Conformance(t, func(t *testing.T, now func() time.Time) webhooks.Inbox {
-		return webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: now})
+		return inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: now})
 	})
 }
