@@ -10,8 +10,8 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
-// MemProfiles is a Profiles in memory, for tests and for running the App
-// without a database. Identities resolve as the SQLite store's do, in
+// MemProfiles is a Profiles in memory, the profiles of this package's
+// tests. Identities resolve as the SQLite store's do, in
 // short: a login when known, else the login that used the email most,
 // else the normalized email; history under an email is not merged into a
 // login learned later. It is safe for concurrent use.

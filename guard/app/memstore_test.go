@@ -12,11 +12,11 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
-// MemStore is a Store in memory, for tests and for running the App
-// without a database. States are kept as JSON, so that what is saved is
-// what a database would give back; anomalies are recorded as the SQLite
-// store records them, without suppressions, and the audit log is a list
-// without a hash chain. It is safe for concurrent use.
+// MemStore is a Store in memory, the store of this package's tests.
+// States are kept as JSON, so that what is saved is what a database would
+// give back; anomalies are recorded as the SQLite store records them,
+// without suppressions, and the audit log is a list without a hash chain.
+// It is safe for concurrent use.
 type MemStore struct {
 	mu        sync.Mutex
 	pulls     map[string][]byte // "repo#n" -> JSON of PullState
