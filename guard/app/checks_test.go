@@ -2,13 +2,12 @@ package app
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/webhookstest"
 )
 
 func TestCheckRunCreateRetriedAfter502(t *testing.T) {
@@ -74,32 +73,6 @@ func TestMergeGroup(t *testing.T) {
 	}
 }
 
-// fixture reads a GitHub webhook example from ../shared/fixtures, found
-// by walking up to go.mod, or skips the test.
-func fixture(t *testing.T, event, name string) []byte {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", "github-webhooks", event, name)
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Skipf("webhook fixture %s not available: %v", p, err)
-	}
-	return b
-}
-
 func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
 	cases := []struct{ event, file string }{
 		{"check_run", "created.payload.json"},
@@ -108,7 +81,7 @@ func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.event, func(t *testing.T) {
-			body := fixture(t, c.event, c.file)
+			body := webhookstest.Payload(t, c.event, c.file)
 			// Stored whatever its action (the App's own handler drops
 			// check_run created and check_suite completed at once).
 			e := &env{t: t, events: webhooks.Events{c.event: nil}}
