@@ -40,7 +40,7 @@ func TestServeAuditAnchor(t *testing.T) {
 		t.Errorf("no warning about the missing audit key in the log:\n%s", ls.logs)
 	}
 	e.branch("feature-9", "alice", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
-	head, base := e.openPR(9, "alice", "feature-9")
+	head, base := e.OpenPR(9, "alice", "feature-9")
 	ls.deliver(e.pullRequest("opened", 9, "alice", head, base, "alice"))
 	e.waitCheck(head, "failure", completed("failure", 2))
 	if err := ls.stop(); err != nil { // the final head is anchored at shutdown

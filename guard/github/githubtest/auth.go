@@ -94,6 +94,17 @@ func decodePart(p string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
+// tokenPrefix starts every installation token the fake hands out.
+const tokenPrefix = "ghs_fake_"
+
+// GitAuth reports whether basic credentials are those an App's Git
+// client sends GitHub: an installation token of the fake's form as the
+// password of x-access-token (the token is not looked up). A
+// gittest.Server given it serves Git as GitHub does to an App.
+func GitAuth(user, password string) bool {
+	return user == "x-access-token" && strings.HasPrefix(password, tokenPrefix)
+}
+
 func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 	inst, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -101,7 +112,7 @@ func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	tok := fmt.Sprintf("ghs_fake_%d_%d", inst, s.newID())
+	tok := fmt.Sprintf("%s%d_%d", tokenPrefix, inst, s.newID())
 	s.tokens[tok] = inst
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, map[string]any{
