@@ -92,7 +92,8 @@ func TestServePrivateKeyFails(t *testing.T) {
 		"REPOGUARD_NOTIFY_MIN_SEVERITY=critical")
 	e.branch("feature-2", "alice", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
 	head, base := e.OpenPR(2, "alice", "feature-2")
-	ls.deliver(e.pullRequest("opened", 2, "alice", head, base, "alice"))
+	d := e.pullRequest("opened", 2, "alice", head, base, "alice")
+	ls.deliver(d)
 	cr := e.waitCheck(head, "failure", completed("failure", 2))
 	apptest.WantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
 	if len(cr.Annotations) == 0 || cr.Annotations[0].Path != "deploy/keys/deploy.pem" || cr.Annotations[0].Level != "failure" {
@@ -115,6 +116,7 @@ func TestServePrivateKeyFails(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Error("no notification of the critical anomaly")
 	}
+	ls.waitJob(d.id) // the verdict is audited after the check run is written
 	entries, err := ls.db.AuditEntries(context.Background(), 1, 100)
 	if err != nil {
 		t.Fatal(err)
