@@ -4,12 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +23,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/logtest"
 	"github.com/repoguard/repoguard/webhooks"
 )
 
@@ -76,21 +72,6 @@ func newE2E(t *testing.T) *e2e {
 	return e
 }
 
-// testKeyPEM generates an EC private key at test time: no key material
-// is ever committed.
-func testKeyPEM(t *testing.T) string {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
-}
-
 // serveEnv is the environment `repoguard serve` is configured from;
 // extra are NAME=value overrides.
 func (e *e2e) serveEnv(extra ...string) map[string]string {
@@ -119,7 +100,7 @@ type liveServer struct {
 	*server
 	t    testing.TB
 	url  string
-	logs *syncBuffer
+	logs *logtest.Buffer
 	stop func() error // graceful shutdown, once
 }
 
@@ -139,7 +120,7 @@ func (e *e2e) start(extra ...string) *liveServer {
 // and shown if the test fails, unless logOut takes it.
 func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServer {
 	t.Helper()
-	ls := &liveServer{t: t, logs: &syncBuffer{}}
+	ls := &liveServer{t: t, logs: &logtest.Buffer{}}
 	if logOut == nil {
 		logOut = ls.logs
 	}
@@ -440,7 +421,7 @@ func (e *e2e) startChild(extra ...string) *childServer {
 // addrWatcher keeps a child's output and reports the address of its
 // "serving" log line.
 type addrWatcher struct {
-	buf  syncBuffer
+	buf  logtest.Buffer
 	mu   sync.Mutex
 	line []byte
 	addr chan string
@@ -464,22 +445,4 @@ func (w *addrWatcher) Write(p []byte) (int, error) {
 		}
 		w.line = w.line[i+1:]
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -90,7 +91,7 @@ func TestServePrivateKeyFails(t *testing.T) {
 	os.WriteFile(secretFile, []byte("notify-s3cret\n"), 0o600)
 	ls := e.start("REPOGUARD_NOTIFY_URL="+hook.URL, "REPOGUARD_NOTIFY_SECRET_FILE="+secretFile,
 		"REPOGUARD_NOTIFY_MIN_SEVERITY=critical")
-	e.branch("feature-2", "alice", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
+	e.branch("feature-2", "alice", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
 	head, base := e.OpenPR(2, "alice", "feature-2")
 	d := e.pullRequest("opened", 2, "alice", head, base, "alice")
 	ls.deliver(d)

@@ -13,6 +13,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
@@ -134,7 +135,7 @@ func TestServeTriagerCannotDismissOwnEmail(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
 	tok := triagers(t, ls, "mallory", "bob")
-	e.branch("side-key", "mallory.alt", map[string]string{"deploy/keys/side.pem": testKeyPEM(t)})
+	e.branch("side-key", "mallory.alt", map[string]string{"deploy/keys/side.pem": keytest.ECPEM(t)})
 	e.pushNewBranch(ls, "side-key", "mallory")
 	a := ls.anomalyAt("key-material", "deploy/keys/side.pem")
 	if a.Author != "mallory.alt@acme.test" {
@@ -166,7 +167,7 @@ func TestServeBlockingReleaseNeedsSecondTriager(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.branch("feature-22", "alice", map[string]string{"README.md": "# widgets, now with keys\n"})
-	e.Commit("mallory", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
+	e.Commit("mallory", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
 	head, base := e.OpenPR(22, "alice", "feature-22")
 	ls.deliver(e.pullRequest("opened", 22, "alice", head, base, "alice"))
 	cr := e.waitCheck(head, "failure", completed("failure", 2))
@@ -208,7 +209,7 @@ func TestServeSuppressionCannotReleaseOwnPR(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
 	tok := triagers(t, ls, "mallory", "bob")
-	e.branch("feature-23", "mallory", map[string]string{"deploy/keys/a.pem": testKeyPEM(t)})
+	e.branch("feature-23", "mallory", map[string]string{"deploy/keys/a.pem": keytest.ECPEM(t)})
 	head, base := e.OpenPR(23, "mallory", "feature-23")
 	ls.deliver(e.pullRequest("opened", 23, "mallory", head, base, "mallory"))
 	e.waitCheck(head, "failure", completed("failure", 2))
@@ -224,7 +225,7 @@ func TestServeSuppressionCannotReleaseOwnPR(t *testing.T) {
 	// She rewrites her branch with the key elsewhere under the glob and
 	// force-pushes: a new finding, which no suppression may release.
 	e.Git("checkout", "-q", "-B", "feature-23", "main")
-	e.Commit("mallory", "Add the deploy key", map[string]string{"deploy/keys/b.pem": testKeyPEM(t)})
+	e.Commit("mallory", "Add the deploy key", map[string]string{"deploy/keys/b.pem": keytest.ECPEM(t)})
 	head2, _ := e.OpenPR(23, "mallory", "feature-23")
 	ls.deliver(e.pullRequest("synchronize", 23, "mallory", head2, base, "mallory"))
 	cr := e.waitCheck(head2, "completed", func(cr githubtest.CheckRun) bool { return cr.Status == "completed" })

@@ -11,6 +11,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // Tests of the judgement of a pull request against the default branch
@@ -200,7 +201,7 @@ func TestAgainstDefaultBlocking(t *testing.T) {
 	e := newEnv(t)
 	e.withPolicy()
 	e.Git("checkout", "-q", "-b", "keys")
-	base := e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
+	base := e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
 	e.Git("checkout", "-q", "-b", "docs")
 	head := e.Commit("bob", "Docs", map[string]string{"README.md": "# widgets\n\nKeys.\n"})
 	e.Push("keys", "docs", "docs:refs/pull/5/head")

@@ -7,6 +7,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/webhooks"
 	"github.com/repoguard/repoguard/webhooks/webhookstest"
 )
@@ -100,7 +101,7 @@ func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
 
 func TestMergeGroupHonoursResolutionsOfItsPullRequests(t *testing.T) {
 	e := newEnv(t)
-	key := testKeyPEM(t)
+	key := keytest.ECPEM(t)
 	e.Git("checkout", "-q", "-b", "feature")
 	e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": key})
 	head, base := e.OpenPR(8, "alice", "feature")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/repoguard/repoguard/detectors"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github"
+	"github.com/repoguard/repoguard/guard/logtest"
 	"github.com/repoguard/repoguard/webhooks"
 )
 
@@ -44,18 +44,11 @@ func (c *countingRepos) Fetch(ctx context.Context, inst int64, url string, refs 
 	return c.Repos.Fetch(ctx, inst, url, refs)
 }
 
-type tWriter struct{ t testing.TB }
-
-func (w tWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
-}
-
 func testLogger(t testing.TB) *slog.Logger {
 	if _, ok := t.(*testing.B); ok || !testing.Verbose() {
 		return slog.New(slog.NewTextHandler(bytes.NewBuffer(nil), &slog.HandlerOptions{Level: slog.LevelError + 4}))
 	}
-	return slog.New(slog.NewTextHandler(tWriter{t}, nil))
+	return slog.New(slog.NewTextHandler(logtest.Writer{T: t}, nil))
 }
 
 // newEnv builds an env; tests that use it run in parallel.

@@ -2,32 +2,13 @@ package app
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
-
-// testKeyPEM generates an EC private key at test time: no key material
-// is ever committed to this repository.
-func testKeyPEM(t testing.TB) string {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
-}
 
 // resolveKey resolves the key-material anomaly of pull request n, which
 // must be the only one.
@@ -50,7 +31,7 @@ func (e *env) resolveKey(n int, reason string) {
 func TestPrivateKeyBlocksUntilResolved(t *testing.T) {
 	e := newEnv(t)
 	e.Git("checkout", "-q", "-b", "feature")
-	e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
+	e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
 	head, base := e.OpenPR(5, "alice", "feature")
 	if err := e.pullRequestEvent("opened", 5, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)

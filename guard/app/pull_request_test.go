@@ -6,6 +6,7 @@ import (
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // onePolicy asks one approval for contracts, so that one second reviewer
@@ -61,7 +62,7 @@ func TestPolicyReadFromBaseNotHead(t *testing.T) {
 	e.Git("checkout", "-q", "-b", "feature")
 	e.Commit("mallory", "Quiet the guard", map[string]string{
 		guard.PolicyPath:    "version: 1\ndetectors:\n  key-material:\n    disabled: true\n",
-		"config/signer.pem": testKeyPEM(t),
+		"config/signer.pem": keytest.ECPEM(t),
 	})
 	head, base := e.OpenPR(2, "mallory", "feature")
 	if err := e.pullRequestEvent("opened", 2, "mallory", head, base, "mallory"); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/app/apptest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // detectorsRecorded returns the detectors of the findings recorded.
@@ -144,7 +145,7 @@ func TestNewBranchJudgedAgainstDefault(t *testing.T) {
 	e.Commit("alice", "On main", map[string]string{"src/a.go": "package src\n"})
 	e.Push("main")
 	e.Git("checkout", "-q", "-b", "feature")
-	e.Commit("mallory", "Add key", map[string]string{"ops/id.pem": testKeyPEM(t)})
+	e.Commit("mallory", "Add key", map[string]string{"ops/id.pem": keytest.ECPEM(t)})
 	after := e.Commit("mallory", "More", map[string]string{"src/b.go": "package src\n"})
 	e.Push("feature")
 	if err := e.pushEvent("refs/heads/feature", zeroSHA, after, "mallory", nil); err != nil {
