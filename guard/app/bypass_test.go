@@ -61,7 +61,7 @@ func (e *env) contractsOnFeature() (head, base string) {
 	if err := e.pullRequestEvent("opened", 1, "alice", head, base, "alice"); err != nil {
 		e.T.Fatal(err)
 	}
-	apptest.WantCheck(e.T.(*testing.T), e.OnlyCheck(head), "action_required", "contracts", "0/1")
+	apptest.WantCheck(e.T, e.OnlyCheck(head), "action_required", "contracts", "0/1")
 	return head, base
 }
 

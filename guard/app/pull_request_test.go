@@ -15,11 +15,7 @@ const onePolicy = "version: 1\ncategories:\n  - name: contracts\n    approvals: 
 
 func TestPullRequestSecondReviewer(t *testing.T) {
 	e := newEnv(t)
-	e.Commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
-	e.Push("main")
-	e.Git("checkout", "-q", "-b", "feature")
-	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	head, base := e.OpenPR(1, "alice", "feature")
+	head, base := e.contractsPR()
 
 	if err := e.pullRequestEvent("opened", 1, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)

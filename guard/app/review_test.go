@@ -14,8 +14,7 @@ import (
 
 func TestRubberStampReview(t *testing.T) {
 	e := newEnv(t)
-	e.Commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
-	e.Push("main")
+	e.withPolicy()
 	e.Git("checkout", "-q", "-b", "feature")
 	var src strings.Builder
 	for i := range 150 {
@@ -74,8 +73,7 @@ func TestTeamRequirement(t *testing.T) {
 
 func TestContributorsAndPusherCannotApprove(t *testing.T) {
 	e := newEnv(t)
-	e.Commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
-	e.Push("main")
+	e.withPolicy()
 	e.Git("checkout", "-q", "-b", "feature")
 	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
 	e.Commit("bob", "Help", map[string]string{"contracts/Token.sol": "contract Token { }\n"})
