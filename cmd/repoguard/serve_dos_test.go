@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/repoguard/repoguard/guard/app/apptest"
+	"github.com/repoguard/repoguard/guard/costtest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -128,7 +129,7 @@ func TestServeDeltaBomb(t *testing.T) {
 	}
 	cr, used := e.evaluateInChild(10, head, base)
 	apptest.WantCheck(t, cr, cr.Conclusion, "tests/bomb.bin (added, 32.0 MB) is too large to diff")
-	if used > 6*size && !raceEnabled {
+	if used > 6*size && !costtest.Race {
 		t.Errorf("fetch and evaluation allocated %.0f MB, want under %d MB", used/(1<<20), 6*size>>20)
 	}
 }
@@ -149,7 +150,7 @@ func TestServeDeepTree(t *testing.T) {
 	head, base := e.OpenPR(11, "alice", "feature-11")
 	cr, used := e.evaluateInChild(11, head, base)
 	apptest.WantCheck(t, cr, "success")
-	if used > 200<<20 && !raceEnabled {
+	if used > 200<<20 && !costtest.Race {
 		t.Errorf("fetch and evaluation allocated %.0f MB, want under 200 MB", used/(1<<20))
 	}
 }

@@ -1,4 +1,4 @@
-package detectors
+package costtest
 
 import (
 	"runtime"
@@ -11,17 +11,16 @@ import (
 // calling thread, in nanoseconds.
 const clockThreadCPUTime = 3
 
-// threadCPU returns the CPU time f takes on the calling goroutine's
+// ThreadCPU returns the CPU time f takes on the calling goroutine's
 // thread (locked to it for the measurement): unlike wall time, it does
-// not count other processes running on the machine.
-func threadCPU(f func()) time.Duration {
+// not count other processes running on the machine. Where the system
+// has no per-thread CPU clock, it is the wall time.
+func ThreadCPU(f func()) time.Duration {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	before, ok := threadTime()
 	if !ok {
-		start := time.Now()
-		f()
-		return time.Since(start)
+		return wallTime(f)
 	}
 	f()
 	after, _ := threadTime()
