@@ -18,16 +18,20 @@ func TestAllocated(t *testing.T) {
 	}
 }
 
+// TestCPU: a spin's CPU time is positive and no more than the wall time
+// it took (one thread), and the process's CPU time does not go back.
 func TestCPU(t *testing.T) {
 	spin := func() {
 		for end := time.Now().Add(20 * time.Millisecond); time.Now().Before(end); {
 		}
 	}
 	before := costtest.ProcessCPU()
-	if d := costtest.ThreadCPU(spin); d < 5*time.Millisecond || d > 5*time.Second {
-		t.Errorf("ThreadCPU of a 20 ms spin = %v", d)
+	start := time.Now()
+	d := costtest.ThreadCPU(spin)
+	if wall := time.Since(start); d <= 0 || d > wall+time.Millisecond {
+		t.Errorf("ThreadCPU of a spin = %v, want in (0, %v]", d, wall)
 	}
-	if after := costtest.ProcessCPU(); after != 0 && after-before < 5*time.Millisecond {
-		t.Errorf("ProcessCPU grew by %v over a 20 ms spin", after-before)
+	if after := costtest.ProcessCPU(); after < before {
+		t.Errorf("ProcessCPU went back from %v to %v", before, after)
 	}
 }
