@@ -10,6 +10,7 @@ import (
 
 	"github.com/repoguard/repoguard/configs"
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/costtest"
 )
 
 // The detectors must be linear in their input: one crafted line or file
@@ -231,7 +232,7 @@ func judgeCost(t testing.TB, eng *guard.Engine, c *guard.Commit, tries int) time
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	for range tries {
 		runtime.GC()
-		d := threadCPU(func() {
+		d := costtest.ThreadCPU(func() {
 			if _, err := eng.Judge(guard.Subject{Commit: c}); err != nil {
 				t.Errorf("%v", err)
 			}
@@ -259,7 +260,7 @@ func linearRatio(t testing.TB, eng *guard.Engine, small, large *guard.Commit) (t
 }
 
 func TestDetectorsLinear(t *testing.T) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || costtest.Race {
 		t.Skip("measures costs: not in -short or with the race detector")
 	}
 	// Each detector alone, then all of them: the engine's own work

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/inboxtest"
 )
 
 // BenchmarkIngest measures one delivery end to end in the Handler: GitHub
 // signs, the handler verifies, indexes and stores it in a MemInbox, 202.
 func BenchmarkIngest(b *testing.B) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	h := newHandler(b, webhooks.HandlerConfig{Inbox: in, Logger: quietLogger(b)})
 	body := []byte(pushBody)
 	b.SetBytes(int64(len(body)))

@@ -42,9 +42,9 @@
 //
 // # Jobs
 //
-// Inbox is the durable queue; MemInbox is an in-memory implementation for
-// tests and guard/sqlite holds the real one. Package inboxtest has a
-// conformance suite every implementation must pass. The rules, in short:
+// Inbox is the durable queue; guard/sqlite holds the implementation.
+// Package inboxtest has a conformance suite every implementation must
+// pass, and MemInbox, an inbox in memory for tests. The rules, in short:
 // one job per delivery id; jobs with the same Delivery.SerialKey (one
 // repository, or one installation for installation-level events) run one
 // at a time in delivery order, different keys in parallel; a claimed job

@@ -2,10 +2,10 @@ package webhooks_test
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
 	"net/http"
-	"os"
-	"path/filepath"
+	"path"
 	"reflect"
 	"slices"
 	"strings"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-github/v62/github"
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/webhookstest"
 )
 
 // wantType is the go-github type Decode returns per event of the
@@ -47,19 +48,19 @@ func fixtureEvents() webhooks.Events {
 // action, then decodes what was stored and checks the envelope against
 // the typed event.
 func TestFixturesThroughHandler(t *testing.T) {
-	root := fixturesDir(t)
+	root := webhookstest.Payloads()
 	if got, want := fixtureEvents().Names(), slices.Sorted(maps.Keys(wantType)); !slices.Equal(got, want) {
 		t.Fatalf("fixture events %v, test expects %v", got, want)
 	}
 	events := append(fixtureEvents().Names(), "ping")
 	for _, event := range events {
-		files, _ := filepath.Glob(filepath.Join(root, event, "*.json"))
+		files, _ := fs.Glob(root, path.Join(event, "*.json"))
 		if len(files) == 0 {
-			t.Errorf("no fixtures for handled event %s in %s", event, root)
+			t.Errorf("no fixtures for handled event %s", event)
 		}
 		for _, file := range files {
-			t.Run(event+"/"+filepath.Base(file), func(t *testing.T) {
-				body, err := os.ReadFile(file)
+			t.Run(event+"/"+path.Base(file), func(t *testing.T) {
+				body, err := fs.ReadFile(root, file)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/inboxtest"
 )
 
 // TestHandlerReplay sends a delivery, then the same signed body again in
@@ -40,7 +41,7 @@ func TestHandlerReplay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+			in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 			obs := &countingObserver{}
 			var logs bytes.Buffer
 			notified := 0

@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/inboxtest"
 )
 
 func TestHandlerStoresVerifiedDelivery(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	obs := &countingObserver{}
 	notified := 0
 	now := time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)
@@ -98,7 +99,7 @@ func TestHandlerRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+			in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 			obs := &countingObserver{}
 			w := serve(newHandler(t, webhooks.HandlerConfig{Inbox: in, Observer: obs}), tt.req())
 			if w.Code != tt.code {
@@ -142,7 +143,7 @@ func TestHandlerBodyTooLarge(t *testing.T) {
 }
 
 func TestHandlerRedelivery(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	notified := 0
 	h := newHandler(t, webhooks.HandlerConfig{Inbox: in, Notify: func() { notified++ }})
 	first := serve(h, delivery("push", "same", []byte(pushBody), testSecret))

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -25,31 +24,6 @@ func quietLogger(t testing.TB) *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.DiscardHandler)
-}
-
-// fixturesDir returns the shared GitHub webhook fixtures, found from the
-// module root, or skips the test.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("skipping: no go.mod above the test directory, cannot locate ../shared/fixtures/github-webhooks")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", "github-webhooks")
-	if _, err := os.Stat(fx); err != nil {
-		t.Skipf("skipping: GitHub webhook fixtures not found at %s (they live outside the repository)", fx)
-	}
-	return fx
 }
 
 // recorder is an Enqueuer that keeps what it is given, or fails.

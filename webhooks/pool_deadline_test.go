@@ -17,7 +17,7 @@ import (
 // error naming the deadline, and observed as timed out; a job that ends
 // in time is not affected.
 func TestPoolDeadlineEndsJob(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "slow", 1)
 	enqueue(t, in, 2, "fast", 1)
 	obs := &countingObserver{}
@@ -58,7 +58,7 @@ func TestPoolDeadlineEndsJob(t *testing.T) {
 // takes the job over once it lapses, as from a dead worker.
 func TestPoolDeadlineStopsLeaseRenewal(t *testing.T) {
 	clock := inboxtest.NewClock(inboxtest.Start)
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: clock.Now})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: clock.Now})
 	enqueue(t, in, 1, "a", 1)
 	const lease = 30 * time.Millisecond
 	release := make(chan struct{})

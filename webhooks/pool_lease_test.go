@@ -11,7 +11,7 @@ import (
 )
 
 func TestPoolShutdownReleasesJobInFlight(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "a", 1)
 	started := make(chan struct{})
 	stop := startPool(t, &webhooks.Pool{Inbox: in, Grace: 50 * time.Millisecond,
@@ -29,7 +29,7 @@ func TestPoolShutdownReleasesJobInFlight(t *testing.T) {
 }
 
 func TestPoolShutdownFinishesJobWithinGrace(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "a", 1)
 	started := make(chan struct{})
 	stop := startPool(t, &webhooks.Pool{Inbox: in, Grace: 5 * time.Second,
@@ -47,7 +47,7 @@ func TestPoolShutdownFinishesJobWithinGrace(t *testing.T) {
 
 func TestPoolTakesOverFromDeadWorker(t *testing.T) {
 	clock := inboxtest.NewClock(inboxtest.Start)
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: clock.Now})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: clock.Now})
 	enqueue(t, in, 1, "a", 1)
 	if j, err := in.Claim(context.Background(), "crashed-worker", time.Minute); err != nil || j == nil {
 		t.Fatalf("Claim = %v, %v", j, err)
@@ -71,7 +71,7 @@ func TestPoolTakesOverFromDeadWorker(t *testing.T) {
 
 func TestPoolDeadLettersJobThatKeepsKillingWorkers(t *testing.T) {
 	clock := inboxtest.NewClock(inboxtest.Start)
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: clock.Now})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: clock.Now})
 	enqueue(t, in, 1, "a", 1)
 	for range 2 { // two workers died on it
 		if j, _ := in.Claim(context.Background(), "crashed", time.Minute); j == nil {
@@ -90,7 +90,7 @@ func TestPoolDeadLettersJobThatKeepsKillingWorkers(t *testing.T) {
 
 func TestPoolHeartbeatKeepsLease(t *testing.T) {
 	clock := inboxtest.NewClock(inboxtest.Start)
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: clock.Now})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: clock.Now})
 	enqueue(t, in, 1, "a", 1)
 	const lease = 30 * time.Millisecond // heartbeat every 10ms of real time
 	var calls atomic.Int32
@@ -121,7 +121,7 @@ func TestPoolHeartbeatKeepsLease(t *testing.T) {
 }
 
 func TestPoolNotifyWakesIdlePool(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	p := &webhooks.Pool{Inbox: in, PollInterval: time.Hour,
 		Handle: func(ctx context.Context, j *webhooks.Job) error { return nil }}
 	startPool(t, p)
@@ -152,7 +152,7 @@ func TestBackoff(t *testing.T) {
 
 func TestPoolCancelsJobWhoseLeaseWasLost(t *testing.T) {
 	clock := inboxtest.NewClock(inboxtest.Start)
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: clock.Now})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: clock.Now})
 	enqueue(t, in, 1, "a", 1)
 	started, cancelled := make(chan struct{}), make(chan struct{})
 	startPool(t, &webhooks.Pool{Inbox: in, Now: clock.Now, Lease: 30 * time.Millisecond,

@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/inboxtest"
 )
 
 func TestPoolRunsOneRepositorySequentially(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	want := enqueue(t, in, 1, "a", 20)
 	var (
 		mu      sync.Mutex
@@ -45,7 +46,7 @@ func TestPoolRunsOneRepositorySequentially(t *testing.T) {
 }
 
 func TestPoolRunsRepositoriesInParallel(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "a", 1)
 	enqueue(t, in, 2, "b", 1)
 	var barrier sync.WaitGroup
@@ -65,7 +66,7 @@ func TestPoolRunsRepositoriesInParallel(t *testing.T) {
 }
 
 func TestPoolRetriesThenDeadLetters(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "a", 1)
 	obs := &countingObserver{}
 	var calls atomic.Int32
@@ -93,7 +94,7 @@ func TestPoolRetriesThenDeadLetters(t *testing.T) {
 }
 
 func TestPoolPermanentErrorDeadLettersAtOnce(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "a", 2)
 	startPool(t, &webhooks.Pool{Inbox: in, Handle: func(ctx context.Context, j *webhooks.Job) error {
 		if j.Delivery.ID == "a0" {
@@ -109,7 +110,7 @@ func TestPoolPermanentErrorDeadLettersAtOnce(t *testing.T) {
 }
 
 func TestPoolRecoversPanic(t *testing.T) {
-	in := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	in := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	enqueue(t, in, 1, "a", 1)
 	var lastErr atomic.Value
 	startPool(t, &webhooks.Pool{Inbox: in, BackoffBase: time.Millisecond,

@@ -14,17 +14,32 @@ import (
 )
 
 // importRule names the only packages (slash paths from the module's top)
-// whose non-test files may import the paths starting with prefix.
+// whose non-test files may import the paths starting with prefix and
+// ending with suffix; with testSupport, test-support packages (named
+// ...test, imported only by tests) may too.
 type importRule struct {
-	prefix  string
-	allowed []string
+	prefix, suffix string
+	allowed        []string
+	testSupport    bool
+}
+
+// forbids reports whether the rule forbids package pkg to import p.
+func (r importRule) forbids(pkg, p string) bool {
+	if !strings.HasPrefix(p, r.prefix) || !strings.HasSuffix(p, r.suffix) {
+		return false
+	}
+	return !slices.Contains(r.allowed, pkg) && !(r.testSupport && strings.HasSuffix(pkg, "test"))
 }
 
 // importRules: go-git has one owner; go-github stays where GitHub's own
-// types are the subject (issue 9).
+// types are the subject; test doubles and scaffolding live in
+// test-support packages, which only tests import (issue 9).
 var importRules = []importRule{
-	{"github.com/go-git/", []string{"guard/gitrepo"}},
-	{"github.com/google/go-github/", []string{"guard/github", "webhooks", "guard/app"}},
+	{prefix: "github.com/go-git/", allowed: []string{"guard/gitrepo"}},
+	{prefix: "github.com/google/go-github/", allowed: []string{"guard/github", "webhooks", "guard/app"}},
+	{prefix: "github.com/repoguard/repoguard/", suffix: "test", testSupport: true},
+	{prefix: "testing", testSupport: true},
+	{prefix: "net/http/httptest", testSupport: true},
 }
 
 // importViolations returns "package imports path" for each import in a
@@ -62,7 +77,7 @@ func importViolations(root string, rules []importRule) ([]string, error) {
 				return err
 			}
 			for _, r := range rules {
-				if strings.HasPrefix(p, r.prefix) && !slices.Contains(r.allowed, pkg) {
+				if r.forbids(pkg, p) {
 					out = append(out, pkg+" imports "+p)
 				}
 			}
@@ -73,8 +88,10 @@ func importViolations(root string, rules []importRule) ([]string, error) {
 	return slices.Compact(out), err
 }
 
-// TestImportRules: only guard/gitrepo imports go-git, and go-github is
-// imported only by guard/github, webhooks and guard/app (tests aside).
+// TestImportRules: only guard/gitrepo imports go-git, go-github is
+// imported only by guard/github, webhooks and guard/app, and only
+// test-support packages import testing, httptest or one another (tests
+// aside).
 func TestImportRules(t *testing.T) {
 	bad, err := importViolations(filepath.Join("..", ".."), importRules)
 	if err != nil {
@@ -101,6 +118,14 @@ func TestImportViolations(t *testing.T) {
 		"cmd/repoguard/e.go":           "github.com/go-git/go-billy/v5/osfs",
 		"guard/gitrepo/sub/f.go":       "github.com/go-git/go-git/v5",
 		"guard/github/githubtest/g.go": "github.com/go-git/go-git/v5",
+		"guard/github/githubtest/h.go": "github.com/repoguard/repoguard/guard/gitrepo/gittest",
+		"guard/github/githubtest/i.go": "net/http/httptest",
+		"guard/app/apptest/j.go":       "testing",
+		"guard/app/k.go":               "github.com/repoguard/repoguard/guard/app/apptest",
+		"guard/app/k_test.go":          "github.com/repoguard/repoguard/guard/app/apptest",
+		"guard/web/l.go":               "testing",
+		"guard/web/m.go":               "net/http/httptest",
+		"guard/web/n.go":               "github.com/repoguard/repoguard/guard/github/githubtest",
 	} {
 		full := filepath.Join(root, filepath.FromSlash(path))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
@@ -118,9 +143,13 @@ func TestImportViolations(t *testing.T) {
 	want := []string{
 		"cmd/repoguard imports github.com/go-git/go-billy/v5/osfs",
 		"guard/app imports github.com/go-git/go-git/v5/plumbing",
+		"guard/app imports github.com/repoguard/repoguard/guard/app/apptest",
 		"guard/github/githubtest imports github.com/go-git/go-git/v5",
 		"guard/gitrepo/sub imports github.com/go-git/go-git/v5",
 		"guard/web imports github.com/google/go-github/v62/github",
+		"guard/web imports github.com/repoguard/repoguard/guard/github/githubtest",
+		"guard/web imports net/http/httptest",
+		"guard/web imports testing",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("violations:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -6,26 +6,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/gitrepo/gittest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // scripted builds a repository from commits with explicit identities and
 // dates, through git fast-import (fast and exact).
 type scripted struct {
-	t     *testing.T
-	dir   string
-	buf   strings.Builder
-	mark  int
-	files map[string]string
+	repo *gittest.Repo
+	im   gittest.Import
+	n    int // commits added
 }
 
 type scriptCommit struct {
@@ -40,50 +40,37 @@ type scriptCommit struct {
 }
 
 func newScripted(t *testing.T) *scripted {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	return &scripted{t: t, dir: t.TempDir(), files: map[string]string{}}
+	return &scripted{repo: gittest.Init(t, "")}
 }
 
 func (s *scripted) add(c scriptCommit) {
 	if c.branch == "" {
 		c.branch = "main"
 	}
-	if c.committer == "" {
-		c.committer, c.cemail, c.cwhen = c.name, c.email, c.when
+	s.n++
+	gc := gittest.Commit{Ref: "refs/heads/" + c.branch, Message: c.msg,
+		Author: gittest.Signature{Name: c.name, Email: c.email, When: c.when}}
+	if c.committer != "" {
+		gc.Committer = gittest.Signature{Name: c.committer, Email: c.cemail, When: c.cwhen}
 	}
-	s.mark++
-	msg := c.msg
-	if msg == "" {
-		msg = fmt.Sprintf("change %d", s.mark)
+	if gc.Message == "" {
+		gc.Message = fmt.Sprintf("change %d", s.n)
 	}
-	fmt.Fprintf(&s.buf, "commit refs/heads/%s\nmark :%d\n", c.branch, s.mark)
-	fmt.Fprintf(&s.buf, "author %s <%s> %d %s\n", c.name, c.email, c.when.Unix(), c.when.Format("-0700"))
-	fmt.Fprintf(&s.buf, "committer %s <%s> %d %s\n", c.committer, c.cemail, c.cwhen.Unix(), c.cwhen.Format("-0700"))
-	fmt.Fprintf(&s.buf, "data %d\n%s\n", len(msg), msg)
 	if c.merge != "" {
-		fmt.Fprintf(&s.buf, "merge refs/heads/%s\n", c.merge)
+		gc.Merge = "refs/heads/" + c.merge
 	}
-	for p, body := range c.files {
-		fmt.Fprintf(&s.buf, "M 100644 inline %s\ndata %d\n%s\n", p, len(body), body)
+	for _, p := range slices.Sorted(maps.Keys(c.files)) {
+		gc.Files = append(gc.Files, gittest.File{Path: p, Content: c.files[p]})
 	}
+	s.im.Add(gc)
 }
 
-// build runs fast-import and returns the repository path.
+// build runs fast-import, checks out main and returns the repository
+// path.
 func (s *scripted) build() string {
-	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"fast-import", "--quiet"}, {"checkout", "-q", "main"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = s.dir
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+s.dir)
-		if args[0] == "fast-import" {
-			cmd.Stdin = strings.NewReader(s.buf.String())
-		}
-		if out, err := cmd.CombinedOutput(); err != nil {
-			s.t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	return s.dir
+	s.repo.Import(&s.im)
+	s.repo.Git("checkout", "-q", "main")
+	return s.repo.Dir
 }
 
 // ordinaryHistory scripts two authors with regular habits: alice works
@@ -106,7 +93,7 @@ func ordinaryHistory(s *scripted, n int) time.Time {
 			if i > n/2 && i < n/2+8 {
 				branch = "feature"
 				if i == n/2+1 {
-					fmt.Fprintf(&s.buf, "reset refs/heads/feature\nfrom refs/heads/main\n\n")
+					s.im.Reset("refs/heads/feature", "refs/heads/main")
 				}
 			}
 			s.add(scriptCommit{name: "Bob", email: "bob@acme.io", when: last, branch: branch,

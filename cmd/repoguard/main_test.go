@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/repoguard/repoguard/guard/gitrepo/gittest"
 )
 
-// testRepo is a git repository built by a test with the git CLI, with fixed
-// identities and dates so that hashes are reproducible.
+// testRepo is a git repository built by a test with the git CLI
+// (gittest), with fixed identities and dates so that hashes are
+// reproducible.
 type testRepo struct {
+	*gittest.Repo
 	t   *testing.T
 	dir string
 	n   int
@@ -20,49 +24,33 @@ type testRepo struct {
 
 func newTestRepo(t *testing.T) *testRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	r := &testRepo{t: t, dir: t.TempDir()}
-	r.git("init", "-q", "-b", "main")
+	r := &testRepo{t: t, Repo: gittest.Init(t, "")}
+	r.dir, r.Env = r.Dir, r.env
 	return r
+}
+
+// env makes Alice Example the author and committer of the next commit,
+// on day 1 + n%9 of March 2024 at 10:00 +02:00.
+func (r *testRepo) env() []string {
+	alice := gittest.Signature{Name: "Alice Example", Email: "alice@example.com",
+		When: time.Date(2024, 3, 1+r.n%9, 10, 0, 0, 0, time.FixedZone("", 2*3600))}
+	return gittest.Env(alice, alice)
 }
 
 func (r *testRepo) git(args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.dir
-	cmd.Env = append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "HOME="+r.dir, "GIT_CONFIG_GLOBAL=/dev/null",
-		"GIT_AUTHOR_NAME=Alice Example", "GIT_AUTHOR_EMAIL=alice@example.com",
-		"GIT_COMMITTER_NAME=Alice Example", "GIT_COMMITTER_EMAIL=alice@example.com",
-	)
-	date := []string{"GIT_AUTHOR_DATE=2024-03-0" + string(rune('1'+r.n%9)) + "T10:00:00+0200",
-		"GIT_COMMITTER_DATE=2024-03-0" + string(rune('1'+r.n%9)) + "T10:00:00+0200"}
-	cmd.Env = append(cmd.Env, date...)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return r.Git(args...)
 }
 
 // commit writes the files (path, content pairs) and commits them.
 func (r *testRepo) commit(msg string, files ...string) string {
 	r.t.Helper()
 	for i := 0; i+1 < len(files); i += 2 {
-		p := filepath.Join(r.dir, files[i])
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			r.t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(files[i+1]), 0o644); err != nil {
-			r.t.Fatal(err)
-		}
+		r.Write(files[i], files[i+1])
 	}
-	r.git("add", "-A")
-	r.git("commit", "-q", "-m", msg)
+	h := r.Commit(msg)
 	r.n++
-	return r.git("rev-parse", "HEAD")
+	return h
 }
 
 // runCmd runs repoguard with args and returns the exit code and outputs.

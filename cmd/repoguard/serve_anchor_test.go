@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/logtest"
 )
 
 // fakeHead is an audit log whose head the test moves.
@@ -42,7 +43,7 @@ func (s *sentHeads) list() []int64 {
 
 // startAnchor runs an anchor over a fake log until the test ends.
 func startAnchor(t *testing.T, every int64, interval time.Duration) (*auditAnchor, *fakeHead, *sentHeads, context.CancelFunc) {
-	var logs syncBuffer
+	var logs logtest.Buffer
 	a := newAuditAnchor(slog.New(slog.NewJSONHandler(&logs, nil)), every, interval)
 	db, sent := &fakeHead{}, &sentHeads{}
 	a.db, a.notify = db, sent

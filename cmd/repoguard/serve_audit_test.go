@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/guard/notify"
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
@@ -39,8 +40,8 @@ func TestServeAuditAnchor(t *testing.T) {
 	if !strings.Contains(ls.logs.String(), `"msg":"no audit key`) {
 		t.Errorf("no warning about the missing audit key in the log:\n%s", ls.logs)
 	}
-	e.branch("feature-9", "alice", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t), "deploy/keys/backup.pem": testKeyPEM(t)})
-	head, base := e.openPR(9, "alice", "feature-9")
+	e.branch("feature-9", "alice", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t), "deploy/keys/backup.pem": keytest.ECPEM(t)})
+	head, base := e.OpenPR(9, "alice", "feature-9")
 	ls.deliver(e.pullRequest("opened", 9, "alice", head, base, "alice"))
 	e.waitCheck(head, "failure", completed("failure", 2))
 	if err := ls.stop(); err != nil { // the final head is anchored at shutdown

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/configs"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
 )
 
@@ -152,7 +153,7 @@ func benchPayload(i int) []byte {
 	pr["labels"] = []map[string]any{{"name": "enhancement"}}
 	body, err := json.Marshal(map[string]any{
 		"action": "edited", "number": 7, "pull_request": pr, "changes": map[string]any{"title": map[string]any{"from": "Widgets"}}, "seq": benchSeq,
-		"repository": repo, "installation": map[string]any{"id": e2eInst}, "sender": userJSON("alice"),
+		"repository": repo, "installation": map[string]any{"id": apptest.Installation}, "sender": userJSON("alice"),
 	})
 	if err != nil {
 		panic(err)

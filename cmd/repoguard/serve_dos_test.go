@@ -15,6 +15,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
+	"github.com/repoguard/repoguard/guard/costtest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -35,12 +37,12 @@ func TestServeLongLinesAreLinear(t *testing.T) {
 		files[fmt.Sprintf("data/line%d.txt", i)] = strings.Repeat(unit, (1<<20-64)/len(unit)) + "\n"
 	}
 	e.branch("feature-8", "alice", files)
-	head, base := e.openPR(8, "alice", "feature-8")
+	head, base := e.OpenPR(8, "alice", "feature-8")
 	start := time.Now()
 	d := e.pullRequest("opened", 8, "alice", head, base, "alice")
 	ls.deliver(d)
 	cr := e.waitCheck(head, "completed", completed("success", 2))
-	wantCheck(t, cr, "success")
+	apptest.WantCheck(t, cr, "success")
 	if st := ls.waitJob(d.id); st.Attempts != 1 {
 		t.Errorf("%d attempts, want 1", st.Attempts)
 	}
@@ -56,13 +58,13 @@ func TestServeJobDeadline(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start("REPOGUARD_JOB_DEADLINE=2s")
 	head, base := e.contractsPR(9)
-	arrived, release := e.holdGit()
+	arrived, release := e.GitServer.Hold(e.t)
 	defer release()
 	d := e.pullRequest("opened", 9, "alice", head, base, "alice")
 	ls.deliver(d)
 	<-arrived
 	cr := e.waitCheck(head, "failure", completed("failure", 2))
-	wantCheck(t, cr, "failure", "Evaluation timed out", "REPOGUARD_JOB_DEADLINE")
+	apptest.WantCheck(t, cr, "failure", "Evaluation timed out", "REPOGUARD_JOB_DEADLINE")
 	if cr.Title != "evaluation timed out" {
 		t.Errorf("title %q, want %q", cr.Title, "evaluation timed out")
 	}
@@ -117,18 +119,17 @@ func TestServeDeltaBomb(t *testing.T) {
 	zeros[size-1] = 'x'
 	e.branch("feature-10", "alice", map[string]string{"tests/base.bin": string(zeros)})
 	zeros[size-1], zeros[size/2] = 0, 'y'
-	e.commit("alice", "Add bomb", map[string]string{"tests/bomb.bin": string(zeros)})
-	head, base := e.openPR(10, "alice", "feature-10")
-	origin := filepath.Join(e.root, e2eOwner, e2eRepo+".git")
-	e.gitIn(origin, nil, "repack", "-a", "-d", "-f", "-q")
-	bomb := e.gitIn(origin, nil, "rev-parse", head+":tests/bomb.bin")
-	idx, _ := filepath.Glob(filepath.Join(origin, "objects", "pack", "*.idx"))
-	if len(idx) != 1 || !regexp.MustCompile(`(?m)^`+bomb+` blob +\d+ \d+ \d+ 1 `).MatchString(e.gitIn(origin, nil, "verify-pack", "-v", idx[0])) {
+	e.Commit("alice", "Add bomb", map[string]string{"tests/bomb.bin": string(zeros)})
+	head, base := e.OpenPR(10, "alice", "feature-10")
+	e.Origin.Git("repack", "-a", "-d", "-f", "-q")
+	bomb := e.Origin.Git("rev-parse", head+":tests/bomb.bin")
+	idx, _ := filepath.Glob(filepath.Join(e.Origin.Dir, "objects", "pack", "*.idx"))
+	if len(idx) != 1 || !regexp.MustCompile(`(?m)^`+bomb+` blob +\d+ \d+ \d+ 1 `).MatchString(e.Origin.Git("verify-pack", "-v", idx[0])) {
 		t.Fatalf("git did not store bomb.bin as a delta")
 	}
 	cr, used := e.evaluateInChild(10, head, base)
-	wantCheck(t, cr, cr.Conclusion, "tests/bomb.bin (added, 32.0 MB) is too large to diff")
-	if used > 6*size && !raceEnabled {
+	apptest.WantCheck(t, cr, cr.Conclusion, "tests/bomb.bin (added, 32.0 MB) is too large to diff")
+	if used > 6*size && !costtest.Race {
 		t.Errorf("fetch and evaluation allocated %.0f MB, want under %d MB", used/(1<<20), 6*size>>20)
 	}
 }
@@ -145,11 +146,11 @@ func TestServeDeepTree(t *testing.T) {
 	tree := e.deepTree(depth)
 	who := []string{"GIT_AUTHOR_NAME=Alice", "GIT_AUTHOR_EMAIL=alice@acme.test", "GIT_COMMITTER_NAME=Alice",
 		"GIT_COMMITTER_EMAIL=alice@acme.test"}
-	e.git("update-ref", "refs/heads/feature-11", e.gitIn(e.work, who, "commit-tree", tree, "-p", "main", "-m", "Deep file"))
-	head, base := e.openPR(11, "alice", "feature-11")
+	e.Git("update-ref", "refs/heads/feature-11", e.Work.Run(e.Work.Dir, who, "", "commit-tree", tree, "-p", "main", "-m", "Deep file"))
+	head, base := e.OpenPR(11, "alice", "feature-11")
 	cr, used := e.evaluateInChild(11, head, base)
-	wantCheck(t, cr, "success")
-	if used > 200<<20 && !raceEnabled {
+	apptest.WantCheck(t, cr, "success")
+	if used > 200<<20 && !costtest.Race {
 		t.Errorf("fetch and evaluation allocated %.0f MB, want under 200 MB", used/(1<<20))
 	}
 }
@@ -161,7 +162,7 @@ func TestServeDeepTree(t *testing.T) {
 // write-tree takes seconds over it.
 func (e *e2e) deepTree(depth int) string {
 	e.t.Helper()
-	repo, err := git.PlainOpen(e.work)
+	repo, err := git.PlainOpen(e.Work.Dir)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -176,12 +177,12 @@ func (e *e2e) deepTree(depth int) string {
 		}
 		return h
 	}
-	h := plumbing.NewHash(e.git("hash-object", "-w", "README.md"))
+	h := plumbing.NewHash(e.Git("hash-object", "-w", "README.md"))
 	entries := []object.TreeEntry{{Name: "f.txt", Mode: filemode.Regular, Hash: h}}
 	for range depth {
 		entries = []object.TreeEntry{{Name: "d", Mode: filemode.Dir, Hash: put(entries)}}
 	}
-	main, err := repo.CommitObject(plumbing.NewHash(e.git("rev-parse", "main")))
+	main, err := repo.CommitObject(plumbing.NewHash(e.Git("rev-parse", "main")))
 	if err != nil {
 		e.t.Fatal(err)
 	}

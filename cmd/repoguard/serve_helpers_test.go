@@ -4,12 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -26,18 +21,16 @@ import (
 
 	"github.com/repoguard/repoguard/configs"
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/logtest"
 	"github.com/repoguard/repoguard/webhooks"
 )
 
-// The world of the end-to-end tests of `repoguard serve`: the App is
-// installed (installation e2eInst) on acme/widgets, whose main branch
-// asks one independent approval for contracts.
+// The world of the end-to-end tests of `repoguard serve` (apptest): the
+// App is installed on acme/widgets, whose main branch asks one
+// independent approval for contracts.
 const (
-	e2eOwner     = "acme"
-	e2eRepo      = "widgets"
-	e2eFull      = e2eOwner + "/" + e2eRepo
-	e2eInst      = 77
 	e2ePublicURL = "https://repoguard.acme.test"
 	e2eSecret    = "e2e-webhook-secret"
 	e2ePolicy    = "version: 1\ncategories:\n  - name: contracts\n    approvals: 1\n"
@@ -58,59 +51,25 @@ func init() {
 	os.Exit(run(&env{ctx: context.Background(), stdout: os.Stdout, stderr: os.Stderr}, []string{"serve"}))
 }
 
-var e2eEpoch = time.Date(2024, 3, 4, 9, 0, 0, 0, time.UTC)
-
-// e2e is a fake GitHub API, a Git server (git http-backend) holding
-// acme/widgets.git, a working clone to commit in, the App's private key
+// e2e is the world of apptest (a fake GitHub API, a Git server holding
+// acme/widgets.git, a working clone to commit in), the App's private key
 // and the server's data directory. Tests using it run in parallel.
 type e2e struct {
+	*apptest.World
 	t       *testing.T
-	gh      *githubtest.Server
-	gitURL  string
-	root    string // GIT_PROJECT_ROOT
-	work    string // the working clone
 	dataDir string
 	keyFile string
-	tick    int
 	seq     atomic.Int64
-	gate    gitGate
-}
-
-// gitGate holds the Git server's requests while closed.
-type gitGate struct {
-	mu      sync.Mutex
-	hold    chan struct{} // non-nil: requests wait until it is closed
-	arrived chan struct{} // told when a request is held
 }
 
 func newE2E(t *testing.T) *e2e {
 	t.Helper()
-	backend := gitHTTPBackend(t)
-	t.Parallel()
-	e := &e2e{t: t, root: t.TempDir(), work: filepath.Join(t.TempDir(), "work"), dataDir: t.TempDir()}
-	e.gh = githubtest.NewServer(t)
+	e := &e2e{World: apptest.New(t, map[string]string{guard.PolicyPath: e2ePolicy}), t: t, dataDir: t.TempDir()}
 	e.keyFile = filepath.Join(t.TempDir(), "app.pem")
-	if err := os.WriteFile(e.keyFile, e.gh.AppKeyPEM(), 0o600); err != nil {
+	if err := os.WriteFile(e.keyFile, e.GH.AppKeyPEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e.gitServer(backend)
-	e.initRepo()
 	return e
-}
-
-// testKeyPEM generates an EC private key at test time: no key material
-// is ever committed.
-func testKeyPEM(t *testing.T) string {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
 }
 
 // serveEnv is the environment `repoguard serve` is configured from;
@@ -120,9 +79,9 @@ func (e *e2e) serveEnv(extra ...string) map[string]string {
 		"REPOGUARD_LISTEN":           "127.0.0.1:0",
 		"REPOGUARD_DATA_DIR":         e.dataDir,
 		"REPOGUARD_PUBLIC_URL":       e2ePublicURL,
-		"REPOGUARD_GITHUB_API_URL":   e.gh.BaseURL(),
-		"REPOGUARD_GITHUB_URL":       e.gitURL,
-		"REPOGUARD_APP_ID":           strconv.FormatInt(e.gh.AppID, 10),
+		"REPOGUARD_GITHUB_API_URL":   e.GH.BaseURL(),
+		"REPOGUARD_GITHUB_URL":       e.GitServer.URL,
+		"REPOGUARD_APP_ID":           strconv.FormatInt(e.GH.AppID, 10),
 		"REPOGUARD_PRIVATE_KEY_FILE": e.keyFile,
 		"REPOGUARD_WEBHOOK_SECRET":   e2eSecret,
 		"REPOGUARD_WORKERS":          "2",
@@ -141,7 +100,7 @@ type liveServer struct {
 	*server
 	t    testing.TB
 	url  string
-	logs *syncBuffer
+	logs *logtest.Buffer
 	stop func() error // graceful shutdown, once
 }
 
@@ -161,7 +120,7 @@ func (e *e2e) start(extra ...string) *liveServer {
 // and shown if the test fails, unless logOut takes it.
 func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServer {
 	t.Helper()
-	ls := &liveServer{t: t, logs: &syncBuffer{}}
+	ls := &liveServer{t: t, logs: &logtest.Buffer{}}
 	if logOut == nil {
 		logOut = ls.logs
 	}
@@ -334,8 +293,8 @@ func (ls *liveServer) deliver(d delivery) {
 }
 
 func repoJSON() map[string]any {
-	return map[string]any{"id": 1296269, "name": e2eRepo, "full_name": e2eFull, "private": true,
-		"owner": map[string]any{"login": e2eOwner, "type": "Organization"}, "default_branch": "main"}
+	return map[string]any{"id": 1296269, "name": apptest.Name, "full_name": apptest.FullName, "private": true,
+		"owner": map[string]any{"login": apptest.Owner, "type": "Organization"}, "default_branch": "main"}
 }
 
 func userJSON(login string) map[string]any { return map[string]any{"login": login, "type": "User"} }
@@ -352,7 +311,7 @@ func pullJSON(number int, author, head, base string) map[string]any {
 func (e *e2e) pullRequest(action string, number int, author, head, base, sender string) delivery {
 	return e.deliveryOf("pull_request", map[string]any{
 		"action": action, "number": number, "pull_request": pullJSON(number, author, head, base),
-		"repository": repoJSON(), "installation": map[string]any{"id": e2eInst}, "sender": userJSON(sender),
+		"repository": repoJSON(), "installation": map[string]any{"id": apptest.Installation}, "sender": userJSON(sender),
 	})
 }
 
@@ -361,7 +320,7 @@ func (e *e2e) review(number int, author, head, base, reviewer string) delivery {
 	return e.deliveryOf("pull_request_review", map[string]any{
 		"action": "submitted", "pull_request": pullJSON(number, author, head, base),
 		"review":     map[string]any{"id": e.seq.Add(1), "state": "approved", "user": userJSON(reviewer), "commit_id": head},
-		"repository": repoJSON(), "installation": map[string]any{"id": e2eInst}, "sender": userJSON(reviewer),
+		"repository": repoJSON(), "installation": map[string]any{"id": apptest.Installation}, "sender": userJSON(reviewer),
 	})
 }
 
@@ -377,24 +336,13 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-// checkRuns returns the check runs on head.
-func (e *e2e) checkRuns(head string) []githubtest.CheckRun {
-	var out []githubtest.CheckRun
-	for _, cr := range e.gh.CheckRuns() {
-		if cr.HeadSHA == head {
-			out = append(out, cr)
-		}
-	}
-	return out
-}
-
 // waitCheck polls the fake GitHub until the only check run on head
 // satisfies cond, and returns it.
 func (e *e2e) waitCheck(head, what string, cond func(githubtest.CheckRun) bool) githubtest.CheckRun {
 	e.t.Helper()
 	var cr githubtest.CheckRun
 	waitFor(e.t, "check run on "+guard.ShortHash(head)+" "+what, func() bool {
-		runs := e.checkRuns(head)
+		runs := e.CheckRuns(head)
 		if len(runs) > 1 {
 			e.t.Fatalf("%d check runs on %s, want 1: %+v", len(runs), guard.ShortHash(head), runs)
 		}
@@ -412,28 +360,6 @@ func (e *e2e) waitCheck(head, what string, cond func(githubtest.CheckRun) bool) 
 func completed(conclusion string, writes int) func(githubtest.CheckRun) bool {
 	return func(cr githubtest.CheckRun) bool {
 		return cr.Status == "completed" && cr.Conclusion == conclusion && len(cr.Updates) >= writes
-	}
-}
-
-// onlyCheck returns the only check run on head.
-func (e *e2e) onlyCheck(head string) githubtest.CheckRun {
-	e.t.Helper()
-	runs := e.checkRuns(head)
-	if len(runs) != 1 {
-		e.t.Fatalf("%d check runs on %s, want 1: %+v", len(runs), guard.ShortHash(head), runs)
-	}
-	return runs[0]
-}
-
-func wantCheck(t *testing.T, cr githubtest.CheckRun, conclusion string, inSummary ...string) {
-	t.Helper()
-	if cr.Status != "completed" || cr.Conclusion != conclusion {
-		t.Fatalf("check run %s/%s, want completed/%s\n%s\n%s", cr.Status, cr.Conclusion, conclusion, cr.Title, cr.Summary)
-	}
-	for _, s := range inSummary {
-		if !strings.Contains(cr.Summary, s) {
-			t.Errorf("check run summary lacks %q:\n%s", s, cr.Summary)
-		}
 	}
 }
 
@@ -495,7 +421,7 @@ func (e *e2e) startChild(extra ...string) *childServer {
 // addrWatcher keeps a child's output and reports the address of its
 // "serving" log line.
 type addrWatcher struct {
-	buf  syncBuffer
+	buf  logtest.Buffer
 	mu   sync.Mutex
 	line []byte
 	addr chan string
@@ -519,22 +445,4 @@ func (w *addrWatcher) Write(p []byte) (int, error) {
 		}
 		w.line = w.line[i+1:]
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/webhooks"
 	"github.com/repoguard/repoguard/webhooks/inboxtest"
@@ -68,7 +69,7 @@ func TestServeReplayRefused(t *testing.T) {
 			t.Errorf("replay %s in the inbox: %+v", r.id, st)
 		}
 	}
-	if got := e.onlyCheck(head); len(got.Updates) != len(cr.Updates) {
+	if got := e.OnlyCheck(head); len(got.Updates) != len(cr.Updates) {
 		t.Errorf("check run written %d times after the replays, want %d", len(got.Updates), len(cr.Updates))
 	}
 	if n := ls.metric("repoguard_evaluation_duration_seconds_count", `kind="pull_request"`); n != 1 {
@@ -188,8 +189,8 @@ func (e *e2e) seedFinished(n int, age time.Duration) []delivery {
 	var out []delivery
 	for range n {
 		d := e.deliveryOf("pull_request", map[string]any{"action": "edited", "number": e.seq.Add(1), "repository": repoJSON(),
-			"installation": map[string]any{"id": e2eInst}, "sender": userJSON("alice"), "pad": pad})
-		wd := webhooks.Delivery{ID: d.id, Event: d.event, Repo: e2eFull, RepoID: 1296269, Body: d.body,
+			"installation": map[string]any{"id": apptest.Installation}, "sender": userJSON("alice"), "pad": pad})
+		wd := webhooks.Delivery{ID: d.id, Event: d.event, Repo: apptest.FullName, RepoID: 1296269, Body: d.body,
 			BodySHA256: sha256.Sum256(d.body), ReceivedAt: clock.Now()}
 		if _, err := in.Enqueue(ctx, wd); err != nil {
 			e.t.Fatal(err)

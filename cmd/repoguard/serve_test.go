@@ -16,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -38,7 +40,7 @@ func TestServePullRequestLifecycle(t *testing.T) {
 	d := e.pullRequest("opened", 1, "alice", head, base, "alice")
 	ls.deliver(d)
 	cr := e.waitCheck(head, "action_required", completed("action_required", 2))
-	wantCheck(t, cr, "action_required", "contracts", "0/1")
+	apptest.WantCheck(t, cr, "action_required", "contracts", "0/1")
 	if want := e2ePublicURL + "/pulls/acme/widgets/1"; cr.DetailsURL != want {
 		t.Errorf("details_url %q, want %q", cr.DetailsURL, want)
 	}
@@ -47,27 +49,27 @@ func TestServePullRequestLifecycle(t *testing.T) {
 	}
 
 	// The author's own approval does not count.
-	e.gh.AddReview(e2eOwner, e2eRepo, 1, githubtest.Review{User: "alice", State: "APPROVED", CommitID: head})
+	e.GH.AddReview(apptest.Owner, apptest.Name, 1, githubtest.Review{User: "alice", State: "APPROVED", CommitID: head})
 	d = e.review(1, "alice", head, base, "alice")
 	ls.deliver(d)
 	ls.waitJob(d.id)
-	cr = e.onlyCheck(head)
-	wantCheck(t, cr, "action_required", "@alice: the pull request's author cannot approve it")
+	cr = e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "action_required", "@alice: the pull request's author cannot approve it")
 	writes := len(cr.Updates)
 
 	// A second person's does.
-	e.gh.AddReview(e2eOwner, e2eRepo, 1, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head})
+	e.GH.AddReview(apptest.Owner, apptest.Name, 1, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head})
 	ls.deliver(e.review(1, "alice", head, base, "bob"))
 	cr = e.waitCheck(head, "success", completed("success", writes+1))
-	wantCheck(t, cr, "success", "@bob")
+	apptest.WantCheck(t, cr, "success", "@bob")
 
 	// A push resets the approval, on the new head.
-	e.commit("alice", "Tweak token", map[string]string{"contracts/Token1.sol": "contract Token { uint x; }\n"})
-	head2, _ := e.openPR(1, "alice", "feature-1")
+	e.Commit("alice", "Tweak token", map[string]string{"contracts/Token1.sol": "contract Token { uint x; }\n"})
+	head2, _ := e.OpenPR(1, "alice", "feature-1")
 	ls.deliver(e.pullRequest("synchronize", 1, "alice", head2, base, "alice"))
 	cr = e.waitCheck(head2, "action_required", completed("action_required", 2))
-	wantCheck(t, cr, "action_required", "@bob: approved an earlier head")
-	if got := e.onlyCheck(head); got.Conclusion != "success" {
+	apptest.WantCheck(t, cr, "action_required", "@bob: approved an earlier head")
+	if got := e.OnlyCheck(head); got.Conclusion != "success" {
 		t.Errorf("check run on the old head changed to %s", got.Conclusion)
 	}
 }
@@ -89,11 +91,12 @@ func TestServePrivateKeyFails(t *testing.T) {
 	os.WriteFile(secretFile, []byte("notify-s3cret\n"), 0o600)
 	ls := e.start("REPOGUARD_NOTIFY_URL="+hook.URL, "REPOGUARD_NOTIFY_SECRET_FILE="+secretFile,
 		"REPOGUARD_NOTIFY_MIN_SEVERITY=critical")
-	e.branch("feature-2", "alice", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
-	head, base := e.openPR(2, "alice", "feature-2")
-	ls.deliver(e.pullRequest("opened", 2, "alice", head, base, "alice"))
+	e.branch("feature-2", "alice", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
+	head, base := e.OpenPR(2, "alice", "feature-2")
+	d := e.pullRequest("opened", 2, "alice", head, base, "alice")
+	ls.deliver(d)
 	cr := e.waitCheck(head, "failure", completed("failure", 2))
-	wantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
+	apptest.WantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
 	if len(cr.Annotations) == 0 || cr.Annotations[0].Path != "deploy/keys/deploy.pem" || cr.Annotations[0].Level != "failure" {
 		t.Errorf("annotations %+v, want a failure on deploy/keys/deploy.pem", cr.Annotations)
 	}
@@ -114,6 +117,7 @@ func TestServePrivateKeyFails(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Error("no notification of the critical anomaly")
 	}
+	ls.waitJob(d.id) // the verdict is audited after the check run is written
 	entries, err := ls.db.AuditEntries(context.Background(), 1, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +160,7 @@ func TestServeRedeliveryProcessedOnce(t *testing.T) {
 	if again := ls.status(d.id); again.ID != st.ID || again.Attempts != 1 || again.State != webhooks.StateDone {
 		t.Errorf("job after redeliveries %+v, want job %d done after 1 attempt", again, st.ID)
 	}
-	if got := e.onlyCheck(head); len(got.Updates) != len(cr.Updates) {
+	if got := e.OnlyCheck(head); len(got.Updates) != len(cr.Updates) {
 		t.Errorf("check run written %d times after the redeliveries, want %d: %+v", len(got.Updates), len(cr.Updates), got.Updates)
 	}
 	creates := 0
@@ -211,7 +215,7 @@ func TestServeBadSignature(t *testing.T) {
 	if n := ls.metric("repoguard_webhook_deliveries_total", `event="unverified"`, `outcome="bad_signature"`); n != 2 {
 		t.Errorf("%v bad signatures counted, want 2", n)
 	}
-	for _, r := range e.gh.Requests() {
+	for _, r := range e.GH.Requests() {
 		t.Errorf("GitHub called after a refused delivery: %s %s", r.Method, r.Path)
 	}
 }
@@ -222,7 +226,7 @@ func TestServeBadSignature(t *testing.T) {
 func TestServeGitHubServerErrors(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
-	const path = "/repos/" + e2eFull + "/check-runs"
+	const path = "/repos/" + apptest.FullName + "/check-runs"
 	for _, tc := range []struct {
 		number, failures, attempts int
 	}{
@@ -230,16 +234,16 @@ func TestServeGitHubServerErrors(t *testing.T) {
 		{6, 4, 2}, // the client gives up; the job is retried
 	} {
 		head, base := e.contractsPR(tc.number)
-		e.gh.FailNext(http.MethodPost, path, http.StatusBadGateway, tc.failures, nil)
+		e.GH.FailNext(http.MethodPost, path, http.StatusBadGateway, tc.failures, nil)
 		d := e.pullRequest("opened", tc.number, "alice", head, base, "alice")
 		ls.deliver(d)
 		cr := e.waitCheck(head, "action_required", completed("action_required", 2))
-		wantCheck(t, cr, "action_required", "contracts", "0/1")
+		apptest.WantCheck(t, cr, "action_required", "contracts", "0/1")
 		if st := ls.waitJob(d.id); st.Attempts != tc.attempts {
 			t.Errorf("#%d: %d attempts, want %d", tc.number, st.Attempts, tc.attempts)
 		}
 		var statuses []int
-		for _, r := range e.gh.Requests() {
+		for _, r := range e.GH.Requests() {
 			if r.Method == http.MethodPost && r.Path == path && strings.Contains(string(r.Body), head) {
 				statuses = append(statuses, r.Status)
 			}
@@ -314,7 +318,7 @@ func TestServeHealthAndMetrics(t *testing.T) {
 func TestServeKilledMidJobFinishedAfterRestart(t *testing.T) {
 	e := newE2E(t)
 	head, base := e.contractsPR(8)
-	arrived, release := e.holdGit()
+	arrived, release := e.GitServer.Hold(e.t)
 	child := e.startChild("REPOGUARD_JOB_LEASE=1s")
 	d := e.pullRequest("opened", 8, "alice", head, base, "alice")
 	if code, body := post(t, child.url, d, e2eSecret); code != http.StatusAccepted {
@@ -347,7 +351,7 @@ func TestServeKilledMidJobFinishedAfterRestart(t *testing.T) {
 
 	ls := e.start("REPOGUARD_JOB_LEASE=1s")
 	cr := e.waitCheck(head, "action_required", completed("action_required", 3))
-	wantCheck(t, cr, "action_required", "contracts", "0/1")
+	apptest.WantCheck(t, cr, "action_required", "contracts", "0/1")
 	if st = ls.waitJob(d.id); st.Attempts != 2 {
 		t.Errorf("job done after %d attempts, want 2 (the killed server's and the new one's)", st.Attempts)
 	}

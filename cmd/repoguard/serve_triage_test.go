@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
@@ -113,13 +115,13 @@ func (ls *liveServer) anomalyAt(detector, path string) guard.Anomaly {
 // event of its new head, by pusher.
 func (e *e2e) pushNewBranch(ls *liveServer, branch, pusher string) {
 	e.t.Helper()
-	e.git("push", "-q", "origin", branch)
-	head := e.git("rev-parse", branch)
-	author := e.git("log", "-1", "--format=%ae", branch)
+	e.Git("push", "-q", "origin", branch)
+	head := e.Git("rev-parse", branch)
+	author := e.Git("log", "-1", "--format=%ae", branch)
 	d := e.deliveryOf("push", map[string]any{
 		"ref": "refs/heads/" + branch, "before": strings.Repeat("0", 40), "after": head, "created": true,
 		"repository": repoJSON(), "pusher": map[string]any{"name": pusher}, "sender": userJSON(pusher),
-		"installation": map[string]any{"id": e2eInst},
+		"installation": map[string]any{"id": apptest.Installation},
 		"commits":      []any{map[string]any{"id": head, "author": map[string]any{"email": author}}},
 	})
 	ls.deliver(d)
@@ -133,7 +135,7 @@ func TestServeTriagerCannotDismissOwnEmail(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
 	tok := triagers(t, ls, "mallory", "bob")
-	e.branch("side-key", "mallory.alt", map[string]string{"deploy/keys/side.pem": testKeyPEM(t)})
+	e.branch("side-key", "mallory.alt", map[string]string{"deploy/keys/side.pem": keytest.ECPEM(t)})
 	e.pushNewBranch(ls, "side-key", "mallory")
 	a := ls.anomalyAt("key-material", "deploy/keys/side.pem")
 	if a.Author != "mallory.alt@acme.test" {
@@ -165,8 +167,8 @@ func TestServeBlockingReleaseNeedsSecondTriager(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.branch("feature-22", "alice", map[string]string{"README.md": "# widgets, now with keys\n"})
-	e.commit("mallory", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
-	head, base := e.openPR(22, "alice", "feature-22")
+	e.Commit("mallory", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
+	head, base := e.OpenPR(22, "alice", "feature-22")
 	ls.deliver(e.pullRequest("opened", 22, "alice", head, base, "alice"))
 	cr := e.waitCheck(head, "failure", completed("failure", 2))
 	a := ls.anomalyAt("key-material", "deploy/keys/deploy.pem")
@@ -183,7 +185,7 @@ func TestServeBlockingReleaseNeedsSecondTriager(t *testing.T) {
 	}
 	ls.wantAPI("bob confirms through another token", http.StatusForbidden, bob2, "POST", resolve, `{}`)
 	ls.wantAPI("a barrier read", http.StatusOK, tok["carol"], "GET", fmt.Sprintf("anomalies/%d", a.ID), "")
-	if got := e.onlyCheck(head); got.Conclusion != "failure" || len(got.Updates) != len(cr.Updates) {
+	if got := e.OnlyCheck(head); got.Conclusion != "failure" || len(got.Updates) != len(cr.Updates) {
 		t.Fatalf("check run after one triager: %s, %d writes (was %d)", got.Conclusion, len(got.Updates), len(cr.Updates))
 	}
 	out, _ := mustRun(t, exitOK, "queue", "resolve", fmt.Sprint(a.ID), "--server", ls.url, "--token", tok["carol"])
@@ -207,8 +209,8 @@ func TestServeSuppressionCannotReleaseOwnPR(t *testing.T) {
 	e := newE2E(t)
 	ls := e.start()
 	tok := triagers(t, ls, "mallory", "bob")
-	e.branch("feature-23", "mallory", map[string]string{"deploy/keys/a.pem": testKeyPEM(t)})
-	head, base := e.openPR(23, "mallory", "feature-23")
+	e.branch("feature-23", "mallory", map[string]string{"deploy/keys/a.pem": keytest.ECPEM(t)})
+	head, base := e.OpenPR(23, "mallory", "feature-23")
 	ls.deliver(e.pullRequest("opened", 23, "mallory", head, base, "mallory"))
 	e.waitCheck(head, "failure", completed("failure", 2))
 
@@ -222,12 +224,12 @@ func TestServeSuppressionCannotReleaseOwnPR(t *testing.T) {
 
 	// She rewrites her branch with the key elsewhere under the glob and
 	// force-pushes: a new finding, which no suppression may release.
-	e.git("checkout", "-q", "-B", "feature-23", "main")
-	e.commit("mallory", "Add the deploy key", map[string]string{"deploy/keys/b.pem": testKeyPEM(t)})
-	head2, _ := e.openPR(23, "mallory", "feature-23")
+	e.Git("checkout", "-q", "-B", "feature-23", "main")
+	e.Commit("mallory", "Add the deploy key", map[string]string{"deploy/keys/b.pem": keytest.ECPEM(t)})
+	head2, _ := e.OpenPR(23, "mallory", "feature-23")
 	ls.deliver(e.pullRequest("synchronize", 23, "mallory", head2, base, "mallory"))
 	cr := e.waitCheck(head2, "completed", func(cr githubtest.CheckRun) bool { return cr.Status == "completed" })
-	wantCheck(t, cr, "failure", "deploy/keys/b.pem")
+	apptest.WantCheck(t, cr, "failure", "deploy/keys/b.pem")
 	if a := ls.anomalyAt("key-material", "deploy/keys/b.pem"); a.Suppressed {
 		t.Errorf("the moved key was suppressed: %+v", a)
 	}

@@ -5,9 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"fmt"
 	"regexp"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/detectortest"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // kmTestMnemonic encodes entropy as a mnemonic (the inverse of bip39Entropy).
@@ -90,11 +89,7 @@ func kmTestSecrets(t testing.TB) []struct{ path, text, secret string } {
 	if err != nil {
 		t.Fatal(err)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(ec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	pemText := string(keytest.PKCS8PEM(t, ec))
 	seed := sha256.Sum256([]byte("solana"))
 	pair := ed25519.NewKeyFromSeed(seed[:])
 	nums := make([]string, len(pair))

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // Tests of the judgement of a pull request against the default branch
@@ -20,12 +22,12 @@ import (
 // head itself) and registers pull request number by mallory from
 // evil-head into evil.
 func (e *env) evilPR(number int, head, base string) map[string]any {
-	e.t.Helper()
+	e.T.Helper()
 	if base == "" {
 		base = head
 	}
-	e.push(base+":refs/heads/evil", head+":refs/heads/evil-head", fmt.Sprintf("%s:refs/pull/%d/head", head, number))
-	e.gh.AddPullRequest(testOwner, testRepo, githubtest.PullRequest{Number: number, Author: "mallory", HeadSHA: head,
+	e.Push(base+":refs/heads/evil", head+":refs/heads/evil-head", fmt.Sprintf("%s:refs/pull/%d/head", head, number))
+	e.GH.AddPullRequest(apptest.Owner, apptest.Name, githubtest.PullRequest{Number: number, Author: "mallory", HeadSHA: head,
 		HeadRef: "evil-head", BaseSHA: base, BaseRef: "evil"})
 	return pullOn(number, "mallory", head, "evil-head", base, "evil")
 }
@@ -33,10 +35,10 @@ func (e *env) evilPR(number int, head, base string) map[string]any {
 // neverGreen fails when any write of the check run on head concluded
 // success.
 func (e *env) neverGreen(head string) {
-	e.t.Helper()
-	for _, u := range e.checkRun(head).Updates {
+	e.T.Helper()
+	for _, u := range e.OnlyCheck(head).Updates {
 		if u.Conclusion == "success" {
-			e.t.Fatalf("the check run on %s was green at some point: %+v", guard.ShortHash(head), e.checkRun(head).Updates)
+			e.T.Fatalf("the check run on %s was green at some point: %+v", guard.ShortHash(head), e.OnlyCheck(head).Updates)
 		}
 	}
 }
@@ -50,8 +52,8 @@ func (e *env) neverGreen(head string) {
 func TestAgainstDefaultClosesOpenRace(t *testing.T) {
 	e := newEnv(t)
 	e.withPolicy()
-	e.git("checkout", "-q", "-b", "feature")
-	head := e.commit("mallory", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	e.Git("checkout", "-q", "-b", "feature")
+	head := e.Commit("mallory", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
 	pr2 := e.evilPR(2, head, "")
 	if err := e.pushEvent("refs/heads/evil", zeroSHA, head, "carol", nil); err != nil {
 		t.Fatal(err)
@@ -59,8 +61,8 @@ func TestAgainstDefaultClosesOpenRace(t *testing.T) {
 	if err := e.pullEvent("opened", pr2, "mallory", nil); err != nil {
 		t.Fatal(err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "action_required", "**Also judged against `main`** because the base `evil` is not protected: contracts changed since `main`.",
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "action_required", "**Also judged against `main`** because the base `evil` is not protected: contracts changed since `main`.",
 		"| contracts — Smart contracts and on-chain programs (against `main`) | 1 | :x: 0 | — |")
 	if cr.Title != "Second review required: contracts against main 0/1" {
 		t.Errorf("title %q", cr.Title)
@@ -72,13 +74,13 @@ func TestAgainstDefaultClosesOpenRace(t *testing.T) {
 			st.AgainstDefault, st.Commits, st.Categories)
 	}
 
-	e.gh.AddReview(testOwner, testRepo, 2, githubtest.Review{User: "carol", State: "APPROVED", CommitID: head})
+	e.GH.AddReview(apptest.Owner, apptest.Name, 2, githubtest.Review{User: "carol", State: "APPROVED", CommitID: head})
 	if err := e.reviewEvent(2, "mallory", head, head, "carol"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required", "@carol: pushed commit "+guard.ShortHash(head)+" to branch evil")
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required", "@carol: pushed commit "+guard.ShortHash(head)+" to branch evil")
 
-	_, base := e.openPR(1, "mallory", "feature")
+	_, base := e.OpenPR(1, "mallory", "feature")
 	for _, action := range []string{"opened", "closed", "reopened"} {
 		pr1 := pullOn(1, "mallory", head, "feature", base, "main")
 		if action == "closed" {
@@ -87,7 +89,7 @@ func TestAgainstDefaultClosesOpenRace(t *testing.T) {
 		if err := e.pullEvent(action, pr1, "mallory", nil); err != nil {
 			t.Fatal(err)
 		}
-		wantCheck(t, e.checkRun(head), "action_required")
+		apptest.WantCheck(t, e.OnlyCheck(head), "action_required")
 	}
 	e.neverGreen(head)
 }
@@ -99,14 +101,14 @@ func TestAgainstDefaultClosesOpenRace(t *testing.T) {
 func TestAgainstDefaultPolicyOfDefault(t *testing.T) {
 	e := newEnv(t)
 	main := e.withPolicy()
-	e.git("checkout", "-q", "-b", "evil-base")
-	evil := e.commit("mallory", "Relax policy", map[string]string{guard.PolicyPath: "version: 1\ncategories:\n  - name: contracts\n    disabled: true\n"})
-	e.git("checkout", "-q", "-b", "feature", main)
-	head := e.commit("mallory", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	e.Git("checkout", "-q", "-b", "evil-base")
+	evil := e.Commit("mallory", "Relax policy", map[string]string{guard.PolicyPath: "version: 1\ncategories:\n  - name: contracts\n    disabled: true\n"})
+	e.Git("checkout", "-q", "-b", "feature", main)
+	head := e.Commit("mallory", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
 	if err := e.pullEvent("opened", e.evilPR(2, head, evil), "mallory", nil); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required", "contracts against main (0/1)", "against main: acme/widgets:"+guard.PolicyPath)
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required", "contracts against main (0/1)", "against main: acme/widgets:"+guard.PolicyPath)
 	if st := e.state(2); st.MergeBase != main || st.AgainstDefault == nil || st.AgainstDefault.MergeBase != main {
 		t.Errorf("merge bases %s and %+v, want both main's tip %s", st.MergeBase, st.AgainstDefault, main)
 	}
@@ -132,22 +134,22 @@ func TestAgainstDefaultSkipped(t *testing.T) {
 			main := e.withPolicy()
 			base := main
 			if tc.baseCommit {
-				e.git("checkout", "-q", "-b", "docs")
-				base = e.commit("alice", "Docs", map[string]string{"README.md": "# widgets\n\nDocs.\n"})
+				e.Git("checkout", "-q", "-b", "docs")
+				base = e.Commit("alice", "Docs", map[string]string{"README.md": "# widgets\n\nDocs.\n"})
 			}
-			e.git("checkout", "-q", "-b", "feature", main)
-			head := e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+			e.Git("checkout", "-q", "-b", "feature", main)
+			head := e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
 			if tc.base == "release/1" {
-				e.git("checkout", "-q", "-b", "release/1")
+				e.Git("checkout", "-q", "-b", "release/1")
 				base = head // the release branch already holds the head
 			}
-			e.push(base+":refs/heads/"+tc.base, "feature", "feature:refs/pull/3/head")
-			e.gh.AddPullRequest(testOwner, testRepo, githubtest.PullRequest{Number: 3, Author: "alice", HeadSHA: head,
+			e.Push(base+":refs/heads/"+tc.base, "feature", "feature:refs/pull/3/head")
+			e.GH.AddPullRequest(apptest.Owner, apptest.Name, githubtest.PullRequest{Number: 3, Author: "alice", HeadSHA: head,
 				HeadRef: "feature", BaseSHA: base, BaseRef: tc.base})
 			if err := e.pullEvent("opened", pullOn(3, "alice", head, "feature", base, tc.base), "alice", nil); err != nil {
 				t.Fatal(err)
 			}
-			cr := e.checkRun(head)
+			cr := e.OnlyCheck(head)
 			if !strings.Contains(cr.Summary, tc.want) || strings.Contains(cr.Summary, "Also judged") {
 				t.Errorf("summary, want %q and no judgement against main:\n%s", tc.want, cr.Summary)
 			}
@@ -164,31 +166,31 @@ func TestAgainstDefaultSkipped(t *testing.T) {
 func TestAgainstDefaultStacked(t *testing.T) {
 	e := newEnv(t)
 	main := e.withPolicy()
-	e.git("checkout", "-q", "-b", "feature-x")
-	x := e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	e.push("feature-x")
+	e.Git("checkout", "-q", "-b", "feature-x")
+	x := e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	e.Push("feature-x")
 	if err := e.pushEvent("refs/heads/feature-x", zeroSHA, x, "alice", nil); err != nil {
 		t.Fatal(err)
 	}
-	e.git("checkout", "-q", "-b", "feature-y")
-	head := e.commit("bob", "Docs", map[string]string{"README.md": "# widgets\n\nTokens.\n"})
-	e.push("feature-y", "feature-y:refs/pull/4/head")
-	e.gh.AddPullRequest(testOwner, testRepo, githubtest.PullRequest{Number: 4, Author: "bob", HeadSHA: head,
+	e.Git("checkout", "-q", "-b", "feature-y")
+	head := e.Commit("bob", "Docs", map[string]string{"README.md": "# widgets\n\nTokens.\n"})
+	e.Push("feature-y", "feature-y:refs/pull/4/head")
+	e.GH.AddPullRequest(apptest.Owner, apptest.Name, githubtest.PullRequest{Number: 4, Author: "bob", HeadSHA: head,
 		HeadRef: "feature-y", BaseSHA: x, BaseRef: "feature-x", Commits: []githubtest.Commit{{SHA: head, AuthorLogin: "bob"}}})
 	if err := e.pullEvent("opened", pullOn(4, "bob", head, "feature-y", x, "feature-x"), "bob", nil); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required", "the base `feature-x` is not protected: contracts changed since `main`")
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required", "the base `feature-x` is not protected: contracts changed since `main`")
 	if ag := e.state(4).AgainstDefault; ag == nil || ag.MergeBase != main {
 		t.Fatalf("against %+v, want merge base %s", ag, main)
 	}
 	for _, reviewer := range []string{"alice", "carol"} {
-		e.gh.AddReview(testOwner, testRepo, 4, githubtest.Review{User: reviewer, State: "APPROVED", CommitID: head})
+		e.GH.AddReview(apptest.Owner, apptest.Name, 4, githubtest.Review{User: reviewer, State: "APPROVED", CommitID: head})
 	}
 	if err := e.reviewEvent(4, "bob", head, x, "carol"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "success", "contracts against main (1/1)", "@carol",
+	apptest.WantCheck(t, e.OnlyCheck(head), "success", "contracts against main (1/1)", "@carol",
 		"@alice: pushed commit "+guard.ShortHash(x)+" to branch feature-x")
 }
 
@@ -198,26 +200,26 @@ func TestAgainstDefaultStacked(t *testing.T) {
 func TestAgainstDefaultBlocking(t *testing.T) {
 	e := newEnv(t)
 	e.withPolicy()
-	e.git("checkout", "-q", "-b", "keys")
-	base := e.commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
-	e.git("checkout", "-q", "-b", "docs")
-	head := e.commit("bob", "Docs", map[string]string{"README.md": "# widgets\n\nKeys.\n"})
-	e.push("keys", "docs", "docs:refs/pull/5/head")
-	e.gh.AddPullRequest(testOwner, testRepo, githubtest.PullRequest{Number: 5, Author: "bob", HeadSHA: head,
+	e.Git("checkout", "-q", "-b", "keys")
+	base := e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
+	e.Git("checkout", "-q", "-b", "docs")
+	head := e.Commit("bob", "Docs", map[string]string{"README.md": "# widgets\n\nKeys.\n"})
+	e.Push("keys", "docs", "docs:refs/pull/5/head")
+	e.GH.AddPullRequest(apptest.Owner, apptest.Name, githubtest.PullRequest{Number: 5, Author: "bob", HeadSHA: head,
 		HeadRef: "docs", BaseSHA: base, BaseRef: "keys"})
 	if err := e.pullEvent("opened", pullOn(5, "bob", head, "docs", base, "keys"), "bob", nil); err != nil {
 		t.Fatal(err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
 	if len(cr.Annotations) == 0 || cr.Annotations[0].Path != "deploy/keys/deploy.pem" {
 		t.Errorf("annotations %+v, want the key's", cr.Annotations)
 	}
 	e.resolveKey(5, "test fixture")
-	if err := e.app.Reevaluate(context.Background(), testFull, 5); err != nil {
+	if err := e.app.Reevaluate(context.Background(), apptest.FullName, 5); err != nil {
 		t.Fatal(err)
 	}
-	if cr := e.checkRun(head); cr.Conclusion == "failure" {
+	if cr := e.OnlyCheck(head); cr.Conclusion == "failure" {
 		t.Errorf("still failing after the key was resolved: %s", cr.Title)
 	}
 }
@@ -228,14 +230,14 @@ func TestAgainstDefaultBlocking(t *testing.T) {
 func TestAgainstDefaultUnnamedDefault(t *testing.T) {
 	e := newEnv(t)
 	e.withPolicy()
-	e.git("checkout", "-q", "-b", "feature")
-	head := e.commit("mallory", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	e.Git("checkout", "-q", "-b", "feature")
+	head := e.Commit("mallory", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
 	repo := maps.Clone(repoJSON())
 	delete(repo, "default_branch")
 	if err := e.pullEvent("opened", e.evilPR(2, head, ""), "mallory", map[string]any{"repository": repo}); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required", "contracts against main (0/1)")
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required", "contracts against main (0/1)")
 }
 
 // TestAgainstDefaultInvalidPolicy: a pull request into a branch with a
@@ -243,16 +245,16 @@ func TestAgainstDefaultUnnamedDefault(t *testing.T) {
 // judged with, does not parse.
 func TestAgainstDefaultInvalidPolicy(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "Break policy", map[string]string{guard.PolicyPath: "version: 1\ncategories:\n  - name: contracts\n    aprovals: 1\n"})
-	e.push("main")
-	e.git("checkout", "-q", "-b", "fixed")
-	base := e.commit("mallory", "Fix policy", map[string]string{guard.PolicyPath: onePolicy})
-	head := e.commit("mallory", "Docs", map[string]string{"README.md": "# widgets\n\nFixed.\n"})
+	e.Commit("alice", "Break policy", map[string]string{guard.PolicyPath: "version: 1\ncategories:\n  - name: contracts\n    aprovals: 1\n"})
+	e.Push("main")
+	e.Git("checkout", "-q", "-b", "fixed")
+	base := e.Commit("mallory", "Fix policy", map[string]string{guard.PolicyPath: onePolicy})
+	head := e.Commit("mallory", "Docs", map[string]string{"README.md": "# widgets\n\nFixed.\n"})
 	if err := e.pullEvent("opened", e.evilPR(2, head, base), "mallory", nil); err != nil {
 		t.Fatal(err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "failure", "the policy file .github/repoguard.yml on main, which this change is also judged against, is invalid",
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "failure", "the policy file .github/repoguard.yml on main, which this change is also judged against, is invalid",
 		`unknown key "aprovals"`)
 	if cr.Title != "Invalid repoguard policy on main" {
 		t.Errorf("title %q", cr.Title)

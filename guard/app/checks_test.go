@@ -2,27 +2,28 @@ package app
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/webhookstest"
 )
 
 func TestCheckRunCreateRetriedAfter502(t *testing.T) {
 	e := newEnv(t)
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	head, base := e.openPR(6, "alice", "feature")
-	e.gh.FailNext("POST", "/repos/acme/widgets/check-runs", 502, 1, nil)
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.OpenPR(6, "alice", "feature")
+	e.GH.FailNext("POST", "/repos/acme/widgets/check-runs", 502, 1, nil)
 	if err := e.pullRequestEvent("opened", 6, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required", "contracts")
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required", "contracts")
 	faults := 0
-	for _, r := range e.gh.Requests() {
+	for _, r := range e.GH.Requests() {
 		if r.Fault {
 			faults++
 		}
@@ -34,13 +35,13 @@ func TestCheckRunCreateRetriedAfter502(t *testing.T) {
 
 func TestCheckRunRerequested(t *testing.T) {
 	e := newEnv(t)
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	head, base := e.openPR(7, "alice", "feature")
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.OpenPR(7, "alice", "feature")
 	if err := e.pullRequestEvent("opened", 7, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	id := e.checkRun(head).ID
+	id := e.OnlyCheck(head).ID
 	fetches := e.repos.n.Load()
 	if err := e.deliver("check_run", map[string]any{"action": "rerequested",
 		"check_run": map[string]any{"id": id, "name": "repoguard", "head_sha": head,
@@ -48,8 +49,8 @@ func TestCheckRunRerequested(t *testing.T) {
 		"repository": repoJSON(), "installation": installation(), "sender": user("bob")}); err != nil {
 		t.Fatal(err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "action_required")
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "action_required")
 	if cr.ID != id || e.repos.n.Load() != fetches+1 {
 		t.Errorf("re-run: check run %d (want %d), %d fetches (want 1)", cr.ID, id, e.repos.n.Load()-fetches)
 	}
@@ -57,47 +58,21 @@ func TestCheckRunRerequested(t *testing.T) {
 
 func TestMergeGroup(t *testing.T) {
 	e := newEnv(t)
-	base := e.head()
-	e.git("checkout", "-q", "-b", "queue")
-	head := e.commit("alice", "Merge pull request #8 from acme/feature", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	base := e.Head()
+	e.Git("checkout", "-q", "-b", "queue")
+	head := e.Commit("alice", "Merge pull request #8 from acme/feature", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
 	ref := "refs/heads/gh-readonly-queue/main/pr-8-" + base
-	e.push("queue:" + ref)
+	e.Push("queue:" + ref)
 	if err := e.deliver("merge_group", map[string]any{"action": "checks_requested",
 		"merge_group": map[string]any{"head_sha": head, "head_ref": ref, "base_sha": base, "base_ref": "refs/heads/main"},
 		"repository":  repoJSON(), "installation": installation(), "sender": user("alice")}); err != nil {
 		t.Fatal(err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "success", "merge group")
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "success", "merge group")
 	if cr.DetailsURL != "" {
 		t.Errorf("details_url %q on a merge group", cr.DetailsURL)
 	}
-}
-
-// fixture reads a GitHub webhook example from ../shared/fixtures, found
-// by walking up to go.mod, or skips the test.
-func fixture(t *testing.T, event, name string) []byte {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", "github-webhooks", event, name)
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Skipf("webhook fixture %s not available: %v", p, err)
-	}
-	return b
 }
 
 func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
@@ -108,10 +83,10 @@ func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.event, func(t *testing.T) {
-			body := fixture(t, c.event, c.file)
+			body := webhookstest.Payload(t, c.event, c.file)
 			// Stored whatever its action (the App's own handler drops
 			// check_run created and check_suite completed at once).
-			e := &env{t: t, events: webhooks.Events{c.event: nil}}
+			e := &env{World: &apptest.World{T: t}, events: webhooks.Events{c.event: nil}}
 			e.app = &App{Logger: testLogger(t)}
 			job := e.job(c.event, body)
 			if job.Delivery.InstallationID != 0 {
@@ -126,20 +101,20 @@ func TestDeliveriesWithoutInstallationAreSkipped(t *testing.T) {
 
 func TestMergeGroupHonoursResolutionsOfItsPullRequests(t *testing.T) {
 	e := newEnv(t)
-	key := testKeyPEM(t)
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": key})
-	head, base := e.openPR(8, "alice", "feature")
+	key := keytest.ECPEM(t)
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": key})
+	head, base := e.OpenPR(8, "alice", "feature")
 	if err := e.pullRequestEvent("opened", 8, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "failure")
+	apptest.WantCheck(t, e.OnlyCheck(head), "failure")
 
 	// The queue squashes #8 onto main.
-	e.git("checkout", "-q", "-b", "queue", base)
-	group := e.commit("alice", "Add deploy key (#8)", map[string]string{"deploy/keys/deploy.pem": key})
+	e.Git("checkout", "-q", "-b", "queue", base)
+	group := e.Commit("alice", "Add deploy key (#8)", map[string]string{"deploy/keys/deploy.pem": key})
 	ref := "refs/heads/gh-readonly-queue/main/pr-8-" + base
-	e.push("queue:" + ref)
+	e.Push("queue:" + ref)
 	deliverGroup := func() {
 		t.Helper()
 		if err := e.deliver("merge_group", map[string]any{"action": "checks_requested",
@@ -149,7 +124,7 @@ func TestMergeGroupHonoursResolutionsOfItsPullRequests(t *testing.T) {
 		}
 	}
 	deliverGroup()
-	wantCheck(t, e.latestCheckRun(group), "failure", "key-material")
+	apptest.WantCheck(t, e.latestCheckRun(group), "failure", "key-material")
 
 	for _, an := range e.store.Anomalies() {
 		if an.Detector == "key-material" {
@@ -159,20 +134,20 @@ func TestMergeGroupHonoursResolutionsOfItsPullRequests(t *testing.T) {
 		}
 	}
 	deliverGroup()
-	wantCheck(t, e.latestCheckRun(group), "success")
+	apptest.WantCheck(t, e.latestCheckRun(group), "success")
 }
 
 // latestCheckRun returns the newest check run on head.
 func (e *env) latestCheckRun(head string) githubtest.CheckRun {
-	e.t.Helper()
+	e.T.Helper()
 	var last githubtest.CheckRun
-	for _, cr := range e.gh.CheckRuns() {
+	for _, cr := range e.GH.CheckRuns() {
 		if cr.HeadSHA == head {
 			last = cr
 		}
 	}
 	if last.ID == 0 {
-		e.t.Fatalf("no check run on %s", head)
+		e.T.Fatalf("no check run on %s", head)
 	}
 	return last
 }

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/webhooks"
+	"github.com/repoguard/repoguard/webhooks/inboxtest"
 )
 
 var testSecret = []byte("webhook-secret")
@@ -17,32 +19,32 @@ var testSecret = []byte("webhook-secret")
 // deliver sends a payload the way GitHub does, through a webhooks
 // Handler into an inbox, claims the job and runs it through App.Handle.
 func (e *env) deliver(event string, payload map[string]any) error {
-	e.t.Helper()
+	e.T.Helper()
 	body, err := json.Marshal(payload)
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	return e.deliverBody(event, body)
 }
 
 func (e *env) deliverBody(event string, body []byte) error {
-	e.t.Helper()
+	e.T.Helper()
 	job := e.job(event, body)
 	return e.app.Handle(context.Background(), job)
 }
 
 // job turns a body into a claimed job through the webhooks Handler.
 func (e *env) job(event string, body []byte) *webhooks.Job {
-	e.t.Helper()
-	inbox := webhooks.NewMemInbox(webhooks.MemInboxOptions{})
+	e.T.Helper()
+	inbox := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{})
 	events := e.events
 	if events == nil {
 		events = Events()
 	}
 	h, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{testSecret}, Inbox: inbox, Events: events,
-		Logger: testLogger(e.t)})
+		Logger: testLogger(e.T)})
 	if err != nil {
-		e.t.Fatal(err)
+		e.T.Fatal(err)
 	}
 	e.seq++
 	req := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(string(body)))
@@ -53,21 +55,21 @@ func (e *env) job(event string, body []byte) *webhooks.Job {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusAccepted {
-		e.t.Fatalf("webhook handler answered %d: %s", rec.Code, rec.Body)
+		e.T.Fatalf("webhook handler answered %d: %s", rec.Code, rec.Body)
 	}
 	job, err := inbox.Claim(context.Background(), "test", time.Minute)
 	if err != nil || job == nil {
-		e.t.Fatalf("claim: %v %v", job, err)
+		e.T.Fatalf("claim: %v %v", job, err)
 	}
 	return job
 }
 
 func repoJSON() map[string]any {
-	return map[string]any{"id": 1296269, "name": testRepo, "full_name": testFull,
-		"owner": map[string]any{"login": testOwner, "type": "Organization"}, "default_branch": "main"}
+	return map[string]any{"id": 1296269, "name": apptest.Name, "full_name": apptest.FullName,
+		"owner": map[string]any{"login": apptest.Owner, "type": "Organization"}, "default_branch": "main"}
 }
 
-func installation() map[string]any { return map[string]any{"id": testInst} }
+func installation() map[string]any { return map[string]any{"id": apptest.Installation} }
 
 func user(login string) map[string]any { return map[string]any{"login": login, "type": "User"} }
 
@@ -81,7 +83,7 @@ func prJSON(number int, author, head, base string) map[string]any {
 }
 
 func (e *env) pullRequestEvent(action string, number int, author, head, base, sender string) error {
-	e.t.Helper()
+	e.T.Helper()
 	return e.deliver("pull_request", map[string]any{
 		"action": action, "number": number, "pull_request": prJSON(number, author, head, base),
 		"repository": repoJSON(), "installation": installation(), "sender": user(sender),
@@ -89,7 +91,7 @@ func (e *env) pullRequestEvent(action string, number int, author, head, base, se
 }
 
 func (e *env) reviewEvent(number int, author, head, base, reviewer string) error {
-	e.t.Helper()
+	e.T.Helper()
 	return e.deliver("pull_request_review", map[string]any{
 		"action": "submitted", "pull_request": prJSON(number, author, head, base),
 		"review":     map[string]any{"id": 1, "state": "approved", "user": user(reviewer), "commit_id": head},
@@ -99,7 +101,7 @@ func (e *env) reviewEvent(number int, author, head, base, reviewer string) error
 
 // pushEvent sends a push of ref from before to after by pusher.
 func (e *env) pushEvent(ref, before, after, pusher string, extra map[string]any) error {
-	e.t.Helper()
+	e.T.Helper()
 	p := map[string]any{
 		"ref": ref, "before": before, "after": after, "created": before == zeroSHA, "deleted": after == zeroSHA,
 		"forced": false, "repository": repoJSON(), "installation": installation(),

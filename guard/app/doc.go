@@ -141,5 +141,6 @@
 //
 // The App's dependencies are interfaces defined here and wired in cmd:
 // GitHubClient (*github.Client), Repos (RepoCache, over gitrepo.Fetch), Store
-// and Profiles (the SQLite store; MemStore and MemProfiles in memory).
+// and Profiles (the SQLite store; the package's tests use MemStore and
+// MemProfiles, in memory).
 package app

@@ -9,6 +9,7 @@ import (
 
 	gh "github.com/google/go-github/v62/github"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/webhooks"
 )
 
@@ -64,9 +65,9 @@ func TestHandleSkipsWhatItDoesNotHandle(t *testing.T) {
 		Clients: func(int64) GitHubClient { t.Error("GitHub called"); return nil }}
 	defer a.Close()
 	for _, d := range []webhooks.Delivery{
-		{ID: "1", Event: "pull_request", Action: "labeled", InstallationID: testInst, Body: []byte(`{"action":"labeled"}`)},
-		{ID: "2", Event: "check_run", Action: "created", InstallationID: testInst, Body: []byte(`{"action":"created"}`)},
-		{ID: "3", Event: "member", Action: "added", InstallationID: testInst, Body: []byte(`{"action":"added"}`)},
+		{ID: "1", Event: "pull_request", Action: "labeled", InstallationID: apptest.Installation, Body: []byte(`{"action":"labeled"}`)},
+		{ID: "2", Event: "check_run", Action: "created", InstallationID: apptest.Installation, Body: []byte(`{"action":"created"}`)},
+		{ID: "3", Event: "member", Action: "added", InstallationID: apptest.Installation, Body: []byte(`{"action":"added"}`)},
 	} {
 		if err := a.Handle(context.Background(), &webhooks.Job{Delivery: d}); err != nil {
 			t.Errorf("%s %s: %v", d.Event, d.Action, err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 )
 
 // progress is an Observer that keeps what it is told.
@@ -27,8 +28,8 @@ func (p *progress) Evaluated(kind, conclusion string, d time.Duration) {}
 
 func installationEvent(action string) map[string]any {
 	return map[string]any{
-		"action": action, "installation": map[string]any{"id": testInst, "account": user(testOwner)},
-		"repositories": []any{map[string]any{"id": 1296269, "name": testRepo, "full_name": testFull}},
+		"action": action, "installation": map[string]any{"id": apptest.Installation, "account": user(apptest.Owner)},
+		"repositories": []any{map[string]any{"id": 1296269, "name": apptest.Name, "full_name": apptest.FullName}},
 		"sender":       user("admin"),
 	}
 }
@@ -38,10 +39,10 @@ func TestInstallationBackfillsProfiles(t *testing.T) {
 	obs := &progress{}
 	e.app.Observer = obs
 	for i, who := range []string{"alice", "bob", "alice", "carol"} {
-		e.commit(who, "Change", map[string]string{"src/f.go": "package src // " + string(rune('a'+i)) + "\n"})
+		e.Commit(who, "Change", map[string]string{"src/f.go": "package src // " + string(rune('a'+i)) + "\n"})
 	}
-	e.push("main")
-	tip := e.head()
+	e.Push("main")
+	tip := e.Head()
 	if err := e.deliver("installation", installationEvent("created")); err != nil {
 		t.Fatal(err)
 	}
@@ -49,13 +50,13 @@ func TestInstallationBackfillsProfiles(t *testing.T) {
 	if len(obs.done) != 1 || obs.done[0].Err != nil || obs.done[0].Learned != 5 {
 		t.Fatalf("backfill reports %+v, want one done with 5 commits learned", obs.done)
 	}
-	if n := e.profiles.Profile(testFull, guard.OrgKey).Commits; n != 5 {
+	if n := e.profiles.Profile(apptest.FullName, guard.OrgKey).Commits; n != 5 {
 		t.Errorf("repository profile has %d commits, want 5", n)
 	}
-	if n := e.profiles.Profile(testFull, "alice@acme.test").Commits; n != 3 {
+	if n := e.profiles.Profile(apptest.FullName, "alice@acme.test").Commits; n != 3 {
 		t.Errorf("alice's profile has %d commits, want 3", n)
 	}
-	if cur, _ := e.profiles.Cursor(context.Background(), testFull, "refs/heads/main"); cur.Hash != tip || cur.Target != "" {
+	if cur, _ := e.profiles.Cursor(context.Background(), apptest.FullName, "refs/heads/main"); cur.Hash != tip || cur.Target != "" {
 		t.Errorf("cursor %+v, want %s", cur, tip)
 	}
 

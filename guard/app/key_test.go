@@ -2,60 +2,42 @@ package app
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
-
-// testKeyPEM generates an EC private key at test time: no key material
-// is ever committed to this repository.
-func testKeyPEM(t testing.TB) string {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalECPrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
-}
 
 // resolveKey resolves the key-material anomaly of pull request n, which
 // must be the only one.
 func (e *env) resolveKey(n int, reason string) {
-	e.t.Helper()
+	e.T.Helper()
 	resolved := 0
 	for _, an := range e.store.Anomalies() {
 		if an.Detector == "key-material" && an.PullRequest == n {
 			if err := e.store.SetStatus(an.ID, guard.StatusResolved, reason); err != nil {
-				e.t.Fatal(err)
+				e.T.Fatal(err)
 			}
 			resolved++
 		}
 	}
 	if resolved != 1 {
-		e.t.Fatalf("%d key-material anomalies for #%d, want 1: %+v", resolved, n, e.store.Anomalies())
+		e.T.Fatalf("%d key-material anomalies for #%d, want 1: %+v", resolved, n, e.store.Anomalies())
 	}
 }
 
 func TestPrivateKeyBlocksUntilResolved(t *testing.T) {
 	e := newEnv(t)
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
-	head, base := e.openPR(5, "alice", "feature")
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
+	head, base := e.OpenPR(5, "alice", "feature")
 	if err := e.pullRequestEvent("opened", 5, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "failure", "key-material", "deploy/keys/deploy.pem")
 	annotations := len(cr.Annotations)
 	if len(cr.Annotations) == 0 || cr.Annotations[0].Path != "deploy/keys/deploy.pem" || cr.Annotations[0].Level != "failure" {
 		t.Errorf("annotations %+v, want a failure on deploy/keys/deploy.pem", cr.Annotations)
@@ -63,25 +45,25 @@ func TestPrivateKeyBlocksUntilResolved(t *testing.T) {
 
 	// Two independent approvals are not enough while the key blocks.
 	for _, who := range []string{"bob", "carol"} {
-		e.gh.AddReview(testOwner, testRepo, 5, githubtest.Review{User: who, State: "APPROVED", CommitID: head})
+		e.GH.AddReview(apptest.Owner, apptest.Name, 5, githubtest.Review{User: who, State: "APPROVED", CommitID: head})
 	}
 	if err := e.reviewEvent(5, "alice", head, base, "carol"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "failure")
+	apptest.WantCheck(t, e.OnlyCheck(head), "failure")
 
 	// A security reviewer resolves its anomaly in the queue: the
 	// approvals now pass the check.
 	e.resolveKey(5, "test fixture, never deployed")
 	fetches := e.repos.n.Load()
-	if err := e.app.Reevaluate(context.Background(), testFull, 5); err != nil {
+	if err := e.app.Reevaluate(context.Background(), apptest.FullName, 5); err != nil {
 		t.Fatal(err)
 	}
 	if e.repos.n.Load() != fetches {
 		t.Error("Reevaluate fetched")
 	}
-	cr = e.checkRun(head)
-	wantCheck(t, cr, "success", "resolved: test fixture")
+	cr = e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "success", "resolved: test fixture")
 	if got := len(cr.Annotations); got != annotations {
 		t.Errorf("re-evaluations sent annotations again: %d, want %d", got, annotations)
 	}

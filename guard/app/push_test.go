@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // detectorsRecorded returns the detectors of the findings recorded.
@@ -19,10 +21,10 @@ func (e *env) detectorsRecorded() map[string]int {
 
 func TestForcePushToMain(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "Feature A", map[string]string{"src/a.go": "package src\n"})
-	e.push("main")
-	before := e.head()
-	if err := e.pushEvent("refs/heads/main", e.git("rev-parse", "HEAD~1"), before, "alice", nil); err != nil {
+	e.Commit("alice", "Feature A", map[string]string{"src/a.go": "package src\n"})
+	e.Push("main")
+	before := e.Head()
+	if err := e.pushEvent("refs/heads/main", e.Git("rev-parse", "HEAD~1"), before, "alice", nil); err != nil {
 		t.Fatal(err)
 	}
 	// Nothing was learned of the repository yet: the push started a
@@ -32,9 +34,9 @@ func TestForcePushToMain(t *testing.T) {
 		t.Fatalf("backfill learned %d commits, want 2", n)
 	}
 	// Rewrite main: drop Feature A, add something else.
-	e.git("reset", "-q", "--hard", "HEAD~1")
-	after := e.commit("mallory", "Rewrite", map[string]string{"src/b.go": "package src\n"})
-	e.push("+main")
+	e.Git("reset", "-q", "--hard", "HEAD~1")
+	after := e.Commit("mallory", "Rewrite", map[string]string{"src/b.go": "package src\n"})
+	e.Push("+main")
 	if err := e.pushEvent("refs/heads/main", before, after, "mallory", map[string]any{"forced": true}); err != nil {
 		t.Fatal(err)
 	}
@@ -46,25 +48,25 @@ func TestForcePushToMain(t *testing.T) {
 		t.Errorf("recorded %v, want two direct pushes (neither came through a pull request)", got)
 	}
 	// The rewritten commit was learned after being judged.
-	if n := e.profiles.Profile(testFull, guard.OrgKey).Commits; n != 3 {
+	if n := e.profiles.Profile(apptest.FullName, guard.OrgKey).Commits; n != 3 {
 		t.Errorf("learned %d commits, want 3", n)
 	}
-	if cur, _ := e.profiles.Cursor(context.Background(), testFull, "refs/heads/main"); cur.Hash != after || cur.Target != "" {
+	if cur, _ := e.profiles.Cursor(context.Background(), apptest.FullName, "refs/heads/main"); cur.Hash != after || cur.Target != "" {
 		t.Errorf("cursor %+v, want %s", cur, after)
 	}
 }
 
 func TestForcePushDetectedWithoutFlag(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "Feature A", map[string]string{"src/a.go": "package src\n"})
-	e.push("main")
-	before := e.head()
-	if err := e.pushEvent("refs/heads/main", e.git("rev-parse", "HEAD~1"), before, "alice", nil); err != nil {
+	e.Commit("alice", "Feature A", map[string]string{"src/a.go": "package src\n"})
+	e.Push("main")
+	before := e.Head()
+	if err := e.pushEvent("refs/heads/main", e.Git("rev-parse", "HEAD~1"), before, "alice", nil); err != nil {
 		t.Fatal(err)
 	}
-	e.git("reset", "-q", "--hard", "HEAD~1")
-	after := e.commit("mallory", "Rewrite", map[string]string{"src/b.go": "package src\n"})
-	e.push("+main")
+	e.Git("reset", "-q", "--hard", "HEAD~1")
+	after := e.Commit("mallory", "Rewrite", map[string]string{"src/b.go": "package src\n"})
+	e.Push("+main")
 	// forced is false in the payload: the ancestry says otherwise.
 	if err := e.pushEvent("refs/heads/main", before, after, "mallory", nil); err != nil {
 		t.Fatal(err)
@@ -76,9 +78,9 @@ func TestForcePushDetectedWithoutFlag(t *testing.T) {
 
 func TestMergedPullRequestIsNotADirectPush(t *testing.T) {
 	e := newEnv(t)
-	before := e.head()
-	merge := e.commit("alice", "Merge pull request #9 from acme/feature", map[string]string{"src/c.go": "package src\n"})
-	e.push("main")
+	before := e.Head()
+	merge := e.Commit("alice", "Merge pull request #9 from acme/feature", map[string]string{"src/c.go": "package src\n"})
+	e.Push("main")
 	pr := prJSON(9, "alice", merge, before)
 	pr["merged"], pr["merge_commit_sha"], pr["state"] = true, merge, "closed"
 	if err := e.deliver("pull_request", map[string]any{"action": "closed", "number": 9, "pull_request": pr,
@@ -95,8 +97,8 @@ func TestMergedPullRequestIsNotADirectPush(t *testing.T) {
 
 func TestMovedAndDeletedTags(t *testing.T) {
 	e := newEnv(t)
-	a := e.head()
-	b := e.commit("alice", "Next", map[string]string{"src/a.go": "package src\n"})
+	a := e.Head()
+	b := e.Commit("alice", "Next", map[string]string{"src/a.go": "package src\n"})
 	steps := []struct {
 		before, after string
 		want          string
@@ -128,7 +130,7 @@ func TestDeletedBranches(t *testing.T) {
 	e := newEnv(t)
 	e.app.ProtectedBranches = []string{"release/*"}
 	for _, ref := range []string{"refs/heads/feature", "refs/heads/release/1.0"} {
-		if err := e.pushEvent(ref, e.head(), zeroSHA, "mallory", nil); err != nil {
+		if err := e.pushEvent(ref, e.Head(), zeroSHA, "mallory", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,12 +142,12 @@ func TestDeletedBranches(t *testing.T) {
 
 func TestNewBranchJudgedAgainstDefault(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "On main", map[string]string{"src/a.go": "package src\n"})
-	e.push("main")
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("mallory", "Add key", map[string]string{"ops/id.pem": testKeyPEM(t)})
-	after := e.commit("mallory", "More", map[string]string{"src/b.go": "package src\n"})
-	e.push("feature")
+	e.Commit("alice", "On main", map[string]string{"src/a.go": "package src\n"})
+	e.Push("main")
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("mallory", "Add key", map[string]string{"ops/id.pem": keytest.ECPEM(t)})
+	after := e.Commit("mallory", "More", map[string]string{"src/b.go": "package src\n"})
+	e.Push("feature")
 	if err := e.pushEvent("refs/heads/feature", zeroSHA, after, "mallory", nil); err != nil {
 		t.Fatal(err)
 	}

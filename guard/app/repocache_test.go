@@ -8,24 +8,25 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/gitrepo/gittest"
 )
 
 // addRepo makes another origin repository, acme/<name>.git, with one
 // commit, by pushing the working clone's main to it.
 func (e *env) addRepo(name string) {
-	origin := filepath.Join(e.root, testOwner, name+".git")
-	e.run(e.root, "init", "--bare", "-q", "-b", "main", origin)
-	e.git("push", "-q", origin, "main")
+	origin := gittest.Init(e.T, filepath.Join(e.GitServer.Root, apptest.Owner, name+".git"), "--bare")
+	e.Git("push", "-q", origin.Dir, "main")
 }
 
 func TestRepoCacheLocksAndEvicts(t *testing.T) {
 	e := newEnv(t)
 	e.addRepo("gadgets")
 	ctx := context.Background()
-	widgets, gadgets := e.app.cloneURL(testFull), e.app.cloneURL("acme/gadgets")
+	widgets, gadgets := e.app.cloneURL(apptest.FullName), e.app.cloneURL("acme/gadgets")
 
-	r, release, err := e.cache.Fetch(ctx, testInst, widgets, []string{"HEAD"})
+	r, release, err := e.cache.Fetch(ctx, apptest.Installation, widgets, []string{"HEAD"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestRepoCacheLocksAndEvicts(t *testing.T) {
 	// The clone is locked until released.
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
-	if _, _, err := e.cache.Fetch(short, testInst, widgets, nil); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := e.cache.Fetch(short, apptest.Installation, widgets, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("second Fetch while locked: %v, want a deadline", err)
 	}
 	release()
@@ -43,7 +44,7 @@ func TestRepoCacheLocksAndEvicts(t *testing.T) {
 
 	// Over the bound, the least recently used clone not in use goes.
 	e.cache.MaxBytes = 1
-	_, release2, err := e.cache.Fetch(ctx, testInst, gadgets, []string{"refs/heads/main"})
+	_, release2, err := e.cache.Fetch(ctx, apptest.Installation, gadgets, []string{"refs/heads/main"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +60,10 @@ func TestRepoCacheLocksAndEvicts(t *testing.T) {
 func TestRepoCacheFetchesIncrementally(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	url := e.app.cloneURL(testFull)
+	url := e.app.cloneURL(apptest.FullName)
 	fetch := func(refs ...string) Repository {
 		t.Helper()
-		r, release, err := e.cache.Fetch(ctx, testInst, url, refs)
+		r, release, err := e.cache.Fetch(ctx, apptest.Installation, url, refs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,9 +71,9 @@ func TestRepoCacheFetchesIncrementally(t *testing.T) {
 		return r
 	}
 	fetch("refs/heads/main")
-	e.git("checkout", "-q", "-b", "feature")
-	head := e.commit("bob", "Feature", map[string]string{"a.txt": "a\n"})
-	e.push("feature:refs/pull/3/head")
+	e.Git("checkout", "-q", "-b", "feature")
+	head := e.Commit("bob", "Feature", map[string]string{"a.txt": "a\n"})
+	e.Push("feature:refs/pull/3/head")
 	r := fetch("refs/heads/main", "refs/pull/3/head")
 	if got, err := r.Resolve("refs/pull/3/head"); err != nil || got != head {
 		t.Fatalf("refs/pull/3/head = %s %v, want %s", got, err, head)
@@ -82,7 +83,7 @@ func TestRepoCacheFetchesIncrementally(t *testing.T) {
 	}
 	// Without the token, the Git server refuses.
 	noAuth := &RepoCache{Dir: t.TempDir()}
-	if _, _, err := noAuth.Fetch(ctx, testInst, url, []string{"refs/heads/main"}); err == nil {
+	if _, _, err := noAuth.Fetch(ctx, apptest.Installation, url, []string{"refs/heads/main"}); err == nil {
 		t.Error("fetch without a token succeeded")
 	}
 }

@@ -8,29 +8,29 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github/githubtest"
 )
 
 func TestRubberStampReview(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
-	e.push("main")
-	e.git("checkout", "-q", "-b", "feature")
+	e.withPolicy()
+	e.Git("checkout", "-q", "-b", "feature")
 	var src strings.Builder
 	for i := range 150 {
 		fmt.Fprintf(&src, "    uint256 public v%d;\n", i)
 	}
-	e.commit("alice", "Big token", map[string]string{"contracts/Token.sol": "contract Token {\n" + src.String() + "}\n"})
-	head, base := e.openPR(10, "alice", "feature")
+	e.Commit("alice", "Big token", map[string]string{"contracts/Token.sol": "contract Token {\n" + src.String() + "}\n"})
+	head, base := e.OpenPR(10, "alice", "feature")
 	if err := e.pullRequestEvent("opened", 10, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	e.gh.AddReview(testOwner, testRepo, 10, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head,
+	e.GH.AddReview(apptest.Owner, apptest.Name, 10, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head,
 		SubmittedAt: time.Now().Add(30 * time.Second)})
 	if err := e.reviewEvent(10, "alice", head, base, "bob"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "success", "Rubber-stamp reviews", "bob approved 152 changed lines")
+	apptest.WantCheck(t, e.OnlyCheck(head), "success", "Rubber-stamp reviews", "bob approved 152 changed lines")
 	stamps := func() (out []guard.Anomaly) {
 		for _, an := range e.store.Anomalies() {
 			if an.Detector == guard.RubberStampDetector {
@@ -53,45 +53,44 @@ func TestRubberStampReview(t *testing.T) {
 
 func TestTeamRequirement(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy + "    teams: [acme/security]\n"})
-	e.push("main")
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	head, base := e.openPR(11, "alice", "feature")
-	e.gh.SetTeamMember("acme", "security", "carol", "active")
-	e.gh.AddReview(testOwner, testRepo, 11, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head})
+	e.Commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy + "    teams: [acme/security]\n"})
+	e.Push("main")
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.OpenPR(11, "alice", "feature")
+	e.GH.SetTeamMember("acme", "security", "carol", "active")
+	e.GH.AddReview(apptest.Owner, apptest.Name, 11, githubtest.Review{User: "bob", State: "APPROVED", CommitID: head})
 	if err := e.pullRequestEvent("opened", 11, "alice", head, base, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required", "@bob: not a member of acme/security", "1 from acme/security")
-	e.gh.AddReview(testOwner, testRepo, 11, githubtest.Review{User: "carol", State: "APPROVED", CommitID: head})
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required", "@bob: not a member of acme/security", "1 from acme/security")
+	e.GH.AddReview(apptest.Owner, apptest.Name, 11, githubtest.Review{User: "carol", State: "APPROVED", CommitID: head})
 	if err := e.reviewEvent(11, "alice", head, base, "carol"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "success", "@carol")
+	apptest.WantCheck(t, e.OnlyCheck(head), "success", "@carol")
 }
 
 func TestContributorsAndPusherCannotApprove(t *testing.T) {
 	e := newEnv(t)
-	e.commit("alice", "Add policy", map[string]string{guard.PolicyPath: onePolicy})
-	e.push("main")
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	e.commit("bob", "Help", map[string]string{"contracts/Token.sol": "contract Token { }\n"})
-	head, base := e.openPR(12, "alice", "feature")
+	e.withPolicy()
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	e.Commit("bob", "Help", map[string]string{"contracts/Token.sol": "contract Token { }\n"})
+	head, base := e.OpenPR(12, "alice", "feature")
 	// dave pushed the head (a synchronize he sent).
 	if err := e.pullRequestEvent("synchronize", 12, "alice", head, base, "dave"); err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []string{"bob", "dave", "dependabot[bot]"} {
-		e.gh.AddReview(testOwner, testRepo, 12, githubtest.Review{User: who, State: "APPROVED", CommitID: head})
+		e.GH.AddReview(apptest.Owner, apptest.Name, 12, githubtest.Review{User: who, State: "APPROVED", CommitID: head})
 	}
 	if err := e.reviewEvent(12, "alice", head, base, "dave"); err != nil {
 		t.Fatal(err)
 	}
-	wantCheck(t, e.checkRun(head), "action_required",
+	apptest.WantCheck(t, e.OnlyCheck(head), "action_required",
 		"@bob: authored or committed commits", "@dave: pushed the latest commits", "@dependabot[bot]: bots cannot approve")
-	st, _ := e.store.PullState(context.Background(), testFull, 12)
+	st, _ := e.store.PullState(context.Background(), apptest.FullName, 12)
 	if st.Pusher != "dave" {
 		t.Errorf("pusher %q, want dave", st.Pusher)
 	}
@@ -104,7 +103,7 @@ func TestRubberStampRecordedUnderReviewer(t *testing.T) {
 	store := NewMemStore()
 	a := &App{Store: store, Logger: testLogger(t)}
 	a.init()
-	st := &PullState{Repo: testFull, Number: 3, HeadSHA: "abc"}
+	st := &PullState{Repo: apptest.FullName, Number: 3, HeadSHA: "abc"}
 	f := guard.Finding{Detector: guard.RubberStampDetector, Severity: guard.Medium, Score: 0.6, Actor: "Bob",
 		Message: "An approval of 900 changed lines 20s after the last push."}
 	if err := a.settle(context.Background(), st, []guard.Finding{f}); err != nil {
@@ -134,7 +133,7 @@ func TestVerdictPostedAudited(t *testing.T) {
 		{"success", head1, []string{"failure on 1111111111: blocked", "success on 1111111111: blocked"}},
 		{"success", head2, []string{"failure on 1111111111: blocked", "success on 1111111111: blocked", "success on 2222222222: blocked"}},
 	} {
-		st := &PullState{Repo: testFull, Number: 4, HeadSHA: tc.head, Conclusion: tc.conclusion,
+		st := &PullState{Repo: apptest.FullName, Number: 4, HeadSHA: tc.head, Conclusion: tc.conclusion,
 			Verdict: guard.Verdict{Title: "blocked"}}
 		if err := a.savePullState(ctx, st); err != nil {
 			t.Fatal(err)

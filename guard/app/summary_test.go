@@ -6,11 +6,12 @@ import (
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/guard/github"
 )
 
 func TestSummaryStaysUnderGitHubsLimit(t *testing.T) {
-	st := &PullState{Repo: testFull, Number: 1, HeadSHA: strings.Repeat("a", 40), PolicySource: "built-in defaults",
+	st := &PullState{Repo: apptest.FullName, Number: 1, HeadSHA: strings.Repeat("a", 40), PolicySource: "built-in defaults",
 		Policy: &guard.Policy{Thresholds: guard.Thresholds{Review: 40, Block: guard.Critical}}}
 	for i := range 5000 {
 		st.Findings = append(st.Findings, guard.Finding{Detector: "obfuscation", Severity: guard.Severity(1 + i%5),

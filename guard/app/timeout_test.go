@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/guard/app/apptest"
 	"github.com/repoguard/repoguard/webhooks"
 )
 
@@ -24,9 +25,9 @@ func (stallingRepos) Fetch(ctx context.Context, inst int64, url string, refs []s
 // (fail closed), and ends the job with a permanent error.
 func TestEvaluationTimesOut(t *testing.T) {
 	e := newEnv(t)
-	e.git("checkout", "-q", "-b", "feature")
-	e.commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
-	head, base := e.openPR(1, "alice", "feature")
+	e.Git("checkout", "-q", "-b", "feature")
+	e.Commit("alice", "Add token", map[string]string{"contracts/Token.sol": "contract Token {}\n"})
+	head, base := e.OpenPR(1, "alice", "feature")
 	e.app.Repos = stallingRepos{}
 	body, err := json.Marshal(map[string]any{"action": "opened", "number": 1, "pull_request": prJSON(1, "alice", head, base),
 		"repository": repoJSON(), "installation": installation(), "sender": user("alice")})
@@ -39,8 +40,8 @@ func TestEvaluationTimesOut(t *testing.T) {
 	if !errors.Is(err, webhooks.ErrPermanent) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Handle = %v, want a permanent error wrapping the deadline", err)
 	}
-	cr := e.checkRun(head)
-	wantCheck(t, cr, "failure", "Evaluation timed out", "job_deadline")
+	cr := e.OnlyCheck(head)
+	apptest.WantCheck(t, cr, "failure", "Evaluation timed out", "job_deadline")
 	if cr.Title != "evaluation timed out" {
 		t.Errorf("title %q, want %q", cr.Title, "evaluation timed out")
 	}

@@ -2,17 +2,13 @@ package github
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 func TestTokenExchange(t *testing.T) {
@@ -43,11 +39,7 @@ func TestTokenExchange(t *testing.T) {
 
 func TestTokenWrongKey(t *testing.T) {
 	s := githubtest.NewServer(t)
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)})
+	keyPEM := keytest.RSAPEM(keytest.RSA(t, 2048))
 	app, err := NewApp(AppConfig{AppID: s.AppID, PrivateKeyPEM: keyPEM, BaseURL: s.BaseURL(), Retry: fastRetry})
 	if err != nil {
 		t.Fatal(err)
@@ -73,14 +65,6 @@ func TestEnterpriseBaseURL(t *testing.T) {
 }
 
 func TestNewAppBadKey(t *testing.T) {
-	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ecDER, err := x509.MarshalPKCS8PrivateKey(ec)
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := githubtest.NewServer(t)
 	good := s.AppKeyPEM()
 	corrupt := []byte(strings.Replace(string(good), "MII", "MIX", 1))
@@ -89,7 +73,7 @@ func TestNewAppBadKey(t *testing.T) {
 		"not pem":     []byte("MIIEpAIBAAKCAQEA1234567890abcdefghijklmnopqrstuvwxyz"),
 		"certificate": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte("0123456789abcdef0123456789")}),
 		"corrupt rsa": corrupt,
-		"ec pkcs8":    pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecDER}),
+		"ec pkcs8":    keytest.PKCS8PEM(t, keytest.EC(t)),
 		"truncated":   good[:len(good)/2],
 	}
 	for name, key := range tests {

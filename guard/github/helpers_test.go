@@ -3,12 +3,12 @@ package github
 import (
 	"log/slog"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/repoguard/repoguard/guard/github/githubtest"
+	"github.com/repoguard/repoguard/guard/logtest"
 )
 
 // fastRetry keeps tests quick: tiny backoff, short secondary wait.
@@ -20,13 +20,6 @@ var fastRetry = RetryConfig{
 }
 
 const testInstallation = 77
-
-type tLogWriter struct{ t testing.TB }
-
-func (w tLogWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimSpace(string(p)))
-	return len(p), nil
-}
 
 // newTestApp returns an App pointed at the fake, with rc (fastRetry when
 // zero) and m (none when nil).
@@ -40,7 +33,7 @@ func newTestApp(t testing.TB, s *githubtest.Server, rc RetryConfig, m Metrics) *
 		PrivateKeyPEM: s.AppKeyPEM(),
 		BaseURL:       s.BaseURL(),
 		Retry:         rc,
-		Logger:        slog.New(slog.NewTextHandler(tLogWriter{t}, nil)),
+		Logger:        slog.New(slog.NewTextHandler(logtest.Writer{T: t}, nil)),
 		Metrics:       m,
 	})
 	if err != nil {

@@ -8,45 +8,32 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/gitrepo/gittest"
 )
 
-// importer writes a `git fast-import` stream: much faster than running
-// git once per commit.
+// importer writes a `git fast-import` stream (gittest.Import): much
+// faster than running git once per commit.
 type importer struct {
-	r    *testRepo
-	b    strings.Builder
-	mark int
+	r  *testRepo
+	im gittest.Import
 }
 
 // commit adds a commit to ref with the given parents (marks, 0 for none)
-// and file contents ("" deletes a file); it returns the commit's mark.
+// and file contents ("\x00deleted" deletes a file); it returns the
+// commit's mark.
 func (im *importer) commit(ref string, from, merge int, msg string, files map[string]string, order []string) int {
-	im.mark++
-	when := baseTime + 3600*im.r.n
+	c := gittest.Commit{Ref: ref, Message: msg + "\n", From: gittest.Mark(from), Merge: gittest.Mark(merge)}
+	c.Author, c.Committer = im.r.next()
 	im.r.n++
-	fmt.Fprintf(&im.b, "commit %s\nmark :%d\n", ref, im.mark)
-	fmt.Fprintf(&im.b, "author Alice Author <alice@example.com> %d %s\n", when, im.r.authorTZ)
-	fmt.Fprintf(&im.b, "committer Alice Author <alice@example.com> %d %s\n", when, im.r.committerTZ)
-	fmt.Fprintf(&im.b, "data %d\n%s\n", len(msg)+1, msg)
-	if from != 0 {
-		fmt.Fprintf(&im.b, "from :%d\n", from)
-	}
-	if merge != 0 {
-		fmt.Fprintf(&im.b, "merge :%d\n", merge)
-	}
 	for _, name := range order {
-		if body, ok := files[name]; ok && body != "\x00deleted" {
-			fmt.Fprintf(&im.b, "M 100644 inline %s\ndata %d\n%s\n", name, len(body), body)
-		} else if ok {
-			fmt.Fprintf(&im.b, "D %s\n", name)
+		if body, ok := files[name]; ok {
+			c.Files = append(c.Files, gittest.File{Path: name, Content: body, Deleted: body == "\x00deleted"})
 		}
 	}
-	return im.mark
+	return im.im.Add(c)
 }
 
-func (im *importer) run() {
-	im.r.runInput(im.r.dir, im.b.String(), "fast-import", "--quiet")
-}
+func (im *importer) run() { im.r.Import(&im.im) }
 
 // randomHistory makes a repository of about n commits with random small
 // edits, additions, deletions, binary files and merges of side branches.

@@ -5,22 +5,12 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/costtest"
 )
-
-// allocated returns the bytes f allocates (runtime.MemStats.TotalAlloc):
-// a deterministic measure of its memory, unlike a peak or a duration.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 // TestDeepTree: a file 20,000 folders deep (issue 8: 29 s and 460 MB,
 // its path rebuilt at every level) is walked in memory linear in the
@@ -35,7 +25,7 @@ func TestDeepTree(t *testing.T) {
 	im.run()
 	repo := r.open(Options{})
 	var got []string
-	used := allocated(func() {
+	used := costtest.Allocated(func() {
 		for _, c := range walkAll(t, repo, WalkOptions{}) {
 			for _, f := range c.Files {
 				got = append(got, f.Path)
@@ -47,7 +37,7 @@ func TestDeepTree(t *testing.T) {
 	}
 	// The trees and their parsed entries take a few MB; rebuilding the
 	// path at each level took 20,000 * 40 KB / 2 = 400 MB.
-	if used > 64<<20 && !raceEnabled {
+	if used > 64<<20 && !costtest.Race {
 		t.Errorf("the walk allocated %d MB, want under 64 MB", used>>20)
 	}
 	files, err := repo.DiffCommits(t.Context(), "main~1", "main")
@@ -95,12 +85,12 @@ func TestDeltaBomb(t *testing.T) {
 	}
 	repo := r.open(Options{})
 	var head *guard.Commit
-	used := allocated(func() { head = walkAll(t, repo, WalkOptions{})[0] })
+	used := costtest.Allocated(func() { head = walkAll(t, repo, WalkOptions{})[0] })
 	f := fileByPath(t, head, "bomb.bin")
 	if f.Skipped != skipTooLarge || f.Size != size || f.Binary {
 		t.Errorf("bomb.bin: skipped %q, size %d, binary %v; want too large, %d bytes, not known binary", f.Skipped, f.Size, f.Binary, size)
 	}
-	if used > 16<<20 && !raceEnabled {
+	if used > 16<<20 && !costtest.Race {
 		t.Errorf("the walk allocated %d MB, want under 16 MB for a blob it does not read", used>>20)
 	}
 	if _, err := repo.ReadFile(t.Context(), "HEAD", "bomb.bin"); !errors.Is(err, ErrTooLarge) {

@@ -1,24 +1,21 @@
 package gitrepo
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
+	"time"
+
+	"github.com/repoguard/repoguard/guard/gitrepo/gittest"
 )
 
-// testRepo is a repository built with the git CLI under a fixed
-// environment: no system or user configuration, fixed identities and
-// dates that advance one hour per commit.
+// testRepo is a repository built with the git CLI (gittest): every commit
+// by Alice Author, dated one hour after the previous one.
 type testRepo struct {
-	t    testing.TB
-	dir  string
-	home string
-	n    int // commits made, to advance dates
+	*gittest.Repo
+	t   testing.TB
+	dir string
+	n   int // commits made, to advance dates
 	// Zones of the next commits' author and committer dates.
-	authorTZ, committerTZ string
+	authorTZ, committerTZ *time.Location
 }
 
 // baseTime is 2024-01-02T03:04:05 UTC.
@@ -26,75 +23,55 @@ const baseTime = 1704164645
 
 func newTestRepo(t testing.TB) *testRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	root := t.TempDir()
-	r := &testRepo{t: t, dir: filepath.Join(root, "repo"), home: filepath.Join(root, "home"),
-		authorTZ: "+0530", committerTZ: "-0700"}
-	if err := os.MkdirAll(r.home, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r.run(root, "init", "-q", "-b", "main", r.dir)
+	r := &testRepo{t: t, authorTZ: time.FixedZone("", 19800), committerTZ: time.FixedZone("", -25200)}
+	r.Repo = gittest.Init(t, "")
+	r.Env = r.env
+	r.dir = r.Dir
 	return r
 }
 
-func (r *testRepo) env() []string {
-	when := fmt.Sprintf("@%d", baseTime+3600*r.n)
-	return append(os.Environ(),
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "HOME="+r.home,
-		"LC_ALL=C", "TZ=UTC", "GIT_TERMINAL_PROMPT=0",
-		"GIT_AUTHOR_DATE="+when+" "+r.authorTZ,
-		"GIT_COMMITTER_DATE="+when+" "+r.committerTZ)
+// env makes Alice Author the author and committer of the next commit.
+func (r *testRepo) env() []string { return gittest.Env(r.next()) }
+
+// next returns the author and committer of the next commit: Alice Author,
+// n hours after baseTime.
+func (r *testRepo) next() (author, committer gittest.Signature) {
+	when := time.Unix(baseTime+3600*int64(r.n), 0)
+	author = gittest.Signature{Name: "Alice Author", Email: "alice@example.com", When: when.In(r.authorTZ)}
+	committer = author
+	committer.When = when.In(r.committerTZ)
+	return author, committer
 }
 
 // run runs git in dir and returns its trimmed output.
 func (r *testRepo) run(dir string, args ...string) string {
 	r.t.Helper()
-	return r.runInput(dir, "", args...)
+	return r.Run(dir, nil, "", args...)
 }
 
 func (r *testRepo) runInput(dir, input string, args ...string) string {
 	r.t.Helper()
-	base := []string{"-c", "user.name=Alice Author", "-c", "user.email=alice@example.com",
-		"-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", "-c", "init.defaultBranch=main",
-		"-c", "core.autocrlf=false", "-c", "gc.auto=0", "-c", "protocol.file.allow=always"}
-	cmd := exec.Command("git", append(base, args...)...)
-	cmd.Dir = dir
-	cmd.Env = r.env()
-	cmd.Stdin = strings.NewReader(input)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return r.Run(dir, nil, input, args...)
 }
 
 // git runs git in the repository.
 func (r *testRepo) git(args ...string) string {
 	r.t.Helper()
-	return r.run(r.dir, args...)
+	return r.Git(args...)
 }
 
 // write writes a file of the work tree, creating directories.
 func (r *testRepo) write(path, content string) {
 	r.t.Helper()
-	full := filepath.Join(r.dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
+	r.Write(path, content)
 }
 
 // commit stages everything and commits; it returns the new commit's hash.
 func (r *testRepo) commit(msg string) string {
 	r.t.Helper()
-	r.git("add", "-A")
-	r.git("commit", "-q", "--allow-empty", "-m", msg)
+	h := r.Commit(msg)
 	r.n++
-	return r.git("rev-parse", "HEAD")
+	return h
 }
 
 // open opens the repository with opts.

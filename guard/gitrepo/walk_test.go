@@ -126,7 +126,7 @@ func TestPeopleKeepTheirOffsets(t *testing.T) {
 	r := newTestRepo(t)
 	r.write("a", "a\n")
 	r.commit("one")
-	r.authorTZ, r.committerTZ = "-0930", "+0000"
+	r.authorTZ, r.committerTZ = time.FixedZone("", -34200), time.UTC
 	r.write("a", "b\n")
 	r.commit("two")
 	cs := walkAll(t, r.open(Options{Workers: 1}), WalkOptions{Order: OldestFirst})

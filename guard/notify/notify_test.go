@@ -15,26 +15,9 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/logtest"
 	"github.com/repoguard/repoguard/guard/notify"
 )
-
-// syncBuffer is a log sink the notifier's goroutine and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // received is a request an endpoint got.
 type received struct {
@@ -89,9 +72,9 @@ func (e *endpoint) requests() []received {
 }
 
 // newNotifier returns a notifier with fast retries and its log.
-func newNotifier(t *testing.T, eps []notify.Endpoint, opts notify.Options) (*notify.Notifier, *syncBuffer) {
+func newNotifier(t *testing.T, eps []notify.Endpoint, opts notify.Options) (*notify.Notifier, *logtest.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	opts.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	if opts.BaseDelay == 0 {
 		opts.BaseDelay = time.Millisecond

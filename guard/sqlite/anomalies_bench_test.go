@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/costtest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
@@ -109,7 +109,7 @@ func BenchmarkAnomaliesPage(b *testing.B) {
 	b.Logf("seeded %d anomalies in %s", queueSize, time.Since(t0).Round(time.Millisecond))
 	for _, c := range queueFilters() {
 		b.Run(c.name, func(b *testing.B) {
-			cpu0 := queueCPU()
+			cpu0 := costtest.ProcessCPU()
 			for b.Loop() {
 				page, total, err := db.Anomalies(ctx, c.f)
 				if err != nil {
@@ -123,17 +123,7 @@ func BenchmarkAnomaliesPage(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
-			b.ReportMetric(float64((queueCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((costtest.ProcessCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
-}
-
-// queueCPU is the CPU time the process has used: unlike wall time it
-// does not count waiting for a CPU on a busy machine.
-func queueCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

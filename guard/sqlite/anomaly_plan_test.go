@@ -56,9 +56,23 @@ func TestQueuePlansUseCoveringIndexes(t *testing.T) {
 // table other than by id.
 func checkPlan(t *testing.T, db *DB, query string, args []any) {
 	t.Helper()
+	plan := queryPlan(t, db, query, args...)
+	for _, step := range plan {
+		if (strings.HasPrefix(step, "SCAN") || strings.HasPrefix(step, "SEARCH")) &&
+			!strings.Contains(step, "COVERING INDEX") && !strings.Contains(step, "INTEGER PRIMARY KEY (rowid=?)") {
+			t.Errorf("%s\nreads the table: %s", query, strings.Join(plan, " | "))
+			return
+		}
+	}
+}
+
+// queryPlan returns the steps of SQLite's plan for query (the details of
+// EXPLAIN QUERY PLAN), in order.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
 	rows, err := db.db.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("explain %s: %v", query, err)
 	}
 	defer rows.Close()
 	var plan []string
@@ -70,11 +84,5 @@ func checkPlan(t *testing.T, db *DB, query string, args []any) {
 		}
 		plan = append(plan, detail)
 	}
-	for _, step := range plan {
-		if (strings.HasPrefix(step, "SCAN") || strings.HasPrefix(step, "SEARCH")) &&
-			!strings.Contains(step, "COVERING INDEX") && !strings.Contains(step, "INTEGER PRIMARY KEY (rowid=?)") {
-			t.Errorf("%s\nreads the table: %s", query, strings.Join(plan, " | "))
-			return
-		}
-	}
+	return plan
 }

@@ -10,10 +10,10 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/guard/costtest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -36,15 +36,6 @@ func benchDelivery(id string, repo int64, body []byte) webhooks.Delivery {
 		BodySHA256: sha256.Sum256([]byte(id)), ReceivedAt: time.Now()}
 }
 
-// cpuTime is the CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // meter reports CPU time per operation and latency percentiles.
 type meter struct {
 	b     *testing.B
@@ -56,7 +47,7 @@ type meter struct {
 
 func startMeter(b *testing.B) *meter {
 	b.ResetTimer()
-	return &meter{b: b, cpu: cpuTime(), start: time.Now()}
+	return &meter{b: b, cpu: costtest.ProcessCPU(), start: time.Now()}
 }
 
 func (m *meter) record(lat []time.Duration) {
@@ -68,7 +59,7 @@ func (m *meter) record(lat []time.Duration) {
 func (m *meter) stop() {
 	m.b.StopTimer()
 	n := float64(m.b.N)
-	m.b.ReportMetric(float64((cpuTime()-m.cpu).Microseconds())/n, "cpu-us/op")
+	m.b.ReportMetric(float64((costtest.ProcessCPU()-m.cpu).Microseconds())/n, "cpu-us/op")
 	m.b.ReportMetric(n/time.Since(m.start).Seconds(), "ops/s")
 	if len(m.lat) > 0 {
 		slices.Sort(m.lat)

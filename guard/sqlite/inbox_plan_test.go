@@ -36,20 +36,7 @@ func TestInboxQueryPlans(t *testing.T) {
 		{"status", statusSQL, []any{"d"}},
 		{"prune", pruneSQL, []any{1, 10}},
 	} {
-		rows, err := db.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
-		if err != nil {
-			t.Fatalf("%s: %v", q.name, err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
+		plan := queryPlan(t, db, q.sql, q.args...)
 		t.Logf("%s:\n\t%s", q.name, strings.Join(plan, "\n\t"))
 		for _, step := range plan {
 			if (strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, " USING ") && step != "SCAN CONSTANT ROW") ||

@@ -304,7 +304,7 @@ func TestInboxMatchesMemInbox(t *testing.T) {
 			clock := inboxtest.NewClock(inboxtest.Start)
 			db := openDB(t)
 			got := &checkedInbox{Inbox: db.Inbox(sqlite.InboxOptions{Now: clock.Now}), t: t, db: db}
-			want := webhooks.NewMemInbox(webhooks.MemInboxOptions{Now: clock.Now})
+			want := inboxtest.NewMemInbox(inboxtest.MemInboxOptions{Now: clock.Now})
 			rng := rand.New(rand.NewPCG(seed, 42))
 			workers := []string{"w0", "w1", "w2", "w3"}
 			var jobs []int64 // ids handed out, plus some unknown

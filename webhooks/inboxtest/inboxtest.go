@@ -1,5 +1,7 @@
 // Package inboxtest holds the conformance suite every webhooks.Inbox
-// implementation must pass, and a fake clock to drive it.
+// implementation must pass, a fake clock to drive it, and MemInbox, an
+// inbox in memory that passes it: the inbox of tests that need one
+// without a database.
 //
 // An implementation's test runs it like this:
 //

@@ -2,13 +2,10 @@ package githubtest
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -17,19 +14,20 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 var (
 	keyOnce sync.Once
 	key     *rsa.PrivateKey
-	keyErr  error
 )
 
 // appKey returns the App's RSA key, generated once per test binary.
 func appKey(t testing.TB) *rsa.PrivateKey {
-	keyOnce.Do(func() { key, keyErr = rsa.GenerateKey(rand.Reader, 2048) })
-	if keyErr != nil {
-		t.Fatalf("githubtest: generate app key: %v", keyErr)
+	keyOnce.Do(func() { key = keytest.RSA(t, 2048) })
+	if key == nil {
+		t.Fatal("githubtest: no app key: its generation failed")
 	}
 	return key
 }
@@ -37,7 +35,7 @@ func appKey(t testing.TB) *rsa.PrivateKey {
 // AppKeyPEM returns the App's private key in PKCS#1 PEM, as GitHub hands
 // it out, for the client's configuration.
 func (s *Server) AppKeyPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(s.key)})
+	return keytest.RSAPEM(s.key)
 }
 
 // verifyJWT checks an App JWT the way GitHub does: RS256 signed by the
@@ -94,6 +92,17 @@ func decodePart(p string, v any) error {
 	return json.Unmarshal(b, v)
 }
 
+// tokenPrefix starts every installation token the fake hands out.
+const tokenPrefix = "ghs_fake_"
+
+// GitAuth reports whether basic credentials are those an App's Git
+// client sends GitHub: an installation token of the fake's form as the
+// password of x-access-token (the token is not looked up). A
+// gittest.Server given it serves Git as GitHub does to an App.
+func GitAuth(user, password string) bool {
+	return user == "x-access-token" && strings.HasPrefix(password, tokenPrefix)
+}
+
 func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 	inst, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
@@ -101,7 +110,7 @@ func (s *Server) handleAccessToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	tok := fmt.Sprintf("ghs_fake_%d_%d", inst, s.newID())
+	tok := fmt.Sprintf("%s%d_%d", tokenPrefix, inst, s.newID())
 	s.tokens[tok] = inst
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, map[string]any{

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/repoguard/repoguard/guard/keytest"
 )
 
 // jwt signs App claims with key.
@@ -64,10 +66,7 @@ func installationToken(t *testing.T, s *Server) string {
 
 func TestJWTChecked(t *testing.T) {
 	s := NewServer(t)
-	other, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := keytest.RSA(t, 1024)
 	now := time.Now()
 	for name, auth := range map[string]string{
 		"none":       "",
