@@ -28,37 +28,58 @@ var caseOrders = map[string][]string{
 // 0, at most MaxPageSize) from Offset. An unknown status or sort fails
 // with an error wrapping guard.ErrInvalid.
 func (db *DB) Cases(ctx context.Context, f guard.AnomalyFilter) ([]guard.Case, int, error) {
-	w, err := caseWhere(f, true)
+	q, err := caseQueries(f)
 	if err != nil {
 		return nil, 0, err
 	}
+	page, err := queryCases(ctx, db.db, q.page, q.pageArgs...)
+	if err != nil {
+		return nil, 0, db.wrap("cases", err)
+	}
+	var total int
+	if err := db.db.QueryRowContext(ctx, q.count, q.args...).Scan(&total); err != nil {
+		return nil, 0, db.wrap("cases", err)
+	}
+	return page, total, nil
+}
+
+// caseQueries returns the queries of a page of the cases f selects, of
+// their total, and of their counts by status (ignoring f's Status).
+func caseQueries(f guard.AnomalyFilter) (*queueQuery, error) {
+	w, err := caseWhere(f, true)
+	if err != nil {
+		return nil, err
+	}
 	order, err := orderBy(f, caseOrders, "risk", "risk, date, updated or repo")
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultPageSize
 	}
 	n := len(w.args)
-	page, err := queryCases(ctx, db.db, `SELECT `+caseCols+` FROM cases WHERE `+w.sql()+` ORDER BY `+order+
-		` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
-		append(w.args[:n:n], min(limit, MaxPageSize), max(f.Offset, 0))...)
-	if err != nil {
-		return nil, 0, db.wrap("cases", err)
-	}
-	var total int
-	if err := db.db.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
-		return nil, 0, db.wrap("cases", err)
-	}
-	return page, total, nil
+	return &queueQuery{
+		page: `SELECT ` + caseCols + ` FROM cases WHERE ` + w.sql() + ` ORDER BY ` + order +
+			` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2),
+		pageArgs: append(w.args[:n:n], min(limit, MaxPageSize), max(f.Offset, 0)),
+		count:    `SELECT count(*) FROM cases WHERE ` + w.sql(),
+		args:     w.args,
+	}, nil
+}
+
+// caseCountsQuery returns the query counting the cases f selects by
+// status, ignoring its Status, and its arguments.
+func caseCountsQuery(f guard.AnomalyFilter) (string, []any) {
+	w, _ := caseWhere(f, false) // fails only on a status
+	return `SELECT status, count(*) FROM cases WHERE ` + w.sql() + ` GROUP BY status`, w.args
 }
 
 // CaseCounts returns how many cases the filter selects in each status,
 // ignoring its Status (every status has an entry, 0 or more).
 func (db *DB) CaseCounts(ctx context.Context, f guard.AnomalyFilter) (map[guard.AnomalyStatus]int, error) {
-	w, _ := caseWhere(f, false) // fails only on a status
-	rows, err := db.db.QueryContext(ctx, `SELECT status, count(*) FROM cases WHERE `+w.sql()+` GROUP BY status`, w.args...)
+	query, args := caseCountsQuery(f)
+	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, db.wrap("case counts", err)
 	}
@@ -94,15 +115,14 @@ func caseWhere(f guard.AnomalyFilter, withStatus bool) (*where, error) {
 		w.add("severity >= ?", int64(f.MinSeverity))
 	}
 	if f.Repo != "" {
-		w.add(`lower(repo) LIKE ? ESCAPE '\'`, likePattern(f.Repo))
+		w.add(containsSQL("repo"), likePattern(f.Repo))
 	}
 	if f.Author != "" {
 		p := likePattern(f.Author)
-		w.add(`(lower(author) LIKE ? ESCAPE '\' OR lower(author_name) LIKE ? ESCAPE '\' OR lower(author_email) LIKE ? ESCAPE '\')`, p, p, p)
+		w.add("("+containsSQL("author")+" OR "+containsSQL("author_name")+" OR "+containsSQL("author_email")+")", p, p, p)
 	}
 	if f.Detector != "" {
-		w.add(`EXISTS (SELECT 1 FROM anomalies a WHERE a.case_id = cases.id AND lower(a.detector) LIKE ? ESCAPE '\')`,
-			likePattern(f.Detector))
+		w.add("id IN (SELECT case_id FROM anomalies WHERE "+containsSQL("detector")+")", likePattern(f.Detector))
 	}
 	if !f.Since.IsZero() {
 		w.add("commit_date >= ?", f.Since.Unix())
@@ -114,7 +134,7 @@ func caseWhere(f guard.AnomalyFilter, withStatus bool) (*where, error) {
 }
 
 // likePattern is a LIKE pattern (ESCAPE '\') matching s, lowercased,
-// anywhere.
+// anywhere (see containsSQL).
 func likePattern(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(strings.ToLower(strings.TrimSpace(s))) + "%"
