@@ -21,8 +21,14 @@ const caseCols = `id, key, repo, commit_sha, pull_request, subject, author, auth
 // subject, the date and the link when it gives them, raises the risk to
 // the larger, and fills in the author only when the case has none: a
 // pull request's case keeps the author of its first record, even when a
-// rubber stamp's reviewer is recorded later.
+// rubber stamp's reviewer is recorded later. A risk outside 0 to 100 is
+// taken as the nearest bound, NaN as 0.
 func upsertCase(ctx context.Context, tx *sql.Tx, rec *guard.FindingRecord, now int64) (int64, error) {
+	risk := rec.Risk
+	if !(risk >= 0) { // NaN too
+		risk = 0
+	}
+	risk = min(risk, 100)
 	date := now
 	if !rec.Date.IsZero() {
 		date = rec.Date.Unix()
@@ -43,7 +49,7 @@ func upsertCase(ctx context.Context, tx *sql.Tx, rec *guard.FindingRecord, now i
 		updated = excluded.updated
 		RETURNING id`,
 		guard.CaseKey(rec.Repo, rec.Commit, rec.PullRequest), rec.Repo, rec.Commit, rec.PullRequest, rec.Subject,
-		rec.Author, rec.AuthorName, rec.AuthorEmail, rec.URL, date, rec.Risk, now, !rec.Date.IsZero()).Scan(&id)
+		rec.Author, rec.AuthorName, rec.AuthorEmail, rec.URL, date, risk, now, !rec.Date.IsZero()).Scan(&id)
 	return id, err
 }
 

@@ -98,6 +98,25 @@ func TestRecordFindingsGroupsCases(t *testing.T) {
 	}
 }
 
+// TestCaseRiskBounds: a risk out of 0 to 100 is recorded as the nearest
+// bound, NaN as 0.
+func TestCaseRiskBounds(t *testing.T) {
+	db, _ := openQueue(t)
+	odd := finding("odd-hours", guard.Medium, "", "03:00")
+	for commit, risk := range map[string]float64{"nan": math.NaN(), "huge": 1e9, "negative": -3, "half": 50} {
+		r := caseRecord(commit, commit, epoch, odd)
+		r.Risk = risk
+		record(t, db, r)
+	}
+	got := map[string]float64{}
+	for _, c := range cases(t, db, guard.AnomalyFilter{}) {
+		got[c.Commit] = c.Risk
+	}
+	if want := map[string]float64{"nan": 0, "huge": 100, "negative": 0, "half": 50}; !reflect.DeepEqual(got, want) {
+		t.Errorf("risks %v, want %v", got, want)
+	}
+}
+
 func TestCasesFilterAndSort(t *testing.T) {
 	db, _ := openQueue(t)
 	ctx := context.Background()
