@@ -47,6 +47,8 @@ func (s AnomalyStatus) Closed() bool {
 // detector, commit or pull request, and subject.
 type Anomaly struct {
 	ID int64 `json:"id"`
+	// CaseID is the case the anomaly belongs to (see Case).
+	CaseID int64 `json:"case_id,omitempty"`
 	// Key identifies the anomaly for de-duplication (see AnomalyKey).
 	Key         string `json:"key"`
 	Repo        string `json:"repo"`

@@ -16,7 +16,11 @@ var (
 	ErrForbidden = errors.New("forbidden")
 )
 
-// AnomalyFilter selects a page of the anomaly queue.
+// AnomalyFilter selects a page of the anomaly queue: of anomalies, or
+// of the cases that group them. Repo, Author and Detector match
+// substrings, ignoring case (Author the identity key, name or email; a
+// case matches Detector when one of its anomalies does). Since and Until
+// bound an anomaly's creation, a case's Date.
 type AnomalyFilter struct {
 	Status      []AnomalyStatus
 	MinSeverity Severity
@@ -25,7 +29,8 @@ type AnomalyFilter struct {
 	Detector    string
 	Since       time.Time
 	Until       time.Time
-	// Sort is "severity", "created", "updated", "score" or "repo".
+	// Sort is "severity", "created", "updated", "score" or "repo" for
+	// anomalies; "risk", "date", "updated" or "repo" for cases.
 	Sort              string
 	Desc              bool
 	Limit             int
@@ -80,8 +85,17 @@ type FindingRecord struct {
 	// Author is the identity key of the author; AuthorName and
 	// AuthorEmail as the commit recorded them.
 	Author, AuthorName, AuthorEmail string
-	// URL links to the commit or pull request.
-	URL      string
+	// URL links to the commit or pull request on GitHub; "" when the
+	// repository is not known to be there (no link is made then).
+	URL string
+	// Subject is the commit's subject or the pull request's title; Date
+	// the commit's author date (for a pull request, its head commit's);
+	// Risk the commit's or pull request's risk, 0 to 100 (see Risk), of
+	// all its findings, those below Queue included. They describe the
+	// case the anomalies join (see Case).
+	Subject  string
+	Date     time.Time
+	Risk     float64
 	Findings []Finding
 	// Queue is the lowest severity that becomes an anomaly.
 	Queue Severity

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,11 +19,15 @@ import (
 
 const queueUsage = `usage: repoguard queue <command> [flags]
 
-  list                          list anomalies (open ones unless --status)
-  show ID                       an anomaly with its evidence, comments and history
+  list                          list cases, the findings of one commit or pull request
+                                (open ones unless --status, riskiest first);
+                                --anomalies lists one row per finding
+  show ID                       a case with its findings and history (ID c12), or an
+                                anomaly with its evidence, comments and history (ID a34 or 34)
   ack|confirm|resolve|reopen ID [--reason TEXT]
   dismiss ID --reason TEXT      a false positive
-                                (releasing a finding that fails a pull request's
+                                (on a case: each of its findings the action applies to;
+                                releasing a finding that fails a pull request's
                                 check waits for a second triager to do the same;
                                 reopen withdraws the request)
   assign ID --to LOGIN          --to "" unassigns
@@ -49,7 +54,14 @@ func runQueue(e *env, args []string) int {
 	return dispatch(e, "queue", queueUsage, args, subs)
 }
 
-// runQueueList prints a page of the queue as a table or as JSON.
+// The orders of `queue list`, of cases and with --anomalies.
+var (
+	caseSorts    = []string{"risk", "date", "updated", "repo"}
+	anomalySorts = []string{"severity", "created", "updated", "score", "repo"}
+)
+
+// runQueueList prints a page of the queue's cases, or of its anomalies,
+// as a table or as JSON.
 func runQueueList(e *env, args []string) int {
 	var qf queueFlags
 	fs := newFlagSet("queue list", "queue list [flags]", e.stderr)
@@ -57,21 +69,27 @@ func runQueueList(e *env, args []string) int {
 	status := fs.String("status", "open", "comma-separated `STATUSES` (open, acknowledged, confirmed, dismissed, resolved) or all")
 	severity := fs.String("severity", "", "the lowest `SEVERITY` listed (info, low, medium, high, critical)")
 	var f guard.AnomalyFilter
-	fs.StringVar(&f.Repo, "repo", "", "only the repository `OWNER/NAME`")
-	fs.StringVar(&f.Author, "author", "", "only the author `KEY`")
-	fs.StringVar(&f.Detector, "detector", "", "only the detector `NAME`")
-	since := fs.String("since", "", "created at or after `DATE` (2006-01-02 or RFC 3339)")
-	until := fs.String("until", "", "created before `DATE` (a date includes that day)")
-	fs.StringVar(&f.Sort, "sort", "", "order by `FIELD`: severity, created, updated, score or repo (default most severe, then newest, first)")
+	fs.StringVar(&f.Repo, "repo", "", "only repositories whose OWNER/NAME contains `TEXT` (ignoring case; with --anomalies, exactly)")
+	fs.StringVar(&f.Author, "author", "", "only authors whose key, name or email contains `TEXT` (with --anomalies, the key exactly)")
+	fs.StringVar(&f.Detector, "detector", "", "only cases with a finding of a detector whose name contains `TEXT` (with --anomalies, exactly)")
+	since := fs.String("since", "", "committed (with --anomalies, recorded) at or after `DATE` (2006-01-02 or RFC 3339)")
+	until := fs.String("until", "", "committed (with --anomalies, recorded) before `DATE` (a date includes that day)")
+	fs.StringVar(&f.Sort, "sort", "", "order by `FIELD`: risk, date, updated or repo (default riskiest first); "+
+		"with --anomalies severity, created, updated, score or repo (default most severe, then newest, first)")
 	fs.BoolVar(&f.Desc, "desc", false, "with --sort, descending")
-	fs.IntVar(&f.Limit, "limit", sqlite.DefaultPageSize, "list `N` anomalies (1 to 500)")
-	fs.IntVar(&f.Offset, "offset", 0, "skip the first `N` anomalies")
+	fs.IntVar(&f.Limit, "limit", sqlite.DefaultPageSize, "list `N` cases or anomalies (1 to 500)")
+	fs.IntVar(&f.Offset, "offset", 0, "skip the first `N`")
 	fs.BoolVar(&f.IncludeSuppressed, "suppressed", false, "include suppressed anomalies")
+	anomalies := fs.Bool("anomalies", false, "list anomalies, one row per finding, instead of cases")
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	if code, done := parseNoArgs(e, fs, args); done {
 		return code
 	}
-	err := parseListFlags(&f, *status, *severity, *since, *until, *format)
+	sorts := caseSorts
+	if *anomalies {
+		sorts = anomalySorts
+	}
+	err := parseListFlags(&f, sorts, *status, *severity, *since, *until, *format)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -80,6 +98,9 @@ func runQueueList(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer q.Close()
+	if !*anomalies {
+		return listCases(e, q, f, *format)
+	}
 	page, err := q.list(e.ctx, f)
 	if err != nil {
 		return fail(e, err)
@@ -91,8 +112,9 @@ func runQueueList(e *env, args []string) int {
 	return exitOK
 }
 
-// parseListFlags checks the list flags and sets the filter from them.
-func parseListFlags(f *guard.AnomalyFilter, status, severity, since, until, format string) error {
+// parseListFlags checks the list flags and sets the filter from them;
+// sorts are the orders the list offers.
+func parseListFlags(f *guard.AnomalyFilter, sorts []string, status, severity, since, until, format string) error {
 	var err error
 	if status != "all" && status != "" {
 		for _, s := range strings.Split(status, ",") {
@@ -115,8 +137,8 @@ func parseListFlags(f *guard.AnomalyFilter, status, severity, since, until, form
 		return err
 	}
 	switch {
-	case f.Sort != "" && !strings.Contains("|severity|created|updated|score|repo|", "|"+f.Sort+"|"):
-		return fmt.Errorf("unknown sort %q (want severity, created, updated, score or repo)", f.Sort)
+	case f.Sort != "" && !slices.Contains(sorts, f.Sort):
+		return fmt.Errorf("unknown sort %q (want %s)", f.Sort, strings.Join(sorts, ", "))
 	case f.Limit < 1 || f.Limit > 500:
 		return errors.New("--limit must be 1 to 500")
 	case f.Offset < 0:
@@ -127,13 +149,14 @@ func parseListFlags(f *guard.AnomalyFilter, status, severity, since, until, form
 	return nil
 }
 
-// runQueueShow prints one anomaly with everything known about it.
+// runQueueShow prints one case, or one anomaly, with everything known
+// about it.
 func runQueueShow(e *env, args []string) int {
 	var qf queueFlags
 	fs := newFlagSet("queue show", "queue show ID [flags]", e.stderr)
 	qf.register(fs, false)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
-	id, code, done := parseID(e, fs, args)
+	ref, code, done := parseRef(e, fs, args)
 	if done {
 		return code
 	}
@@ -145,9 +168,12 @@ func runQueueShow(e *env, args []string) int {
 		return fail(e, err)
 	}
 	defer q.Close()
-	v, err := q.show(e.ctx, id)
+	if ref.isCase {
+		return showCase(e, q, ref, *format)
+	}
+	v, err := q.show(e.ctx, ref.id)
 	if err != nil {
-		return failAnomaly(e, id, err)
+		return failRef(e, ref, err)
 	}
 	if *format == "json" {
 		return writeJSONOut(e, v)
@@ -160,7 +186,7 @@ func runQueueShow(e *env, args []string) int {
 func runQueueTriage(e *env, kind string, args []string) int {
 	var qf queueFlags
 	a := guard.TriageAction{Kind: kind}
-	usage := "queue " + kind + " ID [--reason TEXT] [flags]"
+	usage := "queue " + kind + " ID [--reason TEXT] [flags] (ID: a case, c12, or an anomaly, a34 or 34)"
 	fs := newFlagSet("queue "+kind, usage, e.stderr)
 	qf.register(fs, true)
 	switch kind {
@@ -171,7 +197,7 @@ func runQueueTriage(e *env, kind string, args []string) int {
 	default:
 		fs.StringVar(&a.Reason, "reason", "", "why, recorded with the status (`TEXT`; required to dismiss)")
 	}
-	id, code, done := parseID(e, fs, args)
+	ref, code, done := parseRef(e, fs, args)
 	if done {
 		return code
 	}
@@ -200,9 +226,13 @@ func runQueueTriage(e *env, kind string, args []string) int {
 		return fail(e, err)
 	}
 	defer q.Close()
+	if ref.isCase {
+		return triageCase(e, q, ref, a)
+	}
+	id := ref.id
 	got, err := q.triage(e.ctx, id, a)
 	if err != nil {
-		return failAnomaly(e, id, err)
+		return failRef(e, ref, err)
 	}
 	switch {
 	case kind == "comment":
@@ -216,36 +246,80 @@ func runQueueTriage(e *env, kind string, args []string) int {
 	default:
 		fmt.Fprintf(e.stdout, "anomaly %d: %s\n", id, got.Status)
 	}
-	if _, local := q.(*localQueue); local && kind == "resolve" && got.Status.Closed() && got.PullRequest > 0 {
-		fmt.Fprintf(e.stderr, "note: pull request #%d's check is re-evaluated only when resolving through the server (--server)\n", got.PullRequest)
-	}
+	noteLocalRelease(e, q, kind, *got)
 	return exitOK
 }
 
-// parseID parses flags around exactly one anomaly id.
-func parseID(e *env, fs *flag.FlagSet, args []string) (id int64, code int, done bool) {
+// noteLocalRelease says, after a local resolve that released findings of
+// a pull request, that its check is not re-evaluated.
+func noteLocalRelease(e *env, q queueBackend, kind string, as ...guard.Anomaly) {
+	if _, local := q.(*localQueue); !local || kind != "resolve" {
+		return
+	}
+	for _, a := range as {
+		if a.Status.Closed() && a.PullRequest > 0 {
+			fmt.Fprintf(e.stderr, "note: pull request #%d's check is re-evaluated only when resolving through the server (--server)\n", a.PullRequest)
+			return
+		}
+	}
+}
+
+// queueRef names a case ("c12") or an anomaly ("a34", or "34" and "#34"
+// as before cases).
+type queueRef struct {
+	id     int64
+	isCase bool
+}
+
+func (r queueRef) String() string {
+	if r.isCase {
+		return fmt.Sprintf("case c%d", r.id)
+	}
+	return fmt.Sprintf("anomaly %d", r.id)
+}
+
+// parseRef parses flags around exactly one case or anomaly id.
+func parseRef(e *env, fs *flag.FlagSet, args []string) (ref queueRef, code int, done bool) {
 	pos, err := parseInterspersed(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		return 0, exitOK, true
+		return ref, exitOK, true
 	case err != nil:
-		return 0, exitError, true
+		return ref, exitError, true
 	case len(pos) != 1:
-		fmt.Fprintf(e.stderr, "usage: repoguard %s ID (one anomaly id)\n", fs.Name())
-		return 0, exitError, true
+		fmt.Fprintf(e.stderr, "usage: repoguard %s ID (one case, c12, or anomaly, a34 or 34)\n", fs.Name())
+		return ref, exitError, true
 	}
-	id, err = strconv.ParseInt(strings.TrimPrefix(pos[0], "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fail(e, fmt.Errorf("bad anomaly id %q: want a positive number", pos[0])), true
+	ref, err = parseQueueRef(pos[0])
+	if err != nil {
+		return ref, fail(e, err), true
 	}
-	return id, 0, false
+	return ref, 0, false
 }
 
-// failAnomaly reports an error about anomaly id, saying plainly when
-// there is no such anomaly.
-func failAnomaly(e *env, id int64, err error) int {
+// parseQueueRef reads "c12" (a case), "a34", "#34" or "34" (an anomaly).
+func parseQueueRef(s string) (queueRef, error) {
+	var ref queueRef
+	num := strings.TrimPrefix(s, "#")
+	switch {
+	case strings.HasPrefix(s, "c"), strings.HasPrefix(s, "C"):
+		ref.isCase, num = true, s[1:]
+	case strings.HasPrefix(s, "a"), strings.HasPrefix(s, "A"):
+		num = s[1:]
+	}
+	id, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || id <= 0 || strings.HasPrefix(num, "+") {
+		return ref, fmt.Errorf("bad id %q: want a case (c12) or an anomaly (a34, or 34)", s)
+	}
+	ref.id = id
+	return ref, nil
+}
+
+// failRef reports an error about a case or anomaly, saying plainly when
+// there is no such thing.
+func failRef(e *env, ref queueRef, err error) int {
 	if errors.Is(err, guard.ErrNotFound) {
-		return fail(e, fmt.Errorf("anomaly %d not found", id))
+		return fail(e, fmt.Errorf("%s not found", ref))
 	}
 	return fail(e, err)
 }

@@ -28,6 +28,9 @@ type queueBackend interface {
 	list(ctx context.Context, f guard.AnomalyFilter) (*web.AnomalyPage, error)
 	show(ctx context.Context, id int64) (*web.AnomalyDetail, error)
 	triage(ctx context.Context, id int64, a guard.TriageAction) (*guard.Anomaly, error)
+	cases(ctx context.Context, f guard.AnomalyFilter) (*web.CasePage, error)
+	showCase(ctx context.Context, id int64) (*web.CaseDetail, error)
+	triageCase(ctx context.Context, id int64, a guard.TriageAction) (*web.CaseTriage, error)
 	Close() error
 }
 
@@ -109,6 +112,34 @@ func (l *localQueue) triage(ctx context.Context, id int64, a guard.TriageAction)
 	return l.db.Triage(ctx, id, actor, a)
 }
 
+func (l *localQueue) cases(ctx context.Context, f guard.AnomalyFilter) (*web.CasePage, error) {
+	cs, total, err := l.db.Cases(ctx, f)
+	return &web.CasePage{Cases: orNone(cs), Total: total, Limit: f.Limit, Offset: f.Offset}, err
+}
+
+func (l *localQueue) showCase(ctx context.Context, id int64) (*web.CaseDetail, error) {
+	v := &web.CaseDetail{}
+	var err error
+	if v.Case, err = l.db.Case(ctx, id); err != nil {
+		return nil, err
+	}
+	if v.Anomalies, err = l.db.CaseAnomalies(ctx, id); err != nil {
+		return nil, err
+	}
+	v.History, err = l.db.CaseHistory(ctx, id)
+	v.Anomalies, v.History = orNone(v.Anomalies), orNone(v.History)
+	return v, err
+}
+
+func (l *localQueue) triageCase(ctx context.Context, id int64, a guard.TriageAction) (*web.CaseTriage, error) {
+	actor, err := resolveActor(l.actor)
+	if err != nil {
+		return nil, err
+	}
+	c, as, err := l.db.TriageCase(ctx, id, actor, a)
+	return &web.CaseTriage{Case: c, Anomalies: orNone(as)}, err
+}
+
 func (l *localQueue) Close() error { return l.db.Close() }
 
 // apiQueue works through a server's JSON API with a bearer token, which
@@ -133,6 +164,43 @@ func newAPIQueue(server, token string) (*apiQueue, error) {
 }
 
 func (c *apiQueue) list(ctx context.Context, f guard.AnomalyFilter) (*web.AnomalyPage, error) {
+	var p web.AnomalyPage
+	err := c.do(ctx, http.MethodGet, "anomalies", filterQuery(f), nil, &p)
+	p.Anomalies = orNone(p.Anomalies)
+	return &p, err
+}
+
+func (c *apiQueue) cases(ctx context.Context, f guard.AnomalyFilter) (*web.CasePage, error) {
+	var p web.CasePage
+	err := c.do(ctx, http.MethodGet, "cases", filterQuery(f), nil, &p)
+	p.Cases = orNone(p.Cases)
+	return &p, err
+}
+
+func (c *apiQueue) showCase(ctx context.Context, id int64) (*web.CaseDetail, error) {
+	var v web.CaseDetail
+	if err := c.do(ctx, http.MethodGet, "cases/"+strconv.FormatInt(id, 10), nil, nil, &v); err != nil {
+		return nil, err
+	}
+	if v.Case == nil {
+		return nil, errors.New("server answered without the case")
+	}
+	return &v, nil
+}
+
+func (c *apiQueue) triageCase(ctx context.Context, id int64, a guard.TriageAction) (*web.CaseTriage, error) {
+	var got web.CaseTriage
+	if err := c.do(ctx, http.MethodPost, "cases/"+strconv.FormatInt(id, 10)+"/triage", nil, a, &got); err != nil {
+		return nil, err
+	}
+	if got.Case == nil {
+		return nil, errors.New("server answered without the case")
+	}
+	return &got, nil
+}
+
+// filterQuery is f as the API's query parameters.
+func filterQuery(f guard.AnomalyFilter) url.Values {
 	q := url.Values{"status": {"all"}, "limit": {strconv.Itoa(f.Limit)}, "offset": {strconv.Itoa(f.Offset)}}
 	if len(f.Status) > 0 {
 		st := make([]string, len(f.Status))
@@ -164,10 +232,7 @@ func (c *apiQueue) list(ctx context.Context, f guard.AnomalyFilter) (*web.Anomal
 	if f.IncludeSuppressed {
 		set("suppressed", "1")
 	}
-	var p web.AnomalyPage
-	err := c.do(ctx, http.MethodGet, "anomalies", q, nil, &p)
-	p.Anomalies = orNone(p.Anomalies)
-	return &p, err
+	return q
 }
 
 func (c *apiQueue) show(ctx context.Context, id int64) (*web.AnomalyDetail, error) {

@@ -35,9 +35,15 @@ func printAnomalyTable(w io.Writer, p *web.AnomalyPage, now time.Time) {
 			safe(a.Repo), oneLine(safe(a.Author), 24), age(now.Sub(a.CreatedAt)), oneLine(safe(a.Message), 60))
 	}
 	tw.Flush()
-	last := p.Offset + len(p.Anomalies)
-	fmt.Fprintf(w, "%d to %d of %d", p.Offset+1, last, p.Total)
-	if last < p.Total {
+	printRange(w, p.Offset, len(p.Anomalies), p.Total)
+}
+
+// printRange says which n of total rows from offset a page printed, and
+// how to get the next page.
+func printRange(w io.Writer, offset, n, total int) {
+	last := offset + n
+	fmt.Fprintf(w, "%d to %d of %d", offset+1, last, total)
+	if last < total {
 		fmt.Fprintf(w, " (next: --offset %d)", last)
 	}
 	fmt.Fprintln(w)
@@ -72,20 +78,15 @@ func printAnomaly(w io.Writer, v *web.AnomalyDetail) {
 	a := v.Anomaly
 	fmt.Fprintf(w, "anomaly %d  %s  %s\n", a.ID, strings.ToUpper(a.Severity.String()), a.Status)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	field := func(name, value string) {
-		if value != "" && value != "0" {
-			fmt.Fprintf(tw, "  %s\t%s\n", name, safe(value))
-		}
-	}
+	field := fields(tw)
 	field("detector", a.Detector)
+	if a.CaseID > 0 {
+		field("case", fmt.Sprintf("c%d", a.CaseID))
+	}
 	field("repo", a.Repo)
 	field("commit", a.Commit)
 	field("pull request", fmt.Sprint(a.PullRequest))
-	author := a.Author
-	if a.AuthorName != "" || a.AuthorEmail != "" {
-		author += fmt.Sprintf(" (%s <%s>)", a.AuthorName, a.AuthorEmail)
-	}
-	field("author", author)
+	field("author", authorLine(a.Author, a.AuthorName, a.AuthorEmail))
 	loc := a.Path
 	if a.Line > 0 {
 		loc += fmt.Sprintf(":%d", a.Line)
@@ -121,14 +122,40 @@ func printAnomaly(w io.Writer, v *web.AnomalyDetail) {
 			}
 		}
 	}
-	if len(v.History) > 0 {
-		fmt.Fprintln(w, "\nhistory")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, h := range v.History {
-			fmt.Fprintf(tw, "  #%d\t%s\t%s\t%s\t%s\n", h.Seq, stamp(h.At), safe(h.Actor), safe(h.Action), oneLine(safe(h.Detail), 100))
-		}
-		tw.Flush()
+	printHistory(w, v.History)
+}
+
+// authorLine renders an author's key with the name and email a commit
+// recorded: "mallory (Mallory <m@example.com>)".
+func authorLine(key, name, email string) string {
+	if name == "" && email == "" {
+		return key
 	}
+	return fmt.Sprintf("%s (%s <%s>)", key, name, email)
+}
+
+// fields returns a function that prints a name and its value as a row
+// of tw, unless the value is "" or "0".
+func fields(tw *tabwriter.Writer) func(name, value string) {
+	return func(name, value string) {
+		if value != "" && value != "0" {
+			fmt.Fprintf(tw, "  %s\t%s\n", name, safe(value))
+		}
+	}
+}
+
+// printHistory prints audit entries, if any.
+func printHistory(w io.Writer, es []guard.AuditEntry) {
+	if len(es) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nhistory")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, h := range es {
+		fmt.Fprintf(tw, "  #%d\t%s\t%s\t%s\t%s\t%s\n", h.Seq, stamp(h.At), safe(h.Actor), safe(h.Action), safe(h.Subject),
+			oneLine(safe(h.Detail), 100))
+	}
+	tw.Flush()
 }
 
 // stamp formats a time in UTC to the second.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/sqlite"
@@ -16,12 +17,14 @@ import (
 )
 
 // seedQueueDB creates a database in a temporary directory holding four
-// anomalies, and so audit entries 1 to 4:
+// anomalies in two cases, and so audit entries 1 to 4:
 //
-//	1 critical key-material acme/wallet mallory (with evidence)
-//	2 medium   odd-hours    acme/wallet mallory (a terminal escape in its message)
-//	3 high     ci-tamper    acme/infra#12 bob
-//	4 low      odd-hours    acme/infra#12 bob
+//	c1 acme/wallet commit 0123456789 by mallory, risk 90
+//	   1 critical key-material (with evidence)
+//	   2 medium   odd-hours (a terminal escape in its message)
+//	c2 acme/infra#12 by bob, risk 60
+//	   3 high     ci-tamper
+//	   4 low      odd-hours
 func seedQueueDB(t *testing.T, key []byte) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "repoguard.db")
@@ -35,14 +38,15 @@ func seedQueueDB(t *testing.T, key []byte) string {
 	for _, rec := range []guard.FindingRecord{
 		{Repo: "acme/wallet", Commit: "0123456789abcdef0123456789abcdef01234567", Author: "mallory",
 			AuthorName: "Mallory", AuthorEmail: "mallory@example.com", Queue: guard.Low,
-			URL: "https://github.com/acme/wallet/commit/0123456789abcdef0123456789abcdef01234567",
+			URL:     "https://github.com/acme/wallet/commit/0123456789abcdef0123456789abcdef01234567",
+			Subject: "Add deploy key", Date: time.Date(2024, 5, 1, 3, 0, 0, 0, time.UTC), Risk: 90,
 			Findings: []guard.Finding{
 				{Detector: "key-material", Severity: guard.Critical, Score: 0.9, Path: "deploy/key.pem", Line: 1,
 					Message: "private key added", Evidence: []string{"RSA private key (redacted)"}},
 				{Detector: "odd-hours", Severity: guard.Medium, Score: 0.4, Message: "first commit at 03:00\x1b[2J"},
 			}},
 		{Repo: "acme/infra", Commit: "fedcba9876543210fedcba9876543210fedcba98", PullRequest: 12, Author: "bob",
-			Queue: guard.Low,
+			Queue: guard.Low, Subject: "CI: faster builds", Date: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC), Risk: 60,
 			Findings: []guard.Finding{
 				{Detector: "ci-tamper", Severity: guard.High, Path: ".github/workflows/ci.yml", Message: "workflow pipes curl to sh"},
 				{Detector: "odd-hours", Severity: guard.Low, Message: "late commit"},
@@ -92,16 +96,16 @@ func TestQueueLocal(t *testing.T) {
 	t.Setenv("USER", "carol")
 	db := seedQueueDB(t, nil)
 
-	out, _ := mustRun(t, exitOK, "queue", "list", "--db", db)
+	out, _ := mustRun(t, exitOK, "queue", "list", "--db", db, "--anomalies")
 	wantContains(t, "list", out, "ID", "SEVERITY", "key-material", "acme/wallet", "mallory", "private key added", "1 to 4 of 4")
 	if strings.Contains(out, "\x1b") || !strings.Contains(out, `\u001b[2J`) {
 		t.Errorf("the terminal escape of anomaly 2 is not escaped:\n%q", out)
 	}
-	out, _ = mustRun(t, exitOK, "queue", "list", "--db", db, "--severity", "high", "--format", "json")
+	out, _ = mustRun(t, exitOK, "queue", "list", "--db", db, "--anomalies", "--severity", "high", "--format", "json")
 	if ids := listIDs(t, out); len(ids) != 2 || ids[0] != 1 || ids[1] != 3 {
 		t.Errorf("--severity high: ids %v, want [1 3]", ids)
 	}
-	out, _ = mustRun(t, exitOK, "queue", "list", "--db", db, "--repo", "acme/infra", "--sort", "severity", "--format", "json")
+	out, _ = mustRun(t, exitOK, "queue", "list", "--db", db, "--anomalies", "--repo", "acme/infra", "--sort", "severity", "--format", "json")
 	if ids := listIDs(t, out); len(ids) != 2 || ids[0] != 4 {
 		t.Errorf("--repo acme/infra --sort severity (ascending): ids %v, want [4 3]", ids)
 	}
@@ -109,7 +113,7 @@ func TestQueueLocal(t *testing.T) {
 	wantContains(t, "bad status", errOut, `unknown status "bogus"`)
 
 	out, _ = mustRun(t, exitOK, "queue", "show", "1", "--db", db)
-	wantContains(t, "show", out, "anomaly 1  CRITICAL  open", "deploy/key.pem:1", "Mallory <mallory@example.com>",
+	wantContains(t, "show", out, "anomaly 1  CRITICAL  open", "case      c1", "deploy/key.pem:1", "Mallory <mallory@example.com>",
 		"RSA private key (redacted)", "history", "anomaly.created")
 
 	_, errOut = mustRun(t, exitError, "queue", "dismiss", "3", "--db", db)
@@ -147,7 +151,7 @@ func TestQueueLocal(t *testing.T) {
 	_, errOut = mustRun(t, exitError, "queue", "show", "99", "--db", db)
 	wantContains(t, "not found", errOut, "anomaly 99 not found")
 	_, errOut = mustRun(t, exitError, "queue", "show", "x", "--db", db)
-	wantContains(t, "bad id", errOut, `bad anomaly id "x"`)
+	wantContains(t, "bad id", errOut, `bad id "x": want a case (c12) or an anomaly (a34, or 34)`)
 	_, errOut = mustRun(t, exitError, "queue", "list", "--db", filepath.Join(t.TempDir(), "none.db"))
 	wantContains(t, "no database", errOut, "no database at")
 
@@ -217,13 +221,13 @@ func TestQueueAPI(t *testing.T) {
 		return out, errOut
 	}
 
-	out, _ := run(exitOK, "list")
+	out, _ := run(exitOK, "list", "--anomalies")
 	wantContains(t, "list", out, "key-material", "ci-tamper", "1 to 4 of 4")
-	out, _ = run(exitOK, "list", "--severity", "high", "--format", "json")
+	out, _ = run(exitOK, "list", "--anomalies", "--severity", "high", "--format", "json")
 	if ids := listIDs(t, out); len(ids) != 2 || ids[0] != 1 || ids[1] != 3 {
 		t.Errorf("--severity high: ids %v, want [1 3]", ids)
 	}
-	out, _ = run(exitOK, "list", "--limit", "1", "--offset", "1", "--status", "all")
+	out, _ = run(exitOK, "list", "--anomalies", "--limit", "1", "--offset", "1", "--status", "all")
 	wantContains(t, "paging", out, "2 to 2 of 4 (next: --offset 2)")
 
 	out, _ = run(exitOK, "show", "1")

@@ -7,12 +7,10 @@ import (
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
-// TestQueueBlockingReleaseCLI: from the command line too, resolving a
-// finding that fails a pull request's check is asked for until a second
-// triager resolves it as well.
-func TestQueueBlockingReleaseCLI(t *testing.T) {
-	t.Setenv("REPOGUARD_AUDIT_KEY_FILE", "")
-	path := seedQueueDB(t, nil) // anomaly 3: high, acme/infra#12 by bob
+// blockAtHigh saves an evaluation of acme/infra#12, by bob, whose check
+// fails at high.
+func blockAtHigh(t *testing.T, path string) {
+	t.Helper()
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +21,15 @@ func TestQueueBlockingReleaseCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestQueueBlockingReleaseCLI: from the command line too, resolving a
+// finding that fails a pull request's check is asked for until a second
+// triager resolves it as well.
+func TestQueueBlockingReleaseCLI(t *testing.T) {
+	t.Setenv("REPOGUARD_AUDIT_KEY_FILE", "")
+	path := seedQueueDB(t, nil) // anomaly 3: high, acme/infra#12 by bob
+	blockAtHigh(t, path)
 	_, errOut := mustRun(t, exitError, "queue", "resolve", "3", "--actor", "bob", "--db", path)
 	wantContains(t, "the author resolves", errOut, "they took part in the change")
 	out, _ := mustRun(t, exitOK, "queue", "resolve", "3", "--reason", "reverted", "--actor", "carol", "--db", path)

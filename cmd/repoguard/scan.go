@@ -113,6 +113,9 @@ type scanJob struct {
 	tip     string
 	name    string // the repository's name in the database
 	record  bool   // record findings in the anomaly queue
+	// queueName names the repository in the anomaly queue; web is its
+	// page on GitHub, "" when it is not known to be there.
+	queueName, web string
 }
 
 // prepare validates the flags, opens the repository and loads the policy.
@@ -184,6 +187,7 @@ func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	j.learner = sqlite.NewLearner(j.db)
 	j.name = repoName(j.repo, f.repoName)
 	j.record = f.record
+	j.queueName, j.web = queueName(j.name), githubWeb(j.repo)
 	if !f.learn || f.rangeSpec != "" || f.since != "" {
 		return nil
 	}

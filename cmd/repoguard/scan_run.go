@@ -95,12 +95,12 @@ func (r *scanRun) queue(c *guard.Commit, fs []guard.Finding) error {
 		return err
 	}
 	url := ""
-	if strings.Count(r.job.name, "/") == 1 && !strings.HasPrefix(r.job.name, "/") {
-		url = "https://github.com/" + r.job.name + "/commit/" + c.Hash
+	if r.job.web != "" {
+		url = r.job.web + "/commit/" + c.Hash
 	}
-	_, err = r.job.db.RecordFindings(ctx, guard.FindingRecord{Repo: r.job.name, Commit: c.Hash, Author: key,
-		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: url, Findings: fs,
-		Queue: pol.Thresholds.Queue, Actor: "repoguard scan"})
+	_, err = r.job.db.RecordFindings(ctx, guard.FindingRecord{Repo: r.job.queueName, Commit: c.Hash, Author: key,
+		AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: url, Subject: c.Subject(), Date: c.Author.When,
+		Risk: guard.Risk(fs), Findings: fs, Queue: pol.Thresholds.Queue, Actor: "repoguard scan"})
 	return err
 }
 

@@ -80,7 +80,11 @@ func repoName(repo *gitrepo.Repo, override string) string {
 
 // originName reads the url of remote "origin" from a git config file and
 // returns its last two path segments ("acme/vault"), or "".
-func originName(configPath string) string {
+func originName(configPath string) string { return ownerName(originURL(configPath)) }
+
+// originURL reads the url of remote "origin" from a git config file, ""
+// when there is none.
+func originURL(configPath string) string {
 	data, err := os.ReadFile(configPath)
 	if err != nil {
 		return ""
@@ -96,7 +100,7 @@ func originName(configPath string) string {
 		if !inOrigin || !ok || strings.TrimSpace(k) != "url" {
 			continue
 		}
-		return ownerName(strings.TrimSpace(v))
+		return strings.TrimSpace(v)
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
@@ -167,6 +168,12 @@ func samePolicyFile(ctx context.Context, r Repository, a, b string) (bool, error
 		}
 	}
 	return (files[0] == nil) == (files[1] == nil) && bytes.Equal(files[0], files[1]), nil
+}
+
+// risk is the pull request's risk (see guard.Risk): of all its
+// findings, the reviews' included.
+func (st *PullState) risk() float64 {
+	return guard.Risk(slices.Concat(st.allFindings(), st.ReviewFindings))
 }
 
 // allFindings returns the pull request's findings and those of what its

@@ -96,8 +96,8 @@ func (a *App) judgePull(ctx context.Context, c GitHubClient, pr pullRef, prev *P
 		return nil, nil, err
 	}
 	if err := a.recordFindings(ctx, guard.FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number,
-		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Findings: st.allFindings(),
-		Queue: queueOf(st.Policy), Participants: people}); err != nil {
+		Author: strings.ToLower(st.Author), URL: a.pullURL(st.Repo, st.Number), Subject: st.Title, Date: st.HeadDate,
+		Risk: st.risk(), Findings: st.allFindings(), Queue: queueOf(st.Policy), Participants: people}); err != nil {
 		return nil, nil, err
 	}
 	out, err := a.decide(ctx, c, st)
@@ -192,7 +192,7 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 	}
 	st := &PullState{
 		Repo: pr.repo, Number: pr.number, Title: pr.title, InstallationID: pr.inst, Author: pr.author,
-		HeadSHA: pr.head, BaseRef: pr.baseRef, BaseSHA: base, MergeBase: an.mergeBase,
+		HeadSHA: pr.head, HeadDate: an.headDate, BaseRef: pr.baseRef, BaseSHA: base, MergeBase: an.mergeBase,
 		Categories: an.categories, Findings: an.findings, Lines: an.lines,
 		Commits: an.commits, Contributors: people, CoAuthors: coAuthors, AgainstDefault: against,
 		Policy: p.snapshot(an.categories), PolicySource: p.source,

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
@@ -29,6 +30,8 @@ type analysis struct {
 	// pulls are the pull requests named by merge or squash subjects
 	// ("Merge pull request #12 ...", "Title (#12)").
 	pulls []int
+	// headDate is the head commit's author date.
+	headDate time.Time
 }
 
 // pullSubject finds the pull request number in the subject of a commit
@@ -66,6 +69,9 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	mm := a.readMailmap(ctx, r, base)
 	err = r.Walk(ctx, gitrepo.WalkOptions{Rev: base + ".." + head}, func(c *guard.Commit) error {
 		an.took(mm, c)
+		if c.Hash == head {
+			an.headDate = c.Author.When
+		}
 		if n := pullOf(c.Subject()); n > 0 {
 			an.pulls = append(an.pulls, n)
 		}

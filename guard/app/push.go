@@ -174,5 +174,6 @@ func (a *App) record(ctx context.Context, p *push, fs []guard.Finding) error {
 		commit = p.before
 	}
 	return a.recordFindings(ctx, guard.FindingRecord{Repo: p.repo, Commit: commit, Author: strings.ToLower(p.actor),
-		URL: a.commitURL(p.repo, commit), Findings: fs, Queue: guard.Info})
+		URL: a.commitURL(p.repo, commit), Subject: "push to " + p.ref + " by " + p.actor, Risk: guard.Risk(fs),
+		Findings: fs, Queue: guard.Info})
 }

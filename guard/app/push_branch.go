@@ -144,6 +144,7 @@ func (a *App) judgePush(ctx context.Context, r Repository, pol *policy, p *push,
 		n++
 		return a.recordFindings(ctx, guard.FindingRecord{Repo: p.repo, Commit: c.Hash, Author: j.key,
 			AuthorName: c.Author.Name, AuthorEmail: c.Author.Email, URL: a.commitURL(p.repo, c.Hash),
+			Subject: c.Subject(), Date: c.Author.When, Risk: guard.Risk(j.findings),
 			Findings: j.findings, Queue: queueOf(pol.pol)})
 	}
 	if p.isDefault() {

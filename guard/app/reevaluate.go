@@ -81,7 +81,8 @@ func (a *App) settle(ctx context.Context, st *PullState, fresh []guard.Finding) 
 	for _, f := range fresh {
 		a.logger(ctx).Warn("rubber-stamp review", "reviewer", f.Actor, "message", f.Message)
 		rec := guard.FindingRecord{Repo: st.Repo, Commit: st.HeadSHA, PullRequest: st.Number, Author: strings.ToLower(f.Actor),
-			URL: a.pullURL(st.Repo, st.Number), Findings: []guard.Finding{f}, Queue: queueOf(st.Policy)}
+			URL: a.pullURL(st.Repo, st.Number), Subject: st.Title, Date: st.HeadDate, Risk: st.risk(),
+			Findings: []guard.Finding{f}, Queue: queueOf(st.Policy)}
 		if err := a.recordFindings(ctx, rec); err != nil {
 			return err
 		}

@@ -88,7 +88,9 @@ type PullState struct {
 	InstallationID int64  `json:"installation_id"`
 	Author         string `json:"author"`
 	HeadSHA        string `json:"head_sha"`
-	BaseRef        string `json:"base_ref"`
+	// HeadDate is the head commit's author date.
+	HeadDate time.Time `json:"head_date,omitzero"`
+	BaseRef  string    `json:"base_ref"`
 	// BaseSHA is the base branch commit the policy was read from;
 	// MergeBase the commit the change set is diffed from.
 	BaseSHA   string `json:"base_sha"`

@@ -14,7 +14,7 @@ import (
 )
 
 // anomalyCols are the columns scanAnomaly reads, in order.
-const anomalyCols = `id, key, repo, detector, commit_sha, pull_request, author, author_name, author_email,
+const anomalyCols = `id, coalesce(case_id, 0), key, repo, detector, commit_sha, pull_request, author, author_name, author_email,
 	severity, score, path, line, message, evidence, hunk, url, status, reason, assignee, suppressed, seen, created, updated,
 	release_kind, release_by, release_reason, release_at`
 
@@ -36,6 +36,11 @@ const exportBatch = 500
 // created is appended to the audit log ("anomaly.created", suppressed
 // or not, naming the suppression).
 //
+// The anomalies join the case of rec's commit or pull request (see
+// guard.Case), created with rec's subject, date, author, link and risk
+// on its first anomaly, and updated by later records (see upsertCase);
+// its summary is rewritten from its anomalies.
+//
 // created holds the anomalies that entered the queue: the new ones not
 // suppressed, and suppressed ones seen again once no suppression
 // matches them any more (audited as "anomaly.queued").
@@ -53,6 +58,7 @@ func (db *DB) RecordFindings(ctx context.Context, rec guard.FindingRecord) (crea
 			return err
 		}
 		var ids []int64
+		var caseID int64
 		queued := map[int64]bool{}
 		tp := newTwoPerson(ctx, tx)
 		for i := range rec.Findings {
@@ -60,17 +66,27 @@ func (db *DB) RecordFindings(ctx context.Context, rec guard.FindingRecord) (crea
 			if f.Severity < rec.Queue {
 				continue
 			}
+			if caseID == 0 {
+				if caseID, err = upsertCase(ctx, tx, &rec, now); err != nil {
+					return fmt.Errorf("case: %w", err)
+				}
+			}
 			sup, err := suppressionFor(tp, sups, &rec, f)
 			if err != nil {
 				return fmt.Errorf("finding %d (%s): %w", i, f.Detector, err)
 			}
-			id, q, err := db.recordFinding(ctx, tx, &rec, f, sup, now)
+			id, q, err := db.recordFinding(ctx, tx, &rec, f, caseID, sup, now)
 			if err != nil {
 				return fmt.Errorf("finding %d (%s): %w", i, f.Detector, err)
 			}
 			if q && !queued[id] {
 				queued[id] = true
 				ids = append(ids, id)
+			}
+		}
+		if caseID != 0 {
+			if err := refreshCase(ctx, tx, caseID); err != nil {
+				return fmt.Errorf("case %d: %w", caseID, err)
 			}
 		}
 		for _, id := range ids {
@@ -91,7 +107,7 @@ func (db *DB) RecordFindings(ctx context.Context, rec guard.FindingRecord) (crea
 // recordFinding creates or merges the anomaly of f and reports whether
 // it entered the queue.
 func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *guard.FindingRecord, f *guard.Finding,
-	sup *guard.Suppression, now int64) (id int64, queued bool, err error) {
+	caseID int64, sup *guard.Suppression, now int64) (id int64, queued bool, err error) {
 	commit := f.Commit
 	if commit == "" {
 		commit = rec.Commit
@@ -110,7 +126,7 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *guard.FindingR
 	err = tx.QueryRowContext(ctx, `SELECT id, suppressed, status, evidence, commit_sha, release_kind FROM anomalies
 		WHERE key = $1`, key).Scan(&id, &suppressed, &status, &oldEvidence, &oldCommit, &pending)
 	if errors.Is(err, sql.ErrNoRows) {
-		return db.insertAnomaly(ctx, tx, rec, f, key, commit, string(evidence), string(hunk), sup, now)
+		return db.insertAnomaly(ctx, tx, rec, f, caseID, key, commit, string(evidence), string(hunk), sup, now)
 	}
 	if err != nil {
 		return 0, false, err
@@ -124,9 +140,9 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *guard.FindingR
 		url = CASE WHEN $8 = '' THEN url ELSE $8 END,
 		suppressed = CASE WHEN $9 THEN 0 ELSE suppressed END,
 		suppression_id = CASE WHEN $9 THEN 0 ELSE suppression_id END,
-		hunk = $10
+		hunk = $10, case_id = coalesce(case_id, $11)
 		WHERE id = $1`,
-		id, now, int64(f.Severity), f.Score, commit, f.Line, string(evidence), rec.URL, unsuppress, string(hunk))
+		id, now, int64(f.Severity), f.Score, commit, f.Line, string(evidence), rec.URL, unsuppress, string(hunk), caseID)
 	if err != nil {
 		return id, false, err
 	}
@@ -163,7 +179,7 @@ func (db *DB) recordFinding(ctx context.Context, tx *sql.Tx, rec *guard.FindingR
 
 // insertAnomaly creates the anomaly of f and its audit entry.
 func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *guard.FindingRecord, f *guard.Finding,
-	key, commit, evidence, hunk string, sup *guard.Suppression, now int64) (int64, bool, error) {
+	caseID int64, key, commit, evidence, hunk string, sup *guard.Suppression, now int64) (int64, bool, error) {
 	var supID int64
 	if sup != nil {
 		supID = sup.ID
@@ -171,12 +187,12 @@ func (db *DB) insertAnomaly(ctx context.Context, tx *sql.Tx, rec *guard.FindingR
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO anomalies (key, repo, detector, commit_sha, pull_request,
 		author, author_name, author_email, severity, score, path, line, message, evidence, url,
-		status, suppressed, suppression_id, seen, created, updated, hunk)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19, $20)
+		status, suppressed, suppression_id, seen, created, updated, hunk, case_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19, $20, $21)
 		RETURNING id`,
 		key, rec.Repo, f.Detector, commit, rec.PullRequest, rec.Author, rec.AuthorName, rec.AuthorEmail,
 		int64(f.Severity), f.Score, f.Path, f.Line, f.Message, evidence, rec.URL,
-		string(guard.StatusOpen), sup != nil, supID, now, hunk).Scan(&id)
+		string(guard.StatusOpen), sup != nil, supID, now, hunk, caseID).Scan(&id)
 	if err != nil {
 		return 0, false, err
 	}
@@ -325,7 +341,7 @@ func scanAnomaly(row interface{ Scan(...any) error }) (guard.Anomaly, error) {
 	var sev, created, updated, releaseAt int64
 	var evidence, hunk, status string
 	var rel guard.Release
-	err := row.Scan(&a.ID, &a.Key, &a.Repo, &a.Detector, &a.Commit, &a.PullRequest, &a.Author, &a.AuthorName,
+	err := row.Scan(&a.ID, &a.CaseID, &a.Key, &a.Repo, &a.Detector, &a.Commit, &a.PullRequest, &a.Author, &a.AuthorName,
 		&a.AuthorEmail, &sev, &a.Score, &a.Path, &a.Line, &a.Message, &evidence, &hunk, &a.URL, &status, &a.Reason,
 		&a.Assignee, &a.Suppressed, &a.Seen, &created, &updated, &rel.Kind, &rel.By, &rel.Reason, &releaseAt)
 	if err != nil {

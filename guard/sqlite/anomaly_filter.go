@@ -119,62 +119,93 @@ func (db *DB) AnomalyCounts(ctx context.Context, f guard.AnomalyFilter) (map[gua
 // filterSQL returns the WHERE clause of f and its arguments ($1 on),
 // with its Status when withStatus.
 func filterSQL(f guard.AnomalyFilter, withStatus bool) (string, []any, error) {
-	var conds []string
-	var args []any
-	add := func(cond string, vals ...any) { // each ? becomes the next $N
-		for _, v := range vals {
-			args = append(args, v)
-			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		conds = append(conds, cond)
-	}
+	var w where
 	if !f.IncludeSuppressed {
-		add("suppressed = 0")
+		w.add("suppressed = 0")
 	}
-	if withStatus && len(f.Status) > 0 {
-		marks := make([]string, len(f.Status))
-		vals := make([]any, len(f.Status))
-		for i, s := range f.Status {
-			if !s.Valid() {
-				return "", nil, invalidf("unknown status %q", s)
-			}
-			marks[i], vals[i] = "?", string(s)
+	if withStatus {
+		if err := w.statuses(f.Status); err != nil {
+			return "", nil, err
 		}
-		add("status IN ("+strings.Join(marks, ", ")+")", vals...)
 	}
 	if f.MinSeverity > guard.SeverityNone {
-		add("severity >= ?", int64(f.MinSeverity))
+		w.add("severity >= ?", int64(f.MinSeverity))
 	}
 	if f.Repo != "" {
-		add("repo = ?", f.Repo)
+		w.add("repo = ?", f.Repo)
 	}
 	if f.Author != "" {
-		add("author = ?", f.Author)
+		w.add("author = ?", f.Author)
 	}
 	if f.Detector != "" {
-		add("detector = ?", f.Detector)
+		w.add("detector = ?", f.Detector)
 	}
 	if !f.Since.IsZero() {
-		add("created >= ?", f.Since.Unix())
+		w.add("created >= ?", f.Since.Unix())
 	}
 	if !f.Until.IsZero() {
-		add("created < ?", f.Until.Unix())
+		w.add("created < ?", f.Until.Unix())
 	}
-	if len(conds) == 0 {
-		return "1 = 1", nil, nil
+	return w.sql(), w.args, nil
+}
+
+// where builds a WHERE clause from conditions and their arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition; each ? in it becomes the next $N, bound to
+// the next of vals.
+func (w *where) add(cond string, vals ...any) {
+	for _, v := range vals {
+		w.args = append(w.args, v)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(w.args)), 1)
 	}
-	return strings.Join(conds, " AND "), args, nil
+	w.conds = append(w.conds, cond)
+}
+
+// statuses adds "status IN (...)" for a non-empty list; an unknown
+// status wraps guard.ErrInvalid.
+func (w *where) statuses(sts []guard.AnomalyStatus) error {
+	if len(sts) == 0 {
+		return nil
+	}
+	marks := make([]string, len(sts))
+	vals := make([]any, len(sts))
+	for i, s := range sts {
+		if !s.Valid() {
+			return invalidf("unknown status %q", s)
+		}
+		marks[i], vals[i] = "?", string(s)
+	}
+	w.add("status IN ("+strings.Join(marks, ", ")+")", vals...)
+	return nil
+}
+
+// sql returns the clause.
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return "1 = 1"
+	}
+	return strings.Join(w.conds, " AND ")
 }
 
 // orderSQL returns the ORDER BY clause of f.
 func orderSQL(f guard.AnomalyFilter) (string, error) {
+	return orderBy(f, sortOrders, "severity", "severity, created, updated, score or repo")
+}
+
+// orderBy returns the ORDER BY clause of f's Sort and Desc among orders,
+// by def descending when Sort is ""; want lists the orders for an error.
+func orderBy(f guard.AnomalyFilter, orders map[string][]string, def, want string) (string, error) {
 	sort, desc := f.Sort, f.Desc
 	if sort == "" {
-		sort, desc = "severity", true
+		sort, desc = def, true
 	}
-	cols, ok := sortOrders[sort]
+	cols, ok := orders[sort]
 	if !ok {
-		return "", invalidf("unknown sort %q (want severity, created, updated, score or repo)", f.Sort)
+		return "", invalidf("unknown sort %q (want %s)", f.Sort, want)
 	}
 	dir := " ASC"
 	if desc {

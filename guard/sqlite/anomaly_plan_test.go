@@ -86,3 +86,37 @@ func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
 	}
 	return plan
 }
+
+// TestCasePlansUseCoveringIndexes: the total and the counts by status
+// of the queue's cases, for each filter alone and all together, are
+// answered from covering indexes, never by reading table rows.
+func TestCasePlansUseCoveringIndexes(t *testing.T) {
+	ctx := context.Background()
+	db := NewDB(filepath.Join(t.TempDir(), "plan.db"))
+	if err := db.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	open := []guard.AnomalyStatus{guard.StatusOpen}
+	for _, f := range []guard.AnomalyFilter{
+		{},
+		{Status: open},
+		{MinSeverity: guard.High},
+		{Repo: "vault"},
+		{Author: "alice"},
+		{Detector: "late"},
+		{Since: time.Unix(1e9, 0), Until: time.Unix(2e9, 0)},
+		{Status: open, MinSeverity: guard.High, Repo: "vault", Author: "alice", Detector: "late", Since: time.Unix(1e9, 0)},
+	} {
+		for _, supp := range []bool{false, true} {
+			f.IncludeSuppressed = supp
+			q, err := caseQueries(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts, cargs := caseCountsQuery(f)
+			checkPlan(t, db, q.count, q.args)
+			checkPlan(t, db, counts, cargs)
+		}
+	}
+}

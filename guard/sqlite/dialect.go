@@ -72,6 +72,11 @@ func classify(err error) error {
 	return nil
 }
 
+// containsSQL is the condition that col matches the LIKE pattern of the
+// next argument (see likePattern), ignoring case: SQLite's LIKE ignores
+// the case of ASCII letters (on PostgreSQL, ILIKE).
+func containsSQL(col string) string { return col + ` LIKE ? ESCAPE '\'` }
+
 // tableExists reports whether the database has a table of that name.
 func tableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
 	var n int

@@ -50,6 +50,13 @@
 // so a scan judges each commit against the baseline before it and then
 // learns it, without a database round trip per commit.
 //
-// Later issues add tables (inbox, anomalies, audit log) as further
-// migrations.
+// # The queue
+//
+// anomalies holds one row per guard.AnomalyKey, each in the case of its
+// commit or pull request (cases, one row per guard.CaseKey). A case
+// carries the summary of its anomalies (status, highest severity,
+// counts) in columns, rewritten in the transaction of every change to
+// one of them, so that the queue filters, sorts and counts cases
+// without reading their anomalies; a page of cases then reads its
+// anomalies' detectors and severities to show them.
 package sqlite

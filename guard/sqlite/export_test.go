@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 )
 
 // OpenUpTo opens db applying only the first n migrations, to make
@@ -23,3 +24,17 @@ func MigrationCount() int {
 
 // SQL returns the underlying database handle.
 func (db *DB) SQL() *sql.DB { return db.db }
+
+// CasesMigration is the version of the migration that adds cases.
+func CasesMigration() int {
+	ms, err := migrations()
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range ms {
+		if strings.HasSuffix(m.name, "_cases.sql") {
+			return m.version
+		}
+	}
+	panic("no cases migration")
+}

@@ -33,6 +33,19 @@ func openDB(t testing.TB) *sqlite.DB {
 	return db
 }
 
+// reopenDB closes db and opens its file again with every migration,
+// closed at the end of the test.
+func reopenDB(t testing.TB, db *sqlite.DB) *sqlite.DB {
+	t.Helper()
+	db.Close()
+	db = sqlite.NewDB(db.Path)
+	if err := db.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // authors are the synthetic committers: one with a noreply address, one
 // with a login across two emails, one whose email is linked to a login
 // part way.

@@ -153,12 +153,7 @@ func TestInboxMigrationHashesStoredBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.Close()
-	db = sqlite.NewDB(db.Path)
-	if err := db.Open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = reopenDB(t, db)
 	in := db.Inbox(sqlite.InboxOptions{})
 
 	tests := []struct {

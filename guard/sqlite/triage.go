@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,9 +13,9 @@ import (
 // MaxCommentLen is the longest comment body, in bytes.
 const MaxCommentLen = 10000
 
-// transition is what a triage action that changes the status does.
+// transition is what a triage action that changes the status does (from
+// the statuses guard.Anomaly.Allows names).
 type transition struct {
-	from   []guard.AnomalyStatus
 	to     guard.AnomalyStatus
 	action string // audit action
 	// reason is required; release makes the action a release, bound by
@@ -26,16 +25,11 @@ type transition struct {
 
 // transitions are the status changes of triage, by TriageAction.Kind.
 var transitions = map[string]transition{
-	"ack": {from: []guard.AnomalyStatus{guard.StatusOpen},
-		to: guard.StatusAcknowledged, action: "anomaly.acknowledged"},
-	"confirm": {from: []guard.AnomalyStatus{guard.StatusOpen, guard.StatusAcknowledged},
-		to: guard.StatusConfirmed, action: "anomaly.confirmed"},
-	"dismiss": {from: []guard.AnomalyStatus{guard.StatusOpen, guard.StatusAcknowledged},
-		to: guard.StatusDismissed, action: "anomaly.dismissed", reason: true, release: true},
-	"resolve": {from: []guard.AnomalyStatus{guard.StatusOpen, guard.StatusAcknowledged, guard.StatusConfirmed},
-		to: guard.StatusResolved, action: "anomaly.resolved", release: true},
-	"reopen": {from: []guard.AnomalyStatus{guard.StatusAcknowledged, guard.StatusConfirmed, guard.StatusDismissed, guard.StatusResolved},
-		to: guard.StatusOpen, action: "anomaly.reopened"},
+	"ack":     {to: guard.StatusAcknowledged, action: "anomaly.acknowledged"},
+	"confirm": {to: guard.StatusConfirmed, action: "anomaly.confirmed"},
+	"dismiss": {to: guard.StatusDismissed, action: "anomaly.dismissed", reason: true, release: true},
+	"resolve": {to: guard.StatusResolved, action: "anomaly.resolved", release: true},
+	"reopen":  {to: guard.StatusOpen, action: "anomaly.reopened"},
 }
 
 // Triage applies one triage action to anomaly id on behalf of actor and
@@ -84,6 +78,11 @@ func (db *DB) Triage(ctx context.Context, id int64, actor string, a guard.Triage
 		if _, err := db.appendAuditTx(ctx, tx, actor, action, anomalySubject(id), detail); err != nil {
 			return err
 		}
+		if cur.CaseID != 0 {
+			if err := refreshCase(ctx, tx, cur.CaseID); err != nil {
+				return fmt.Errorf("case %d: %w", cur.CaseID, err)
+			}
+		}
 		out, err = anomalyByID(ctx, tx, id)
 		return err
 	})
@@ -127,7 +126,7 @@ func (db *DB) applyTriage(ctx context.Context, tx *sql.Tx, cur *guard.Anomaly, a
 	switch {
 	case !ok:
 		return "", "", invalidf("unknown triage action %q (want ack, dismiss, confirm, resolve, reopen, assign or comment)", a.Kind)
-	case !slices.Contains(t.from, cur.Status) && !(withdraw && a.Kind == "reopen"):
+	case !cur.Allows(a.Kind):
 		return "", "", invalidf("cannot %s anomaly %d: it is %s", a.Kind, cur.ID, cur.Status)
 	case t.reason && reason == "":
 		return "", "", invalidf("%s needs a reason", a.Kind)

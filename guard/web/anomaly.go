@@ -27,6 +27,9 @@ type anomalyData struct {
 	Actions []string
 }
 
+// AuthorKey is the author the page's side shows.
+func (d *anomalyData) AuthorKey() string { return d.A.Author }
+
 // anomalyPage shows one anomaly with its context and triage forms.
 func (s *server) anomalyPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.anomalyDetail(r.Context(), r.PathValue("id"))
@@ -50,13 +53,9 @@ func (s *server) anomalyDetail(ctx context.Context, idParam string) (*anomalyDat
 	if err != nil {
 		return nil, err
 	}
-	d := &anomalyData{A: a, Doc: s.cfg.DetectorDocs[a.Detector], FileURL: s.fileURL(a), CommitURL: s.commitURL(a), Actions: statusActions(a)}
-	if a.Author != "" {
-		p, err := s.profile(ctx, a.Repo, a.Author)
-		if err != nil {
-			return nil, err
-		}
-		d.Profile = summarize(p, 5)
+	d := &anomalyData{A: a, Doc: s.cfg.DetectorDocs[a.Detector], FileURL: fileURL(a), CommitURL: commitURL(a.URL, a.Commit), Actions: statusActions(a)}
+	if d.Profile, err = s.glance(ctx, a.Repo, a.Author); err != nil {
+		return nil, err
 	}
 	if d.History, err = s.store.History(ctx, id); err != nil {
 		return nil, err
@@ -77,12 +76,13 @@ func (s *server) profile(ctx context.Context, repo, key string) (*guard.Profile,
 }
 
 // fileURL links the finding's file and line on GitHub, at the commit when
-// known, else in the pull request's files.
-func (s *server) fileURL(a *guard.Anomaly) string {
-	if a.Path == "" || a.Repo == "" {
+// known, else in the pull request's files; "" when the repository is not
+// known to be on GitHub (see webBase).
+func fileURL(a *guard.Anomaly) string {
+	base := webBase(a.URL)
+	if a.Path == "" || base == "" {
 		return ""
 	}
-	base := s.github + "/" + escapeRepo(a.Repo)
 	if a.Commit == "" {
 		if a.PullRequest > 0 {
 			return fmt.Sprintf("%s/pull/%d/files", base, a.PullRequest)
@@ -100,13 +100,32 @@ func (s *server) fileURL(a *guard.Anomaly) string {
 	return u
 }
 
-// commitURL is the anomaly's URL when it is a commit's, else the
-// commit's page on GitHub.
-func (s *server) commitURL(a *guard.Anomaly) string {
-	if a.Commit == "" || strings.Contains(a.URL, "/commit/") {
-		return a.URL
+// commitURL links commit on GitHub, in the repository of link (the
+// recorded URL of its commit or pull request); "" when there is no
+// commit or the repository is not known to be on GitHub.
+func commitURL(link, commit string) string {
+	base := webBase(link)
+	if commit == "" || base == "" {
+		return ""
 	}
-	return s.github + "/" + escapeRepo(a.Repo) + "/commit/" + url.PathEscape(a.Commit)
+	return base + "/commit/" + url.PathEscape(commit)
+}
+
+// webBase is the repository's page on GitHub, from the URL its recorder
+// gave a commit or pull request (https://github.com/acme/vault/commit/
+// SHA, .../pull/7): "" when none was given, as for a local scan of a
+// repository that is not known to be on GitHub, so that no link is
+// made up from a name alone.
+func webBase(link string) string {
+	if !strings.HasPrefix(link, "https://") && !strings.HasPrefix(link, "http://") {
+		return ""
+	}
+	for _, sep := range []string{"/commit/", "/pull/"} {
+		if i := strings.LastIndex(link, sep); i > 0 {
+			return link[:i]
+		}
+	}
+	return ""
 }
 
 // statusActions are the status changes offered for anomaly a, as the
@@ -142,26 +161,46 @@ func (s *server) triage(ctx context.Context, idParam, actor string, a guard.Tria
 	if err != nil {
 		return nil, err
 	}
-	if !triageKinds[a.Kind] {
-		return nil, notFound("no such triage action " + strconv.Quote(a.Kind))
-	}
-	a.Reason, a.Assignee, a.Body = strings.TrimSpace(a.Reason), strings.TrimSpace(a.Assignee), strings.TrimSpace(a.Body)
-	switch {
-	case a.Kind == "dismiss" && a.Reason == "":
-		return nil, invalid("dismissing needs a reason")
-	case a.Kind == "comment" && a.Body == "":
-		return nil, invalid("the comment is empty")
-	case len(a.Reason) > 2000 || len(a.Body) > 20000 || len(a.Assignee) > 100:
-		return nil, invalid("text too long")
+	if err := checkAction(&a); err != nil {
+		return nil, err
 	}
 	got, err := s.store.Triage(ctx, id, actor, a)
 	if err != nil {
 		return nil, err
 	}
-	if released(a.Kind, got) && s.cfg.OnResolve != nil && got.Severity >= s.cfg.ResolveSeverity {
-		s.cfg.OnResolve(context.WithoutCancel(ctx), got)
-	}
+	s.onReleased(ctx, a.Kind, *got)
 	return got, nil
+}
+
+// checkAction checks a triage action and trims its text.
+func checkAction(a *guard.TriageAction) error {
+	if !triageKinds[a.Kind] {
+		return notFound("no such triage action " + strconv.Quote(a.Kind))
+	}
+	a.Reason, a.Assignee, a.Body = strings.TrimSpace(a.Reason), strings.TrimSpace(a.Assignee), strings.TrimSpace(a.Body)
+	switch {
+	case a.Kind == "dismiss" && a.Reason == "":
+		return invalid("dismissing needs a reason")
+	case a.Kind == "comment" && a.Body == "":
+		return invalid("the comment is empty")
+	case len(a.Reason) > 2000 || len(a.Body) > 20000 || len(a.Assignee) > 100:
+		return invalid("text too long")
+	}
+	return nil
+}
+
+// onReleased calls OnResolve once with the most severe of the anomalies
+// a triage action of kind released, when it is severe enough.
+func (s *server) onReleased(ctx context.Context, kind string, as ...guard.Anomaly) {
+	var top *guard.Anomaly
+	for i := range as {
+		if released(kind, &as[i]) && (top == nil || as[i].Severity > top.Severity) {
+			top = &as[i]
+		}
+	}
+	if top != nil && s.cfg.OnResolve != nil && top.Severity >= s.cfg.ResolveSeverity {
+		s.cfg.OnResolve(context.WithoutCancel(ctx), top)
+	}
 }
 
 // released reports whether a triage action of kind left the anomaly
@@ -184,7 +223,11 @@ func (s *server) triageForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/anomalies/%d", got.ID), http.StatusSeeOther)
+	back := fmt.Sprintf("/anomalies/%d", got.ID)
+	if r.PostFormValue("back") == "case" && got.CaseID > 0 { // the case page's buttons of one finding
+		back = fmt.Sprintf("/cases/%d#anomaly-%d", got.CaseID, got.ID)
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
 

@@ -27,7 +27,7 @@ type anomalyList struct {
 // unless status is given) and limit/offset paging.
 func (s *server) apiAnomalies(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f, err := parseFilter(q, nil)
+	f, err := parseFilter(q, nil, anomalySorts)
 	if err != nil {
 		return err
 	}

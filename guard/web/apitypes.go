@@ -35,3 +35,31 @@ type TriageRequest struct {
 type APIError struct {
 	Error string `json:"error"`
 }
+
+// CasePage is a page of the queue's cases, as GET /api/v1/cases answers
+// it (with the counts by status besides).
+type CasePage struct {
+	Cases  []guard.Case `json:"cases"`
+	Total  int          `json:"total"`
+	Limit  int          `json:"limit"`
+	Offset int          `json:"offset"`
+}
+
+// CaseDetail is a case with its anomalies (most severe first), the
+// audit entries of the case and of its anomalies, and the status changes
+// that apply to one or more of them, as GET /api/v1/cases/{id} answers
+// it.
+type CaseDetail struct {
+	Case      *guard.Case        `json:"case"`
+	Anomalies []guard.Anomaly    `json:"anomalies"`
+	History   []guard.AuditEntry `json:"history"`
+	Actions   []string           `json:"actions"`
+}
+
+// CaseTriage is the answer of POST /api/v1/cases/{id}/triage, whose
+// body is a guard.TriageAction: the case and the anomalies the action
+// applied to, as they are now.
+type CaseTriage struct {
+	Case      *guard.Case     `json:"case"`
+	Anomalies []guard.Anomaly `json:"anomalies"`
+}

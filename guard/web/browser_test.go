@@ -104,12 +104,17 @@ func openCount(t *testing.T, ctx context.Context) int {
 	return n
 }
 
+// TestBrowserTriage: in a browser, the queue lists cases; a filter by
+// part of a name narrows it, j and Enter open a case, one finding is
+// acknowledged from the case page and the whole case is then dismissed
+// with d and a reason.
 func TestBrowserTriage(t *testing.T) {
 	ctx, dialogs := browser(t)
 	e := newEnv(t, func(c *web.Config) { c.InsecureCookies = true; c.Now = time.Now })
 	e.store.Now = time.Now
 	e.seed()
-	xssID := e.store.AddAnomaly(guard.Anomaly{Repo: "acme/xss", Detector: "obfuscation", Author: "mallory",
+	xssCase := e.store.AddCase(guard.Case{Repo: "acme/xss", Commit: "abc", Subject: "Add helper " + xss, Author: "mallory"})
+	xssID := e.store.AddAnomaly(guard.Anomaly{CaseID: xssCase, Repo: "acme/xss", Detector: "obfuscation", Author: "mallory",
 		AuthorName: xss, Severity: guard.High, Message: "Add helper " + xss, Evidence: []string{xss}})
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
@@ -120,49 +125,78 @@ func TestBrowserTriage(t *testing.T) {
 		t.Fatalf("after sign-in at %s", loc)
 	}
 	before := openCount(t, ctx)
-	if before != 4 {
-		t.Fatalf("open count %d, want 4", before)
+	if before != 3 {
+		t.Fatalf("open count %d, want 3 cases", before)
 	}
 
-	step(t, ctx, "filter by repository", chromedp.SendKeys(chromedp.CSS(`input[name="repo"]`), "acme/wallet"),
+	step(t, ctx, "filter by part of the repository", chromedp.SendKeys(chromedp.CSS(`input[name="repo"]`), "Wallet"),
 		chromedp.Click(chromedp.ID("filter")))
-	waitFor(t, ctx, `location.search.includes("repo=acme%2Fwallet") && document.readyState === "complete"`)
-	if n := eval[int](t, ctx, `document.querySelectorAll("tr[data-row]").length`); n != 2 {
-		t.Fatalf("%d rows for acme/wallet, want 2", n)
+	waitFor(t, ctx, `location.search.includes("repo=Wallet") && document.readyState === "complete"`)
+	if n := eval[int](t, ctx, `document.querySelectorAll("tr[data-row]").length`); n != 1 {
+		t.Fatalf("%d rows for acme/wallet, want 1 case", n)
 	}
-	if n := openCount(t, ctx); n != 2 {
-		t.Errorf("open count %d in acme/wallet, want 2", n)
+	if n := openCount(t, ctx); n != 1 {
+		t.Errorf("open count %d in acme/wallet, want 1", n)
 	}
 
-	// j focuses the first row (most severe), k stays, Enter opens it.
+	// j focuses the first row, k stays, Enter opens its case.
 	step(t, ctx, "j/Enter", chromedp.KeyEvent("j"), chromedp.KeyEvent("j"), chromedp.KeyEvent("k"))
-	if txt := eval[string](t, ctx, `document.activeElement.textContent`); txt != "private key added" {
-		t.Fatalf("focused %q", txt)
+	if href := eval[string](t, ctx, `document.activeElement.getAttribute("href")`); href != "/cases/1" {
+		t.Fatalf("focused %q", href)
 	}
 	step(t, ctx, "open", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.ID("btn-dismiss")))
-	if p := eval[string](t, ctx, `location.pathname`); p != "/anomalies/1" {
+	if p := eval[string](t, ctx, `location.pathname`); p != "/cases/1" {
 		t.Fatalf("opened %s", p)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("article.finding").length`); n != 2 {
+		t.Fatalf("%d findings on the case page, want 2", n)
+	}
+
+	findingStatus := func(id int) string {
+		return eval[string](t, ctx, fmt.Sprintf(`document.querySelector("#anomaly-%d [data-status]").textContent`, id))
+	}
+	step(t, ctx, "acknowledge one finding", chromedp.Click(chromedp.ID("btn-ack-2")))
+	waitFor(t, ctx, `location.hash === "#anomaly-2" && document.readyState === "complete"`)
+	if st := findingStatus(2); st != "acknowledged" {
+		t.Errorf("finding 2 is %q after acknowledging it", st)
+	}
+	if st := findingStatus(1); st != "open" {
+		t.Errorf("finding 1 is %q after acknowledging finding 2 alone", st)
+	}
+	if st := eval[string](t, ctx, `document.getElementById("status").textContent`); st != "open" {
+		t.Errorf("case is %q while a finding is open", st)
 	}
 
 	step(t, ctx, "d focuses the reason", chromedp.KeyEvent("d"))
 	if id := eval[string](t, ctx, `document.activeElement.id`); id != "dismiss-reason" {
 		t.Fatalf("d focused %q", id)
 	}
-	step(t, ctx, "dismiss with a reason", chromedp.SendKeys(chromedp.ID("dismiss-reason"), "test fixture key"),
-		chromedp.Click(chromedp.ID("btn-dismiss")), chromedp.WaitVisible(chromedp.ID("reason")))
-	if st := eval[string](t, ctx, `document.getElementById("status").textContent`); st != "dismissed" {
-		t.Errorf("status %q after dismissing", st)
+	step(t, ctx, "dismiss the case with a reason", chromedp.SendKeys(chromedp.ID("dismiss-reason"), "test fixture key"),
+		chromedp.Click(chromedp.ID("btn-dismiss")))
+	waitFor(t, ctx, `document.getElementById("status").textContent === "dismissed"`)
+	for _, id := range []int{1, 2} {
+		if st := findingStatus(id); st != "dismissed" {
+			t.Errorf("finding %d is %q after dismissing the case", id, st)
+		}
+	}
+	if txt := eval[string](t, ctx, `document.querySelector("table.history").innerText`); !strings.Contains(txt, "case:1") {
+		t.Errorf("history lacks the case's own entry:\n%s", txt)
 	}
 
 	step(t, ctx, "back to the queue", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`a[data-status="open"]`)))
 	if after := openCount(t, ctx); after != before-1 {
-		t.Errorf("open count %d after dismissing, want %d", after, before-1)
+		t.Errorf("open count %d after dismissing a case, want %d", after, before-1)
 	}
 
-	// The XSS anomaly shows its script as text, in the queue and on its page.
-	step(t, ctx, "queue with xss", chromedp.Navigate(srv.URL+"/?repo=acme/xss"), chromedp.WaitVisible(chromedp.CSS("a.open")))
+	// The XSS case shows its script as text, in the queue and on its pages.
+	step(t, ctx, "queue with xss", chromedp.Navigate(srv.URL+"/?repo=xss"), chromedp.WaitVisible(chromedp.CSS("a.open")))
 	if txt := eval[string](t, ctx, `document.querySelector("a.open").textContent`); !strings.Contains(txt, xss) {
 		t.Errorf("queue shows %q", txt)
+	}
+	step(t, ctx, "case with xss", chromedp.Navigate(fmt.Sprintf("%s/cases/%d", srv.URL, xssCase)),
+		chromedp.WaitVisible(chromedp.ID("subject")))
+	if txt := eval[string](t, ctx, `document.getElementById("subject").innerText`); txt != "Add helper "+xss {
+		t.Errorf("subject shows %q", txt)
 	}
 	step(t, ctx, "anomaly with xss", chromedp.Navigate(fmt.Sprintf("%s/anomalies/%d", srv.URL, xssID)),
 		chromedp.WaitVisible(chromedp.ID("message")))

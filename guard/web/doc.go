@@ -9,6 +9,13 @@
 // and a cookie-authenticated state change also needs the session's CSRF
 // token and a same-origin request.
 //
+// The queue lists cases (guard.Case): the anomalies of one commit or pull
+// request, riskiest first. A case page triages the case, each of its
+// findings the action applies to, or one finding; an anomaly page shows
+// one finding. Commits and files link to GitHub only when their recorder
+// gave a GitHub URL (see webBase): a repository scanned locally, not
+// known to be on GitHub, gets no made-up link.
+//
 // The stores apply the two-person rule (guard.DecideRelease,
 // guard.CheckSuppressor): the pages and the API show a release waiting
 // for a second triager (the API answers 202 Accepted to the first) and

@@ -10,8 +10,12 @@ import (
 	"github.com/repoguard/repoguard/guard"
 )
 
-// sorts are the orders the queue offers.
-var sorts = []string{"severity", "created", "updated", "score", "repo"}
+// The orders the lists offer, the first the default (descending): of
+// the queue's cases, and of anomalies (the API).
+var (
+	caseSorts    = []string{"risk", "date", "updated", "repo"}
+	anomalySorts = []string{"severity", "created", "updated", "score", "repo"}
+)
 
 // pageSize is the number of rows on a queue page.
 const pageSize = 50
@@ -20,12 +24,13 @@ const pageSize = 50
 // the page and the API: status (repeated or comma-separated, "all" for
 // every status; absent means defStatus), severity (the minimum), repo,
 // author, detector, since and until (dates, 2006-01-02, or RFC 3339
-// times; a date until includes that day), sort and desc, and
-// suppressed=1 to include suppressed anomalies.
-func parseFilter(q url.Values, defStatus []guard.AnomalyStatus) (guard.AnomalyFilter, error) {
+// times; a date until includes that day), sort (one of sorts, the first
+// by default, descending) and desc, and suppressed=1 to include
+// suppressed anomalies.
+func parseFilter(q url.Values, defStatus []guard.AnomalyStatus, sorts []string) (guard.AnomalyFilter, error) {
 	f := guard.AnomalyFilter{Status: defStatus, Repo: strings.TrimSpace(q.Get("repo")),
 		Author: strings.TrimSpace(q.Get("author")), Detector: strings.TrimSpace(q.Get("detector")),
-		Sort: "severity", Desc: true, IncludeSuppressed: isTrue(q.Get("suppressed"))}
+		Sort: sorts[0], Desc: true, IncludeSuppressed: isTrue(q.Get("suppressed"))}
 	if vs, ok := q["status"]; ok {
 		st, err := parseStatuses(vs)
 		if err != nil {

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -136,11 +137,18 @@ func decode[T any](t testing.TB, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
-// seed adds a few anomalies across repos, severities and statuses.
+// seed adds a few anomalies across repos, severities and statuses, in
+// three cases: mallory's commit to acme/wallet (1, 2; on GitHub),
+// bob's to acme/infra (3, 4) and carol's (5).
 func (e *env) seed() {
 	add := func(repo, det, author string, sev guard.Severity, st guard.AnomalyStatus, msg string, ago time.Duration) {
+		commit := fmt.Sprintf("%x%036x", author, 0)[:40]
+		url := ""
+		if repo == "acme/wallet" {
+			url = "https://github.com/acme/wallet/commit/" + commit
+		}
 		e.store.AddAnomaly(guard.Anomaly{Repo: repo, Detector: det, Author: author, Severity: sev, Status: st,
-			Message: msg, CreatedAt: epoch.Add(-ago), Commit: "0123456789abcdef", Path: "deploy/run.sh", Line: 7})
+			Message: msg, CreatedAt: epoch.Add(-ago), Commit: commit, URL: url, Path: "deploy/run.sh", Line: 7})
 	}
 	add("acme/wallet", "key-material", "mallory", guard.Critical, guard.StatusOpen, "private key added", time.Hour)
 	add("acme/wallet", "odd-hours", "mallory", guard.Medium, guard.StatusOpen, "first commit at 03:00", 2*time.Hour)

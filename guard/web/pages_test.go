@@ -9,18 +9,23 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/web"
 )
 
 const xss = `<script>alert(1)</script>`
 
 func TestXSSEscaped(t *testing.T) {
 	e := newEnv(t)
-	id := e.store.AddAnomaly(guard.Anomaly{Repo: "acme/x", Detector: "obfuscation", Author: `"><img src=x onerror=alert(2)>`,
+	author := `"><img src=x onerror=alert(2)>`
+	cid := e.store.AddCase(guard.Case{Repo: "acme/x", Commit: "abc", Subject: "commit subject: " + xss, Author: author,
+		AuthorName: xss, URL: "javascript:alert(3)"})
+	id := e.store.AddAnomaly(guard.Anomaly{CaseID: cid, Repo: "acme/x", Detector: "obfuscation", Author: author,
 		AuthorName: xss, Severity: guard.High, Message: "commit subject: " + xss, Evidence: []string{xss},
 		URL: "javascript:alert(3)", Path: xss, Commit: "abc"})
 	e.store.Triage(t.Context(), id, "bob", guard.TriageAction{Kind: "comment", Body: xss})
 	u := e.signIn(guard.RoleTriage)
-	for _, target := range []string{"/", fmt.Sprintf("/anomalies/%d", id), "/authors/" + "%22%3E%3Cimg%20src=x%20onerror=alert(2)%3E"} {
+	for _, target := range []string{"/", fmt.Sprintf("/cases/%d", cid), fmt.Sprintf("/anomalies/%d", id),
+		"/authors/" + "%22%3E%3Cimg%20src=x%20onerror=alert(2)%3E"} {
 		t.Run(target, func(t *testing.T) {
 			rec := e.do(req{target: target, user: &u})
 			wantStatus(t, rec, http.StatusOK)
@@ -38,7 +43,7 @@ func TestXSSEscaped(t *testing.T) {
 }
 
 // rows counts the queue's rows.
-func rows(body string) int { return strings.Count(body, "<tr data-row>") }
+func rows(body string) int { return strings.Count(body, "<tr data-row") }
 
 // tabCount reads the count of a status tab.
 func tabCount(t *testing.T, body, status string) string {
@@ -50,24 +55,28 @@ func tabCount(t *testing.T, body, status string) string {
 	return m[1]
 }
 
+// TestQueueFiltersAndCounts: the queue lists cases, open ones riskiest
+// first; its text filters match substrings, ignoring case; its dates
+// are the commits'.
 func TestQueueFiltersAndCounts(t *testing.T) {
 	e := newEnv(t)
-	e.seed()
+	e.seed() // cases: mallory's (open), bob's (open and acknowledged: open), carol's (dismissed)
 	u := e.signIn(guard.RoleTriage)
 	for _, tc := range []struct {
-		query              string
-		rows               int
-		open, acked, total string
+		query                  string
+		rows                   int
+		open, dismissed, total string
 	}{
-		{"", 3, "3", "1", "5"},
-		{"?status=all", 5, "3", "1", "5"},
-		{"?status=acknowledged", 1, "3", "1", "5"},
-		{"?repo=acme/wallet", 2, "2", "0", "2"},
-		{"?severity=high&status=all", 3, "1", "1", "3"},
-		{"?detector=odd-hours&author=bob", 1, "1", "0", "1"},
-		{"?status=all&since=2026-03-02", 3, "3", "0", "3"},
-		{"?status=all&until=2026-03-01", 2, "0", "1", "2"},
-		{"?status=all&sort=created&desc=0", 5, "3", "1", "5"},
+		{"", 2, "2", "1", "3"},
+		{"?status=all", 3, "2", "1", "3"},
+		{"?status=dismissed", 1, "2", "1", "3"},
+		{"?repo=WALLET", 1, "1", "0", "1"},
+		{"?repo=infra&status=all", 2, "1", "1", "2"},
+		{"?severity=critical&status=all", 1, "1", "0", "1"},
+		{"?detector=zone&author=CAR&status=all", 1, "0", "1", "1"},
+		{"?status=all&since=2026-03-02", 2, "2", "0", "2"},
+		{"?status=all&until=2026-03-01", 1, "0", "1", "1"},
+		{"?status=all&sort=date&desc=0", 3, "2", "1", "3"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			rec := e.do(req{target: "/" + tc.query, user: &u})
@@ -79,24 +88,33 @@ func TestQueueFiltersAndCounts(t *testing.T) {
 			if got := tabCount(t, body, "open"); got != tc.open {
 				t.Errorf("open count %s, want %s", got, tc.open)
 			}
-			if got := tabCount(t, body, "acknowledged"); got != tc.acked {
-				t.Errorf("acknowledged count %s, want %s", got, tc.acked)
+			if got := tabCount(t, body, "dismissed"); got != tc.dismissed {
+				t.Errorf("dismissed count %s, want %s", got, tc.dismissed)
 			}
 			if got := tabCount(t, body, "all"); got != tc.total {
 				t.Errorf("all count %s, want %s", got, tc.total)
 			}
 		})
 	}
-	// Most severe first by default; oldest first when asked.
+	// Riskiest first by default; oldest commit first when asked.
 	body := e.do(req{target: "/", user: &u}).Body.String()
-	if strings.Index(body, "private key added") > strings.Index(body, "late commit in infra") {
-		t.Error("default order is not by severity, descending")
+	if strings.Index(body, "acme/wallet") > strings.Index(body, "acme/infra") {
+		t.Error("default order is not by risk, descending")
 	}
-	body = e.do(req{target: "/?status=all&sort=created&desc=0", user: &u}).Body.String()
-	if strings.Index(body, "travel") > strings.Index(body, "private key added") {
-		t.Error("sort=created&desc=0 is not oldest first")
+	body = e.do(req{target: "/?status=all&sort=date&desc=0", user: &u}).Body.String()
+	if !(strings.Index(body, ">carol<") < strings.Index(body, ">bob<") && strings.Index(body, ">bob<") < strings.Index(body, ">mallory<")) {
+		t.Error("sort=date&desc=0 is not oldest commit first")
 	}
-	for _, bad := range []string{"?sort=evil", "?severity=huge", "?status=gone", "?since=yesterday"} {
+	// A row: risk, repository, commit, author, the commit's date, the
+	// findings by severity, the detectors, the status.
+	for _, want := range []string{`title="risk 57 of 100 (high)">57</span>`, "<code>6d616c6c6f</code>",
+		`<time datetime="2026-03-02T11:00:00Z" title="2026-03-02 11:00 UTC">2026-03-02</time> <span class="muted">1h</span>`,
+		`>1 critical</span> <span class="sev sev-medium" title="1 medium">1 medium</span>`, "<td>key-material, odd-hours</td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("queue lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"?sort=evil", "?sort=severity", "?severity=huge", "?status=gone", "?since=yesterday"} {
 		wantStatus(t, e.do(req{target: "/" + bad, user: &u}), http.StatusBadRequest)
 	}
 }
@@ -104,7 +122,7 @@ func TestQueueFiltersAndCounts(t *testing.T) {
 func TestQueuePaging(t *testing.T) {
 	e := newEnv(t)
 	for i := range 120 {
-		e.store.AddAnomaly(guard.Anomaly{Repo: "acme/a", Detector: "d", Severity: guard.Low,
+		e.store.AddAnomaly(guard.Anomaly{Repo: "acme/a", Detector: "d", Severity: guard.Low, Commit: fmt.Sprintf("%040x", i),
 			Message: fmt.Sprintf("m%d", i), CreatedAt: epoch.Add(-time.Duration(i) * time.Minute)})
 	}
 	u := e.signIn(guard.RoleTriage)
@@ -129,6 +147,10 @@ func TestQueuePaging(t *testing.T) {
 		t.Errorf("api page: %d rows, total %d, counts %v", len(l.Anomalies), l.Total, l.Counts)
 	}
 	wantStatus(t, e.do(req{target: "/api/v1/anomalies?limit=0", user: &u}), http.StatusBadRequest)
+	cl := decode[web.CasePage](t, e.do(req{target: "/api/v1/cases?limit=30&offset=100&sort=date", user: &u}))
+	if len(cl.Cases) != 20 || cl.Total != 120 || cl.Cases[0].Commit != fmt.Sprintf("%040x", 19) {
+		t.Errorf("api page of cases: %d, total %d, first %+v", len(cl.Cases), cl.Total, cl.Cases)
+	}
 }
 
 func TestAuthorHeatmap(t *testing.T) {
@@ -271,6 +293,7 @@ func TestAnomalyHunk(t *testing.T) {
 	e := newEnv(t)
 	id := e.store.AddAnomaly(guard.Anomaly{Repo: "acme/x", Detector: "network-endpoint", Author: "bob",
 		Severity: guard.High, Message: "new host", Path: "web/index.html", Line: 8, Commit: "abc",
+		URL:  "https://github.com/acme/x/commit/abc",
 		Hunk: []guard.Line{{Number: 7, Text: "<p>"}, {Number: 8, Text: "\t" + xss}, {Number: 9, Text: `"&'`}}})
 	plain := e.store.AddAnomaly(guard.Anomaly{Repo: "acme/x", Detector: "network-endpoint", Author: "bob",
 		Severity: guard.High, Message: "new host", Path: "web/app.js", Line: 3, Commit: "abc"})
@@ -303,7 +326,12 @@ func TestAnomalyHunk(t *testing.T) {
 	if strings.Contains(body, `id="hunk"`) {
 		t.Error("hunk block shown for an anomaly without a hunk")
 	}
-	if !strings.Contains(body, "<code>web/app.js:3</code>") {
-		t.Error("location link missing")
+	// Recorded without a URL (a local scan), it is not known to be on
+	// GitHub: no link is made up from its name.
+	if !strings.Contains(body, "<code>web/app.js:3</code>") || !strings.Contains(body, `<code title="abc">abc</code>`) {
+		t.Error("location or commit missing")
+	}
+	if strings.Contains(body, `href="https://github.com`) {
+		t.Error("links to GitHub for an anomaly recorded without a URL")
 	}
 }

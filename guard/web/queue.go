@@ -13,7 +13,7 @@ type queueData struct {
 	Form       queueForm
 	Tabs       []queueTab
 	Sorts      []sortLink
-	Rows       []guard.Anomaly
+	Rows       []guard.Case
 	Total      int
 	First      int
 	Last       int
@@ -43,21 +43,21 @@ type sortLink struct {
 	Desc   bool
 }
 
-// queuePage lists anomalies: open ones by default, most severe first.
+// queuePage lists cases: open ones by default, riskiest first.
 func (s *server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f, err := parseFilter(q, []guard.AnomalyStatus{guard.StatusOpen})
+	f, err := parseFilter(q, []guard.AnomalyStatus{guard.StatusOpen}, caseSorts)
 	if err != nil {
 		return err
 	}
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(page, 1)
 	f.Limit, f.Offset = pageSize, (page-1)*pageSize
-	rows, total, err := s.store.Anomalies(r.Context(), f)
+	rows, total, err := s.store.Cases(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	counts, err := s.store.AnomalyCounts(r.Context(), f)
+	counts, err := s.store.CaseCounts(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *server) queuePage(w http.ResponseWriter, r *http.Request) error {
 		d.Form.Status = string(guard.StatusOpen)
 	}
 	d.Tabs = queueTabs(counts, d.Form.Status, links)
-	for _, key := range sorts {
+	for _, key := range caseSorts {
 		active := key == f.Sort
 		desc := !active || !f.Desc // a new sort starts descending
 		d.Sorts = append(d.Sorts, sortLink{Label: key, Active: active, Desc: f.Desc,

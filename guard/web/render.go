@@ -19,7 +19,7 @@ var templateFS embed.FS
 
 // pageNames are the templates under templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "queue", "anomaly", "author", "pull", "suppressions", "error"}
+var pageNames = []string{"login", "queue", "case", "anomaly", "author", "pull", "suppressions", "error"}
 
 // pages holds one parsed template set per page.
 type pages struct{ sets map[string]*template.Template }
@@ -98,7 +98,31 @@ func (s *server) funcs() template.FuncMap {
 			return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(total))
 		},
 		"detectorDoc": func(d string) string { return s.cfg.DetectorDocs[d] },
+		"risk":        func(r float64) string { return fmt.Sprintf("%.0f", r) },
+		"band":        guard.RiskBand,
+		"day":         func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+		"bySeverity":  bySeverity,
+		"first": func(n int, ss []string) []string {
+			return ss[:min(n, len(ss))]
+		},
 	}
+}
+
+// severityCount is how many findings of a severity a case has.
+type severityCount struct {
+	Severity guard.Severity
+	N        int
+}
+
+// bySeverity lists the counts of m, most severe first.
+func bySeverity(m map[guard.Severity]int) []severityCount {
+	var out []severityCount
+	for sev := guard.Critical; sev > guard.SeverityNone; sev-- {
+		if m[sev] > 0 {
+			out = append(out, severityCount{sev, m[sev]})
+		}
+	}
+	return out
 }
 
 // escapeRepo escapes "owner/name" for a path, keeping the slash.

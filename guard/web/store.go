@@ -12,6 +12,7 @@ import (
 // anything else is a server error. Every method must be safe for
 // concurrent use.
 type Store interface {
+	CaseStore
 	// Anomalies returns a page of anomalies matching f and how many match
 	// in all.
 	Anomalies(ctx context.Context, f guard.AnomalyFilter) ([]guard.Anomaly, int, error)
@@ -64,6 +65,34 @@ type Store interface {
 	// TokenAuth returns the API token with this secret, or
 	// guard.ErrNotFound.
 	TokenAuth(ctx context.Context, secret string) (*guard.APIToken, error)
+}
+
+// CaseStore is what the queue reads and changes of cases: the anomalies
+// of one commit or pull request (guard.Case), each with the summary of
+// its anomalies.
+type CaseStore interface {
+	// Cases returns a page of cases matching f (Sort risk, date, updated
+	// or repo; Repo, Author and Detector match substrings) and how many
+	// match in all.
+	Cases(ctx context.Context, f guard.AnomalyFilter) ([]guard.Case, int, error)
+	// CaseCounts counts the cases matching f by status (f.Status, Limit
+	// and Offset are ignored).
+	CaseCounts(ctx context.Context, f guard.AnomalyFilter) (map[guard.AnomalyStatus]int, error)
+	// Case returns one case.
+	Case(ctx context.Context, id int64) (*guard.Case, error)
+	// CaseAnomalies returns the anomalies of a case, most severe first.
+	CaseAnomalies(ctx context.Context, id int64) ([]guard.Anomaly, error)
+	// CaseHistory returns the audit entries of a case and of its
+	// anomalies, oldest first.
+	CaseHistory(ctx context.Context, id int64) ([]guard.AuditEntry, error)
+	// TriageCase applies a triage action by actor to each anomaly of a
+	// case it applies to (guard.Anomaly.Allows), each bound by the
+	// two-person rule as Triage binds it, records it in the audit log
+	// per anomaly and for the case, and returns the case and the
+	// anomalies acted on as they are now. An action that applies to none
+	// wraps guard.ErrInvalid; one the two-person rule refuses for any of
+	// them wraps guard.ErrForbidden and changes nothing.
+	TriageCase(ctx context.Context, id int64, actor string, a guard.TriageAction) (*guard.Case, []guard.Anomaly, error)
 }
 
 // PullRequests gives the pull request page its content; the App

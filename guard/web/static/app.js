@@ -1,6 +1,7 @@
 // Keyboard shortcuts only; every page works without this file.
 // Queue: j/k move between rows, Enter opens (the row's link has focus).
-// Anomaly: a acknowledges, c confirms, d moves to the dismiss reason.
+// Case and anomaly: a acknowledges, c confirms, d moves to the dismiss
+// reason (on a case page, of the whole case).
 (function () {
   "use strict";
   function typing(el) {

@@ -21,7 +21,10 @@ import (
 // acknowledged, resolve from any status not closed, reopen from any
 // status but open, assign while not closed; nobody may dismiss or
 // resolve an anomaly about a change they took part in, and releasing a
-// blocking anomaly waits for a second triager (see PutPull).
+// blocking anomaly waits for a second triager (see PutPull). Its cases
+// are those of the SQLite store too: the anomalies of a commit or pull
+// request, with the risk, subject and date AddCase gives them, or else
+// the risk of their anomalies and the time the first was recorded.
 type MemStore struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -37,6 +40,8 @@ type MemStore struct {
 	sessions     map[string]guard.Session
 	tokens       map[string]guard.APIToken
 	pulls        map[string]*guard.PullFacts
+	cases        map[int64]*memCase
+	caseKeys     map[string]int64
 }
 
 type suppression struct {
@@ -48,7 +53,8 @@ type suppression struct {
 func NewMemStore() *MemStore {
 	return &MemStore{anomalies: map[int64]*guard.Anomaly{}, comments: map[int64][]guard.Comment{},
 		profiles: map[[2]string]*guard.Profile{}, identities: map[string]*guard.Identity{},
-		sessions: map[string]guard.Session{}, tokens: map[string]guard.APIToken{}, pulls: map[string]*guard.PullFacts{}}
+		sessions: map[string]guard.Session{}, tokens: map[string]guard.APIToken{}, pulls: map[string]*guard.PullFacts{},
+		cases: map[int64]*memCase{}, caseKeys: map[string]int64{}}
 }
 
 func (m *MemStore) now() time.Time {
@@ -59,7 +65,8 @@ func (m *MemStore) now() time.Time {
 }
 
 // AddAnomaly stores a copy of a, filling in ID, Status, Seen and times
-// when zero, and returns its id.
+// when zero, and returns its id. An anomaly without a CaseID joins the
+// case of its commit or pull request, made when there is none yet.
 func (m *MemStore) AddAnomaly(a guard.Anomaly) int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -75,6 +82,9 @@ func (m *MemStore) AddAnomaly(a guard.Anomaly) int64 {
 		a.UpdatedAt = a.CreatedAt
 	}
 	a.Seen = max(a.Seen, 1)
+	if a.CaseID == 0 {
+		a.CaseID = m.caseFor(&a)
+	}
 	m.anomalies[a.ID] = &a
 	return a.ID
 }
@@ -145,12 +155,18 @@ func (m *MemStore) Anomalies(_ context.Context, f guard.AnomalyFilter) ([]guard.
 		}
 		return cmp.Or(c, -cmp.Compare(x.ID, y.ID))
 	})
-	total := len(out)
-	out = out[min(f.Offset, total):]
+	page, total := pageOf(out, f)
+	return page, total, nil
+}
+
+// pageOf returns the page of all that f's Offset and Limit select, and
+// the length of all.
+func pageOf[T any](all []T, f guard.AnomalyFilter) ([]T, int) {
+	out := all[min(f.Offset, len(all)):]
 	if f.Limit > 0 && len(out) > f.Limit {
 		out = out[:f.Limit]
 	}
-	return out, total, nil
+	return out, len(all)
 }
 
 func compare(x, y guard.Anomaly, by string) int {

@@ -17,8 +17,20 @@ func (m *MemStore) Triage(_ context.Context, id int64, actor string, t guard.Tri
 	if !ok {
 		return nil, notFound("anomaly", id)
 	}
-	bad := func() (*guard.Anomaly, error) {
-		return nil, fmt.Errorf("cannot %s an anomaly that is %s: %w", t.Kind, a.Status, guard.ErrInvalid)
+	detail, err := m.apply(a, actor, t)
+	if err != nil {
+		return nil, err
+	}
+	m.record(actor, t.Kind, subject(id), detail)
+	c := *a
+	return &c, nil
+}
+
+// apply makes the change of t to a on behalf of actor and returns the
+// audit detail; the caller holds mu.
+func (m *MemStore) apply(a *guard.Anomaly, actor string, t guard.TriageAction) (string, error) {
+	bad := func() (string, error) {
+		return "", fmt.Errorf("cannot %s an anomaly that is %s: %w", t.Kind, a.Status, guard.ErrInvalid)
 	}
 	detail := ""
 	var err error
@@ -35,7 +47,7 @@ func (m *MemStore) Triage(_ context.Context, id int64, actor string, t guard.Tri
 		a.Status, a.Release = guard.StatusConfirmed, nil
 	case "dismiss", "resolve":
 		if detail, err = m.release(a, actor, t); err != nil {
-			return nil, err
+			return "", err
 		}
 	case "reopen":
 		if a.Status == guard.StatusOpen && a.Release == nil {
@@ -48,16 +60,14 @@ func (m *MemStore) Triage(_ context.Context, id int64, actor string, t guard.Tri
 		}
 		a.Assignee, detail = t.Assignee, t.Assignee
 	case "comment":
-		m.comments[id] = append(m.comments[id], guard.Comment{ID: int64(len(m.audit) + 1), AnomalyID: id,
+		m.comments[a.ID] = append(m.comments[a.ID], guard.Comment{ID: int64(len(m.audit) + 1), AnomalyID: a.ID,
 			Author: actor, Body: t.Body, CreatedAt: m.now()})
 		detail = t.Body
 	default:
-		return nil, fmt.Errorf("unknown triage action %q: %w", t.Kind, guard.ErrInvalid)
+		return "", fmt.Errorf("unknown triage action %q: %w", t.Kind, guard.ErrInvalid)
 	}
 	a.UpdatedAt = m.now()
-	m.record(actor, t.Kind, subject(id), detail)
-	c := *a
-	return &c, nil
+	return detail, nil
 }
 
 // Comments implements web.Store.
