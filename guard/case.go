@@ -133,7 +133,7 @@ func Summarize(as []Anomaly) CaseSummary {
 func AnomalyRisk(as []Anomaly) float64 {
 	fs := make([]Finding, len(as))
 	for i, a := range as {
-		fs[i] = Finding{Severity: a.Severity, Score: a.Score}
+		fs[i] = Finding{Detector: a.Detector, Severity: a.Severity, Score: a.Score}
 	}
 	return Risk(fs)
 }

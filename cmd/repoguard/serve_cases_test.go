@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/app/apptest"
+	"github.com/repoguard/repoguard/guard/keytest"
 	"github.com/repoguard/repoguard/guard/web"
 )
 
@@ -17,7 +19,7 @@ import (
 // number, or of commit when number is 0.
 func (ls *liveServer) caseOf(number int, commit string) guard.Case {
 	ls.t.Helper()
-	cs, _, err := ls.db.Cases(context.Background(), guard.AnomalyFilter{Repo: e2eFull, IncludeSuppressed: true})
+	cs, _, err := ls.db.Cases(context.Background(), guard.AnomalyFilter{Repo: apptest.FullName, IncludeSuppressed: true})
 	if err != nil {
 		ls.t.Fatal(err)
 	}
@@ -43,13 +45,13 @@ func TestServeCases(t *testing.T) {
 	ls := e.start()
 	tok := triagers(t, ls, "bob", "carol")
 	e.branch("feature-31", "alice", map[string]string{"README.md": "# widgets, with keys\n"})
-	e.commit("mallory", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": testKeyPEM(t)})
-	head, base := e.openPR(31, "alice", "feature-31")
+	e.Commit("mallory", "Add deploy key", map[string]string{"deploy/keys/deploy.pem": keytest.ECPEM(t)})
+	head, base := e.OpenPR(31, "alice", "feature-31")
 	ls.deliver(e.pullRequest("opened", 31, "alice", head, base, "alice"))
 	cr := e.waitCheck(head, "failure", completed("failure", 2))
 
 	pr := ls.caseOf(31, "")
-	date, err := time.Parse(time.RFC3339, e.git("log", "-1", "--format=%aI", head))
+	date, err := time.Parse(time.RFC3339, e.Git("log", "-1", "--format=%aI", head))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,18 +66,18 @@ func TestServeCases(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &asked); err != nil || asked.Case.Pending == 0 {
 		t.Errorf("bob's answer shows no pending release: %s", body)
 	}
-	if got := e.onlyCheck(head); got.Conclusion != "failure" {
+	if got := e.OnlyCheck(head); got.Conclusion != "failure" {
 		t.Fatalf("check after one triager: %s", got.Conclusion)
 	}
 	ls.wantAPI("carol confirms", http.StatusOK, tok["carol"], "POST", path, `{"kind":"resolve"}`)
 	e.waitCheck(head, "action_required", completed("action_required", len(cr.Updates)+1))
 
-	e.git("checkout", "-q", "main")
-	e.branch("side-key", "mallory", map[string]string{"deploy/keys/side.pem": testKeyPEM(t)})
-	side := e.git("rev-parse", "side-key")
+	e.Git("checkout", "-q", "main")
+	e.branch("side-key", "mallory", map[string]string{"deploy/keys/side.pem": keytest.ECPEM(t)})
+	side := e.Git("rev-parse", "side-key")
 	e.pushNewBranch(ls, "side-key", "mallory")
 	c := ls.caseOf(0, side)
-	date, err = time.Parse(time.RFC3339, e.git("log", "-1", "--format=%aI", side))
+	date, err = time.Parse(time.RFC3339, e.Git("log", "-1", "--format=%aI", side))
 	if err != nil {
 		t.Fatal(err)
 	}

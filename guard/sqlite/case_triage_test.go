@@ -192,11 +192,11 @@ func TestCasesMigration(t *testing.T) {
 	}
 	risk := func(fs ...guard.Finding) float64 { return guard.Risk(fs) }
 	wants := []want{
-		{"acme/vault|c1", "c1", guard.StatusAcknowledged, 2, 0, false, 100, risk(guard.Finding{Severity: guard.Critical, Score: 1},
-			guard.Finding{Severity: guard.Medium}, guard.Finding{Severity: guard.High, Score: 0.5})},
-		{"acme/vault|pr#7", "h2", guard.StatusOpen, 2, 1, false, 400, risk(guard.Finding{Severity: guard.High, Score: 0.9},
-			guard.Finding{Severity: guard.Low, Score: 1})},
-		{"acme/vault|c2", "c2", guard.StatusOpen, 1, 0, true, 600, risk(guard.Finding{Severity: guard.Medium, Score: 1})},
+		{"acme/vault|c1", "c1", guard.StatusAcknowledged, 2, 0, false, 100, risk(guard.Finding{Detector: "d-k1", Severity: guard.Critical},
+			guard.Finding{Detector: "d-k2", Severity: guard.Medium}, guard.Finding{Detector: "d-k3", Severity: guard.High})},
+		{"acme/vault|pr#7", "h2", guard.StatusOpen, 2, 1, false, 400, risk(guard.Finding{Detector: "d-k4", Severity: guard.High},
+			guard.Finding{Detector: "d-k5", Severity: guard.Low})},
+		{"acme/vault|c2", "c2", guard.StatusOpen, 1, 0, true, 600, risk(guard.Finding{Detector: "d-k6", Severity: guard.Medium})},
 	}
 	if len(cs) != len(wants) {
 		t.Fatalf("%d cases, want %d: %+v", len(cs), len(wants), cs)

@@ -69,10 +69,10 @@ func TestRecordFindingsGroupsCases(t *testing.T) {
 	// reviewer) and its highest risk, and takes its latest head, title
 	// and date.
 	want := []view{
-		{"acme/vault|pr#9", "h2", "Release 1.0.1", "alice", 9, 3, day.Add(2 * time.Hour), 80,
-			[]string{"key-material", "odd-hours", guard.RubberStampDetector}},
 		{"acme/vault|c1", "c1", "Add deploy key", "alice", 0, 2, day, math.Round(guard.Risk([]guard.Finding{key, odd,
 			finding("info", guard.Info, "", "")})), []string{"key-material", "odd-hours"}},
+		{"acme/vault|pr#9", "h2", "Release 1.0.1", "alice", 9, 3, day.Add(2 * time.Hour), 80,
+			[]string{"key-material", "odd-hours", guard.RubberStampDetector}},
 		{"acme/vault|c2", "c2", "Fix typo", "alice", 0, 1, day.Add(time.Hour), math.Round(guard.Risk([]guard.Finding{odd})),
 			[]string{"odd-hours"}},
 	}

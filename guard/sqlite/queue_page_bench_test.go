@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/costtest"
 	"github.com/repoguard/repoguard/guard/sqlite"
 	"github.com/repoguard/repoguard/guard/web"
 )
@@ -96,7 +97,7 @@ func BenchmarkCasesPage(b *testing.B) {
 		{"open,page=100", guard.AnomalyFilter{Status: open, Offset: 99 * 50}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			cpu0 := queueCPU()
+			cpu0 := costtest.ProcessCPU()
 			for b.Loop() {
 				page, total, err := db.Cases(ctx, c.f)
 				if err != nil {
@@ -110,7 +111,7 @@ func BenchmarkCasesPage(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
-			b.ReportMetric(float64((queueCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((costtest.ProcessCPU()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

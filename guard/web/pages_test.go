@@ -107,7 +107,7 @@ func TestQueueFiltersAndCounts(t *testing.T) {
 	}
 	// A row: risk, repository, commit, author, the commit's date, the
 	// findings by severity, the detectors, the status.
-	for _, want := range []string{`title="risk 57 of 100 (high)">57</span>`, "<code>6d616c6c6f</code>",
+	for _, want := range []string{`title="risk 100 of 100 (critical)">100</span>`, "<code>6d616c6c6f</code>",
 		`<time datetime="2026-03-02T11:00:00Z" title="2026-03-02 11:00 UTC">2026-03-02</time> <span class="muted">1h</span>`,
 		`>1 critical</span> <span class="sev sev-medium" title="1 medium">1 medium</span>`, "<td>key-material, odd-hours</td>"} {
 		if !strings.Contains(body, want) {

@@ -44,17 +44,23 @@ CREATE INDEX anomalies_case ON anomalies (case_id, detector, suppressed);
 
 -- Every anomaly recorded so far joins the case of its commit or pull
 -- request. The case's date is when its first anomaly was recorded, its
--- risk that of its anomalies taken as findings of their severity and
--- score (guard.Risk: 100 * (1 - product of (1 - weight * score))).
+-- risk that of its anomalies taken as findings of their severity
+-- (guard.Risk: five points a bit, each detector counted once at the
+-- bits of its most severe finding: low 2, medium 5, high 9; 100 with a
+-- critical one).
 INSERT INTO cases (key, repo, commit_sha, pull_request, commit_date, risk, created, updated)
 SELECT key, repo, min(commit_sha), pull_request, min(created),
-	100 * (1 - exp(sum(ln(1 - weight * CASE WHEN score <= 0 THEN 0.5 WHEN score > 1 THEN 1 ELSE score END)))),
+	CASE WHEN max(severity) >= 5 THEN 100 WHEN 5 * sum(bits) > 100 THEN 100 ELSE 5 * sum(bits) END,
 	min(created), max(updated)
-FROM (SELECT CASE WHEN pull_request > 0 THEN repo || '|pr#' || pull_request ELSE repo || '|' || commit_sha END AS key,
-		repo, CASE WHEN pull_request > 0 THEN '' ELSE commit_sha END AS commit_sha, pull_request, created, updated, score,
-		CASE WHEN severity <= 0 THEN 0 WHEN severity = 1 THEN 0.05 WHEN severity = 2 THEN 0.15
-			WHEN severity = 3 THEN 0.35 WHEN severity = 4 THEN 0.6 ELSE 0.95 END AS weight
-	FROM anomalies) AS grouped
+FROM (SELECT key, repo, min(commit_sha) AS commit_sha, pull_request, min(created) AS created, max(updated) AS updated,
+		max(severity) AS severity,
+		max(CASE WHEN severity = 2 THEN 2 WHEN severity = 3 THEN 5 WHEN severity = 4 THEN 9 WHEN severity >= 5 THEN 20
+			ELSE 0 END) AS bits
+	FROM (SELECT CASE WHEN pull_request > 0 THEN repo || '|pr#' || pull_request ELSE repo || '|' || commit_sha END AS key,
+			repo, CASE WHEN pull_request > 0 THEN '' ELSE commit_sha END AS commit_sha, pull_request, detector,
+			created, updated, severity
+		FROM anomalies) AS keyed
+	GROUP BY key, repo, pull_request, detector) AS per_detector
 GROUP BY key, repo, pull_request;
 
 UPDATE anomalies SET case_id = (SELECT c.id FROM cases c WHERE c.key = CASE WHEN anomalies.pull_request > 0
