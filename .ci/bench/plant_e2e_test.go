@@ -230,7 +230,9 @@ func TestPlantCopy(t *testing.T) {
 	for _, e := range strings.Split(git(t, src, "log", "--format=%ae", "HEAD"), "\n") {
 		srcEmails[e] = true
 	}
-	rank := func(class string) int { return slices.IndexFunc(classes, func(c *attackClass) bool { return c.name == class }) }
+	rank := func(class string) int {
+		return slices.IndexFunc(classes, func(c *attackClass) bool { return c.name == class })
+	}
 	for i, l := range labels {
 		if i > 0 && rank(labels[i-1].class) > rank(l.class) {
 			t.Errorf("labels list %s after %s: want the order of the class list", l.class, labels[i-1].class)
