@@ -6,6 +6,7 @@
 // Usage:
 //
 //	repoguard scan [PATH] [flags]      scan a local repository's history
+//	repoguard eval [flags] REPO...     how noisy the policy is; recall of known-bad commits
 //	repoguard backfill PATH...         learn author profiles from history
 //	repoguard policy check FILE...     validate policy files
 //	repoguard policy show [PATH]       print the effective policy
@@ -63,6 +64,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"scan", "scan a repository's history for risky changes", runScan},
+		{"eval", "report how many commits the policy would flag, and which known-bad ones it catches", runEval},
 		{"backfill", "learn author profiles from the history of repositories", runBackfill},
 		{"policy", "check or show a policy (policy check FILE..., policy show [PATH])", runPolicy},
 		{"serve", "run the GitHub App and the anomaly queue (serve --config FILE)", runServe},
