@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/repoguard/repoguard/configs"
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
 	"github.com/repoguard/repoguard/guard/sqlite"
@@ -41,8 +42,7 @@ func (f *storeFlags) path() (string, error) {
 }
 
 // dir returns the data directory the flags select: --data, else
-// $REPOGUARD_DATA_DIR, else $XDG_DATA_HOME/repoguard, else
-// ~/.local/share/repoguard.
+// $REPOGUARD_DATA_DIR, else the default (configs.DefaultDataDir).
 func (f *storeFlags) dir() (string, error) {
 	dir := f.data
 	if dir == "" {
@@ -51,15 +51,7 @@ func (f *storeFlags) dir() (string, error) {
 	if dir != "" {
 		return dir, nil
 	}
-	base := os.Getenv("XDG_DATA_HOME")
-	if base == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("no data directory: set --data or --db (%w)", err)
-		}
-		base = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(base, "repoguard"), nil
+	return configs.DefaultDataDir(os.Getenv)
 }
 
 // existing returns the database file the flags select when it exists,
