@@ -38,9 +38,9 @@ func TestLoadServerExampleAndEnv(t *testing.T) {
 	}
 	// No data directory anywhere: the one `repoguard scan` uses.
 	for env, want := range map[string]string{
-		"HOME=/home/ann":                          "/home/ann/.local/share/repoguard",
-		"XDG_DATA_HOME=/xdg":                      "/xdg/repoguard",
-		"REPOGUARD_DB=/x.db":                      "", // a data directory is still needed, for clones
+		"HOME=/home/ann":                           "/home/ann/.local/share/repoguard",
+		"XDG_DATA_HOME=/xdg":                       "/xdg/repoguard",
+		"REPOGUARD_DB=/x.db":                       "", // a data directory is still needed, for clones
 		"REPOGUARD_DATA_DIR=/d REPOGUARD_DB=/x.db": "/d",
 	} {
 		m := map[string]string{}

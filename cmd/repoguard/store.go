@@ -26,6 +26,21 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", "", "database `FILE` (overrides --data; \":memory:\" keeps nothing)")
 }
 
+// overEnv returns getenv with the flags in place of REPOGUARD_DATA_DIR
+// and REPOGUARD_DB where they are given, for `serve`, whose settings come
+// from variables.
+func (f *storeFlags) overEnv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		switch {
+		case name == "REPOGUARD_DATA_DIR" && f.data != "":
+			return f.data
+		case name == "REPOGUARD_DB" && f.db != "":
+			return f.db
+		}
+		return getenv(name)
+	}
+}
+
 // path returns the database file the flags select, making its folder.
 func (f *storeFlags) path() (string, error) {
 	if f.db != "" {
