@@ -64,7 +64,7 @@ const (
 	setupSessionTTL = 2 * time.Hour
 	setupStateTTL   = time.Hour
 	maxSetupStates  = 16
-	registerTimeout = time.Minute
+	registerTimeout = 45 * time.Second // within the server's write timeout
 )
 
 // orgName is a GitHub organization's login.
