@@ -35,7 +35,13 @@ func TestServeRefusesHalfAnApp(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			code, _, stderr := runCmd(t, "serve")
+			// A server that starts anyway is stopped after a while, to fail
+			// rather than hang.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			var stdout, errOut strings.Builder
+			code := run(&env{ctx: ctx, stdout: &stdout, stderr: &errOut}, []string{"serve"})
+			stderr := errOut.String()
 			if code != exitError || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
 				t.Errorf("exit %d, stderr %q; want 2 and one line naming %q", code, stderr, tc.want)
 			}
