@@ -12,7 +12,7 @@ RUN go mod download
 COPY . .
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/repoguard ./cmd/repoguard \
- && mkdir -p /out/data
+ && mkdir -m 0700 -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot@sha256:d093aa3e30dbadd3efe1310db061a14da60299baff8450a17fe0ccc514a16639
 COPY --from=build /out/repoguard /usr/local/bin/repoguard
