@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/repoguard/repoguard/configs"
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
 	"github.com/repoguard/repoguard/guard/sqlite"
@@ -23,6 +24,21 @@ type storeFlags struct {
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "data `DIR` holding repoguard.db (default $REPOGUARD_DATA_DIR, else ~/.local/share/repoguard)")
 	fs.StringVar(&f.db, "db", "", "database `FILE` (overrides --data; \":memory:\" keeps nothing)")
+}
+
+// overEnv returns getenv with the flags in place of REPOGUARD_DATA_DIR
+// and REPOGUARD_DB where they are given, for `serve`, whose settings come
+// from variables.
+func (f *storeFlags) overEnv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		switch {
+		case name == "REPOGUARD_DATA_DIR" && f.data != "":
+			return f.data
+		case name == "REPOGUARD_DB" && f.db != "":
+			return f.db
+		}
+		return getenv(name)
+	}
 }
 
 // path returns the database file the flags select, making its folder.
@@ -41,8 +57,7 @@ func (f *storeFlags) path() (string, error) {
 }
 
 // dir returns the data directory the flags select: --data, else
-// $REPOGUARD_DATA_DIR, else $XDG_DATA_HOME/repoguard, else
-// ~/.local/share/repoguard.
+// $REPOGUARD_DATA_DIR, else the default (configs.DefaultDataDir).
 func (f *storeFlags) dir() (string, error) {
 	dir := f.data
 	if dir == "" {
@@ -51,15 +66,7 @@ func (f *storeFlags) dir() (string, error) {
 	if dir != "" {
 		return dir, nil
 	}
-	base := os.Getenv("XDG_DATA_HOME")
-	if base == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("no data directory: set --data or --db (%w)", err)
-		}
-		base = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(base, "repoguard"), nil
+	return configs.DefaultDataDir(os.Getenv)
 }
 
 // existing returns the database file the flags select when it exists,
