@@ -7,8 +7,11 @@
 # registries; `.ci/docker-digests --update` rewrites them.
 FROM golang:1.26@sha256:3aff6657219a4d9c14e27fb1d8976c49c29fddb70ba835014f477e1c70636647 AS build
 WORKDIR /src
+# The module proxy the build may use (the builder's, passed with
+# --build-arg GOPROXY=...).
+ARG GOPROXY=https://proxy.golang.org,direct
 COPY go.mod go.sum ./
-RUN go mod download
+RUN GOPROXY=${GOPROXY} go mod download
 COPY . .
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/repoguard ./cmd/repoguard \
