@@ -184,7 +184,7 @@ func (r *sarifReporter) start() error {
 		})
 	}
 	tool, err := json.MarshalIndent(sarifTool{Driver: sarifDriver{
-		Name: "repoguard", Version: version, InformationURI: "https://github.com/repoguard/repoguard", Rules: rules,
+		Name: "repoguard", Version: versionString(), InformationURI: "https://github.com/repoguard/repoguard", Rules: rules,
 	}}, "      ", "  ")
 	if err != nil {
 		return err

@@ -63,7 +63,7 @@ func (f *scanFlags) registerModel(fs *flag.FlagSet) {
 
 func runScan(e *env, args []string) int {
 	var f scanFlags
-	fs := newFlagSet("scan", "scan [PATH] [flags]", e.stderr)
+	fs := newFlagSet(e, "scan", "scan [PATH] [flags]")
 	f.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
