@@ -23,6 +23,9 @@ func loadPolicy(ctx context.Context, repo *gitrepo.Repo, rev, file string) (*gua
 		p, err := configs.LoadPolicy(file, detectors.All())
 		return p, file, err
 	}
+	if _, err := repo.Resolve(rev); err != nil {
+		return nil, "", err // a missing ref or no commits: not a policy problem
+	}
 	data, err := repo.ReadFile(ctx, rev, guard.PolicyPath)
 	switch {
 	case errors.Is(err, gitrepo.ErrFileNotFound):
@@ -130,6 +133,9 @@ func runPolicyShow(e *env, args []string) int {
 		}
 		defer repo.Close()
 		if pol, src, err = loadPolicy(e.ctx, repo, *rev, ""); err != nil {
+			if errors.Is(err, gitrepo.ErrRefNotFound) {
+				err = fmt.Errorf("--rev %q: %w", *rev, err)
+			}
 			return fail(e, err)
 		}
 	default:
