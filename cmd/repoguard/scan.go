@@ -88,7 +88,7 @@ func runScan(e *env, args []string) int {
 	if job.dbNote != "" {
 		fmt.Fprintln(e.stderr, "repoguard: "+job.dbNote)
 	}
-	rep, err := newReporter(f.format, e.stdout, job)
+	rep, err := newReporter(e.ctx, f.format, e.stdout, job)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -126,8 +126,11 @@ type scanJob struct {
 	learner *sqlite.Learner
 	learn   *guard.LearnWalk
 	tip     string
-	name    string // the repository's name in the database
-	record  bool   // record findings in the anomaly queue
+	// at is the revision of the scanned tip (B of --range, else HEAD):
+	// its policy governs the scan, and SARIF paths are as they are there.
+	at     string
+	name   string // the repository's name in the database
+	record bool   // record findings in the anomaly queue
 	// queueName names the repository in the anomaly queue; web is its
 	// page on GitHub, "" when it is not known to be there.
 	queueName, web string
@@ -184,7 +187,8 @@ func (f *scanFlags) open(ctx context.Context, path string) (*scanJob, error) {
 		job.repo.Close()
 		return nil, err
 	}
-	pol, src, err := loadPolicy(ctx, job.repo, tipOf(f.rangeSpec), f.policyFile)
+	job.at = tipOf(f.rangeSpec)
+	pol, src, err := loadPolicy(ctx, job.repo, job.at, f.policyFile)
 	if err != nil {
 		job.repo.Close()
 		return nil, err
@@ -336,12 +340,12 @@ type reporter interface {
 	finish(s *scanSummary) error
 }
 
-func newReporter(format string, w io.Writer, job *scanJob) (reporter, error) {
+func newReporter(ctx context.Context, format string, w io.Writer, job *scanJob) (reporter, error) {
 	switch format {
 	case "json":
 		return &jsonReporter{w: w, job: job}, nil
 	case "sarif":
-		return &sarifReporter{w: w, job: job}, nil
+		return &sarifReporter{ctx: ctx, w: w, job: job}, nil
 	default:
 		return &textReporter{w: w, job: job}, nil
 	}
