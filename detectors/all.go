@@ -5,6 +5,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/citampering"
 	"github.com/repoguard/repoguard/detectors/dependencychange"
 	"github.com/repoguard/repoguard/detectors/dormantreactivation"
+	"github.com/repoguard/repoguard/detectors/featureprobe"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
 	"github.com/repoguard/repoguard/detectors/identitymismatch"
 	"github.com/repoguard/repoguard/detectors/keymaterial"
@@ -25,6 +26,7 @@ func All() []*guard.Detector {
 		citampering.Detector,
 		dependencychange.Detector,
 		dormantreactivation.Detector,
+		featureprobe.Detector,
 		firsttouchsensitive.Detector,
 		identitymismatch.Detector,
 		keymaterial.Detector,
