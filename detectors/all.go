@@ -8,6 +8,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/featureprobe"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
 	"github.com/repoguard/repoguard/detectors/identitymismatch"
+	"github.com/repoguard/repoguard/detectors/ignorerules"
 	"github.com/repoguard/repoguard/detectors/keymaterial"
 	"github.com/repoguard/repoguard/detectors/networkendpoint"
 	"github.com/repoguard/repoguard/detectors/newauthorsensitive"
@@ -29,6 +30,7 @@ func All() []*guard.Detector {
 		featureprobe.Detector,
 		firsttouchsensitive.Detector,
 		identitymismatch.Detector,
+		ignorerules.Detector,
 		keymaterial.Detector,
 		networkendpoint.Detector,
 		newauthorsensitive.Detector,
