@@ -5,8 +5,10 @@ import (
 	"github.com/repoguard/repoguard/detectors/citampering"
 	"github.com/repoguard/repoguard/detectors/dependencychange"
 	"github.com/repoguard/repoguard/detectors/dormantreactivation"
+	"github.com/repoguard/repoguard/detectors/featureprobe"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
 	"github.com/repoguard/repoguard/detectors/identitymismatch"
+	"github.com/repoguard/repoguard/detectors/ignorerules"
 	"github.com/repoguard/repoguard/detectors/keymaterial"
 	"github.com/repoguard/repoguard/detectors/networkendpoint"
 	"github.com/repoguard/repoguard/detectors/newauthorsensitive"
@@ -25,8 +27,10 @@ func All() []*guard.Detector {
 		citampering.Detector,
 		dependencychange.Detector,
 		dormantreactivation.Detector,
+		featureprobe.Detector,
 		firsttouchsensitive.Detector,
 		identitymismatch.Detector,
+		ignorerules.Detector,
 		keymaterial.Detector,
 		networkendpoint.Detector,
 		newauthorsensitive.Detector,
