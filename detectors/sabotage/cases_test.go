@@ -8,3 +8,7 @@ import (
 )
 
 func TestCases(t *testing.T) { detectortest.Run(t, "testdata", sabotage.Detector) }
+
+func BenchmarkSabotage(b *testing.B) {
+	detectortest.BenchmarkSource(b, sabotage.Detector, "sabotage")
+}

@@ -73,13 +73,14 @@ func lex(lang int, lines []guard.Line) []srcLine {
 }
 
 // base64Decoders mark a line that decodes base64.
-var base64Decoders = []string{"base64", "atob(", "b64decode(", "DecodeString(", "decode64(", "FromBase64String("}
+var base64Decoders = newTokenSet([]string{"base64", "atob(", "b64decode(", "DecodeString(", "decode64(",
+	"FromBase64String("})
 
 // withDecoded appends to a line that decodes base64 the text its short
 // base64 literals decode to, quoted: protestware hides its country names,
 // paths and service addresses that way (node-ipc 2022).
 func withDecoded(text string) string {
-	if !hasAny(text, base64Decoders) {
+	if base64Decoders.find(text) == "" {
 		return text
 	}
 	var b strings.Builder
@@ -126,6 +127,9 @@ func indentOf(s string) int {
 
 // line lexes one line.
 func (lx *lexer) line(s string) (text, code string) {
+	if !lx.inBlock && lx.inStr == "" && strings.IndexAny(s, "\"'`/#") < 0 {
+		return s, s // nothing to remove or blank
+	}
 	var t, c strings.Builder
 	hashComments := lx.lang == langPython || lx.lang == langShell
 	for i := 0; i < len(s); i++ {
@@ -263,12 +267,48 @@ func hasAny(s string, subs []string) bool {
 	return false
 }
 
-// firstAny returns the first of the substrings s contains, "" if none.
-func firstAny(s string, subs []string) string {
-	for _, x := range subs {
-		if strings.Contains(s, x) {
-			return x
+// tokenSet finds any of a list of substrings in one pass over a line:
+// each byte pair of the line is looked up in a bit set of the tokens'
+// first two bytes, and only the tokens starting there are compared.
+// Lines are read against a dozen lists of tokens; one pass each keeps
+// the detector cheap on the lines (almost all) that hold none.
+type tokenSet struct {
+	pairs   [1 << 16 / 8]byte
+	byFirst [256][]string
+}
+
+// newTokenSet indexes tokens of two bytes or more.
+func newTokenSet(tokens ...[]string) *tokenSet {
+	ts := &tokenSet{}
+	for _, list := range tokens {
+		for _, t := range list {
+			p := uint16(t[0])<<8 | uint16(t[1])
+			ts.pairs[p/8] |= 1 << (p % 8)
+			ts.byFirst[t[0]] = append(ts.byFirst[t[0]], t)
 		}
 	}
-	return ""
+	return ts
+}
+
+// index returns the position and the token of the first token in s, or
+// -1 and "".
+func (ts *tokenSet) index(s string) (int, string) {
+	for i := 0; i+1 < len(s); i++ {
+		p := uint16(s[i])<<8 | uint16(s[i+1])
+		if ts.pairs[p/8]&(1<<(p%8)) == 0 {
+			continue
+		}
+		for _, t := range ts.byFirst[s[i]] {
+			if strings.HasPrefix(s[i:], t) {
+				return i, t
+			}
+		}
+	}
+	return -1, ""
+}
+
+// find returns the first token in s, "" if none.
+func (ts *tokenSet) find(s string) string {
+	_, t := ts.index(s)
+	return t
 }

@@ -30,8 +30,8 @@ var rePyExit = regexp.MustCompile(`(?:^|[^\w.])(?:exit|quit)\(`)
 
 // programMarks are lines that make a file a program: its exits are its
 // own to make.
-var programMarks = []string{"package main", "func main()", "int main(", "__name__ == \"__main__\"",
-	"__name__ == '__main__'", "#!/usr/bin/env", "fn main()", "require.main === module"}
+var programMarks = newTokenSet([]string{"package main", "func main()", "int main(", "__name__ == \"__main__\"",
+	"__name__ == '__main__'", "#!/usr/bin/env", "fn main()", "require.main === module"})
 
 // exits reports library code that ends or crashes the process: low, or
 // medium when the policy says the repository holds only libraries.

@@ -37,11 +37,29 @@ var geoSources = []geoSource{
 	{`'country'`, "country (by public IP)"},
 }
 
+// geoTokens finds the tokens of geoSources.
+var geoTokens = func() *tokenSet {
+	var toks []string
+	for _, s := range geoSources {
+		toks = append(toks, s.token)
+	}
+	return newTokenSet(toks)
+}()
+
+// geoWhat maps a token of geoSources to what it reads.
+var geoWhat = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range geoSources {
+		m[s.token] = s.what
+	}
+	return m
+}()
+
 // geoServices are IP geolocation services: a library asking one where
 // its host is has no business doing so.
-var geoServices = []string{"ipgeolocation", "ip-api.com", "ipinfo.io", "ipapi.co", "ipapi.com", "geoip", "GeoIP",
-	"freegeoip", "ipwho.is", "ipwhois", "ip2location", "ipdata.co", "geojs.io", "db-ip.com", "extreme-ip-lookup",
-	"geolocation-db", "country.is", "ipregistry"}
+var geoServices = newTokenSet([]string{"ipgeolocation", "ip-api.com", "ipinfo.io", "ipapi.co", "ipapi.com", "geoip",
+	"GeoIP", "freegeoip", "ipwho.is", "ipwhois", "ip2location", "ipdata.co", "geojs.io", "db-ip.com",
+	"extreme-ip-lookup", "geolocation-db", "country.is", "ipregistry"})
 
 var (
 	reZone      = regexp.MustCompile(`^(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Z][A-Za-z_\-]+$`)
@@ -74,6 +92,9 @@ type geoHit struct {
 // other. Variables carry what they were assigned: a location (u =
 // s["country_name"]) or a place (e = "russia").
 func (sf *sabFile) geo(ls []srcLine) *geoHit {
+	if !anyGeo(ls) {
+		return nil
+	}
 	facts := sf.geoFacts(ls)
 	var first *geoHit
 	service := ""
@@ -111,6 +132,17 @@ func (sf *sabFile) geo(ls []srcLine) *geoHit {
 	return first
 }
 
+// anyGeo reports whether a block reads the machine's location at all:
+// most do not, and are not looked at further.
+func anyGeo(ls []srcLine) bool {
+	for i := range ls {
+		if sourceOf(ls[i].text) != "" || geoServices.find(ls[i].text) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // geoFact is what one line says about location.
 type geoFact struct {
 	what    string // the location it reads or uses, "" if none
@@ -126,7 +158,7 @@ func (sf *sabFile) geoFacts(ls []srcLine) []geoFact {
 	for i := range ls {
 		t, c := ls[i].text, ls[i].code
 		f := &facts[i]
-		f.service = firstAny(t, geoServices)
+		f.service = geoServices.find(t)
 		f.what = sourceOf(t)
 		if f.what == "" {
 			f.what = usesVar(c, vars)
@@ -136,6 +168,9 @@ func (sf *sabFile) geoFacts(ls []srcLine) []geoFact {
 			f.place = usesVar(c, places)
 		}
 		f.compare = reCompare.MatchString(c)
+		if f.what == "" && f.place == "" {
+			continue
+		}
 		if m := reAssign.FindStringSubmatch(t); m != nil {
 			switch {
 			case f.what != "" && len(vars) < maxVars:
@@ -161,14 +196,7 @@ func (sf *sabFile) reportGeo(h *geoHit) {
 
 // sourceOf names what a line reads of the machine's location, "" if
 // nothing.
-func sourceOf(t string) string {
-	for _, s := range geoSources {
-		if strings.Contains(t, s.token) {
-			return s.what
-		}
-	}
-	return ""
-}
+func sourceOf(t string) string { return geoWhat[geoTokens.find(t)] }
 
 // maxVars bounds the variables followed per block.
 const maxVars = 16

@@ -51,6 +51,9 @@ var infinity = []string{"Infinity", "POSITIVE_INFINITY", "MAX_VALUE", "MAX_SAFE_
 
 // header finds a loop without an end of its own on a line of code.
 func header(lang int, code string) *loopHeader {
+	if !hasWord(code, "for") && !hasWord(code, "while") && !hasWord(code, "loop") {
+		return nil
+	}
 	switch lang {
 	case langGo:
 		if loc := reGoForBare.FindStringIndex(code); loc != nil {

@@ -117,7 +117,7 @@ func roleOf(p string, lang int, set *Settings) int {
 // main, a main function, a script's shebang): its exits are its own.
 func program(lines []guard.Line) bool {
 	for _, l := range lines {
-		if hasAny(l.Text, programMarks) {
+		if programMarks.find(l.Text) != "" {
 			return true
 		}
 	}

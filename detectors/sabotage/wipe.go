@@ -9,37 +9,37 @@ import (
 )
 
 // homeSources name the user's home folder.
-var homeSources = []string{"os.homedir()", "homedir()", "UserHomeDir()", `getenv("HOME")`, `Getenv("HOME")`,
+var homeSources = newTokenSet([]string{"os.homedir()", "homedir()", "UserHomeDir()", `getenv("HOME")`, `Getenv("HOME")`,
 	"env.HOME", `environ["HOME"]`, `environ.get("HOME"`, `var("HOME")`, `var_os("HOME")`, "home_dir()",
 	`expanduser("~")`, `expanduser('~')`, "Path.home()", `"~"`, `'~'`, `"~/"`, `'~/'`, "$HOME", "${HOME}",
-	"USERPROFILE", "getpwuid(", `"~/*"`}
+	"USERPROFILE", "getpwuid(", `"~/*"`})
 
 // sensitiveTargets are files outside the project whose change takes over
 // the user's account or machine.
-var sensitiveTargets = []string{"authorized_keys", ".ssh/", "/.ssh", ".bashrc", ".bash_profile", ".zshrc",
+var sensitiveTargets = newTokenSet([]string{"authorized_keys", ".ssh/", "/.ssh", ".bashrc", ".bash_profile", ".zshrc",
 	".zprofile", "/.profile", "~/.profile", ".gnupg", "/etc/passwd", "/etc/shadow", "/etc/hosts", "/etc/sudoers",
 	"/etc/crontab", "/etc/cron.", "/etc/rc.local", "/etc/profile", "/etc/ld.so.preload", ".config/autostart",
-	"LaunchAgents", "LaunchDaemons", ".aws/credentials"}
+	"LaunchAgents", "LaunchDaemons", ".aws/credentials"})
 
 // writeOps overwrite or create files.
-var writeOps = []string{"writeFileSync(", "writeFile(", "appendFileSync(", "appendFile(", "createWriteStream(",
+var writeOps = newTokenSet([]string{"writeFileSync(", "writeFile(", "appendFileSync(", "appendFile(", "createWriteStream(",
 	"fs.write(", "WriteFile(", "os.Create(", "os.OpenFile(", "fs::write(", "File::create(", "OpenOptions",
-	"truncate(", "write_text(", "write_bytes(", "copyFileSync(", "shutil.copy"}
+	"truncate(", "write_text(", "write_bytes(", "copyFileSync(", "shutil.copy"})
 
 // deleteOps delete files or folders: calls, read in code.
-var deleteOps = []string{"rmSync(", "rmdirSync(", "rimraf", "fs.rm(", "unlinkSync(", "unlink(", "RemoveAll(",
+var deleteOps = newTokenSet([]string{"rmSync(", "rmdirSync(", "rimraf", "fs.rm(", "unlinkSync(", "unlink(", "RemoveAll(",
 	"os.Remove(", "shutil.rmtree(", "os.remove(", "os.unlink(", "remove_dir_all(", "remove_file(",
-	"emptyDirSync(", "emptyDir(", "removeSync(", "rmtree("}
+	"emptyDirSync(", "emptyDir(", "removeSync(", "rmtree("})
 
 // shellDeletes delete files from a shell command line, read in text: in
 // a script or in a string a program runs.
-var shellDeletes = []string{"rm -rf", "rm -fr", "rm -r ", "rm -Rf", "rm -R ", "Remove-Item", "shred ", " -delete",
-	"del /s", "rd /s"}
+var shellDeletes = newTokenSet([]string{"rm -rf", "rm -fr", "rm -r ", "rm -Rf", "rm -R ", "Remove-Item", "shred ", " -delete",
+	"del /s", "rd /s"})
 
 // walkOps list or walk folders.
-var walkOps = []string{"WalkDir(", "filepath.Walk(", "readdirSync(", "readdir(", "opendir(", "os.walk(",
+var walkOps = newTokenSet([]string{"WalkDir(", "filepath.Walk(", "readdirSync(", "readdir(", "opendir(", "os.walk(",
 	"os.scandir(", "os.listdir(", "glob(", "rglob(", "iterdir(", "nftw(", "ftw(", "read_dir(", "WalkDir::new(",
-	"globSync(", "ReadDir(", "Get-ChildItem", "find ", ".walk("}
+	"globSync(", "ReadDir(", "Get-ChildItem", "find ", ".walk("})
 
 var (
 	reOpenWrite  = regexp.MustCompile(`\b(?:f?open|Open|open_file)\s*\(.*(?:["'](?:w|a|r\+|wb|ab|w\+|a\+)["']|O_WRONLY|O_RDWR|O_TRUNC)`)
@@ -50,8 +50,19 @@ var (
 	reShellHome  = regexp.MustCompile(`(?:^|[\s=])~(?:/\*?)?(?:[\s;&|)]|$)`)
 )
 
-// wipes reports writing or deleting outside the project.
+// wipes reports writing or deleting outside the project. Blocks that
+// neither write nor delete, most of them, are not looked at further.
 func (sf *sabFile) wipes(ls []srcLine) {
+	changes := false
+	for i := range ls {
+		if deleteOps.find(ls[i].code) != "" || shellDeletes.find(ls[i].text) != "" || isWrite(ls[i].text, ls[i].code, sf.lang) {
+			changes = true
+			break
+		}
+	}
+	if !changes {
+		return
+	}
 	roots := sf.rootUses(ls)
 	add := func(i int, sev guard.Severity, msg string, more ...string) {
 		sf.aggs[kindWipe].add(ls[i].Number, sev, msg, append([]string{explain.Line(ls[i].Line)}, more...)...)
@@ -59,8 +70,8 @@ func (sf *sabFile) wipes(ls []srcLine) {
 	walk, change := -1, -1
 	for i := range ls {
 		t, c := ls[i].text, ls[i].code
-		del, write := hasAny(c, deleteOps) || hasAny(t, shellDeletes), isWrite(t, c, sf.lang)
-		if hasAny(c, walkOps) && walk < 0 {
+		del, write := (deleteOps.find(c) != "") || (shellDeletes.find(t) != ""), isWrite(t, c, sf.lang)
+		if (walkOps.find(c) != "") && walk < 0 {
 			walk = i
 		}
 		if (del || write) && change < 0 {
@@ -70,7 +81,8 @@ func (sf *sabFile) wipes(ls []srcLine) {
 			add(i, guard.Medium, "Deletes the user's home folder or the root "+
 				"of the file system in %s: code that destroys the user's files.")
 		}
-		if target := firstAny(t, sensitiveTargets); target != "" && (del || write) {
+		if target := sensitiveTargets.find(t); target != "" && (del || write) {
+			target = literalWith(t, target)
 			sev := guard.Medium
 			if sf.role == roleCLI {
 				sev = guard.Low
@@ -86,12 +98,23 @@ func (sf *sabFile) wipes(ls []srcLine) {
 	}
 }
 
+// literalWith returns the string literal of the line that holds token,
+// the token itself when none does.
+func literalWith(t, token string) string {
+	for _, lit := range literals(t) {
+		if strings.Contains(lit, token) {
+			return lit
+		}
+	}
+	return token
+}
+
 // isWrite reports a line that writes a file.
 func isWrite(t, c string, lang int) bool {
 	if lang == langShell {
 		return reShellWrite.MatchString(t) || strings.Contains(c, "tee ")
 	}
-	return hasAny(c, writeOps) && !strings.Contains(c, ">>") || reOpenWrite.MatchString(t)
+	return (writeOps.find(c) != "") || strings.Contains(c, "pen") && reOpenWrite.MatchString(t)
 }
 
 // anyRoot reports whether a line uses a root.
@@ -114,8 +137,8 @@ func (sf *sabFile) rootUses(ls []srcLine) []bool {
 	var vars []string
 	for i := range ls {
 		t, c := ls[i].text, ls[i].code
-		if sf.lang == langShell || hasAny(t, shellDeletes) {
-			uses[i] = reShellHome.MatchString(t) || reShellRoot.MatchString(t) && hasAny(t, shellDeletes) ||
+		if sf.lang == langShell || (shellDeletes.find(t) != "") {
+			uses[i] = reShellHome.MatchString(t) || reShellRoot.MatchString(t) && (shellDeletes.find(t) != "") ||
 				shellHomeVar(t)
 			continue
 		}
@@ -143,17 +166,15 @@ func (sf *sabFile) rootUses(ls []srcLine) []bool {
 // name, -1 when none is: a home folder source, folders above the project
 // (library code only), or "/" passed to a walk or a delete.
 func (sf *sabFile) rootAt(t, c string) (int, int) {
-	for _, s := range homeSources {
-		if i := strings.Index(t, s); i >= 0 {
-			return i, len(s)
-		}
+	if i, s := homeSources.index(t); i >= 0 {
+		return i, len(s)
 	}
 	if sf.role == roleLibrary {
 		if loc := reParentUp.FindStringIndex(t); loc != nil {
 			return loc[0], loc[1] - loc[0]
 		}
 	}
-	if hasAny(c, walkOps) || hasAny(c, deleteOps) {
+	if (walkOps.find(c) != "") || (deleteOps.find(c) != "") {
 		if loc := reRootLit.FindStringIndex(t); loc != nil {
 			return loc[0], loc[1] - loc[0]
 		}
@@ -205,12 +226,8 @@ func joined(t string) bool {
 			return true
 		}
 	}
-	for _, s := range homeSources {
-		if i := strings.Index(t, s); i >= 0 && subPathAfter(t[i+len(s):]) {
-			return true
-		}
-	}
-	return false
+	i, s := homeSources.index(t)
+	return i >= 0 && subPathAfter(t[i+len(s):])
 }
 
 // joinedVar reports a variable joined with a subfolder where it is used.
