@@ -201,8 +201,13 @@ func (lx *lexer) quoteAt(s string, i int) string {
 			return `'''`
 		}
 		if lx.lang == langRust || lx.lang == langC || lx.lang == langGo {
-			// A character literal: 'x', '\n', '\x41'; else a lifetime.
-			if k := strings.IndexByte(s[i+1:], '\''); k >= 1 && k <= 10 {
+			// A character literal: 'x', 'é', '\n', '\x41'; else a
+			// lifetime ('a).
+			k := strings.IndexByte(s[i+1:], '\'')
+			switch {
+			case k < 1:
+				return ""
+			case s[i+1] == '\\' && k <= 11, k == 1, s[i+1] >= 0x80 && k <= 4:
 				return "'"
 			}
 			return ""

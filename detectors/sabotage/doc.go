@@ -1,6 +1,6 @@
 // Package sabotage is the sabotage detector: it reports protestware and
-// sabotage in added source code. Four shapes, each medium in library
-// code and one step lower in tests, examples and vendored code:
+// sabotage in added source code. Four shapes, medium in library code
+// (exits low) and one step lower in tests, examples and vendored code:
 //
 //   - a loop that never ends (no break, return or exit, nothing it waits
 //     for) and does nothing but count and print, or whose condition can
@@ -13,8 +13,10 @@
 //     deleting the home folder or the root, writing shell start-up
 //     files, SSH keys or files under /etc;
 //   - library code that ends the host process (os.Exit, process.exit,
-//     std::process::exit, sys.exit, exit); programs, scripts and tests
-//     may. Panics and aborts are low.
+//     std::process::exit, sys.exit, exit): low, since a program whose
+//     main package spans many files exits from files a diff cannot tell
+//     from a library's (library_exits_medium makes it medium); programs,
+//     scripts and tests may exit. Panics and aborts are low.
 //
 // A geographic branch in the same file as one of the other shapes is one
 // high finding. An author who is new or back after a long silence is not

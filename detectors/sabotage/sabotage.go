@@ -38,8 +38,8 @@ var Detector = &guard.Detector{
 	Doc: "Reports sabotage and protestware in added code: loops that never end and do nothing " +
 		"(colors.js 2022), branches on the machine's country, locale, time zone or public IP " +
 		"(node-ipc, es5-ext 2022), overwriting or deleting files outside the project (the home " +
-		"folder, shell start-up files, /etc), and library code that exits the host process. " +
-		"High when a geographic branch guards a destructive action or a loop runs on load.",
+		"folder, shell start-up files, SSH keys, /etc), and, at low, library code that exits the " +
+		"host process. High when a geographic branch guards one of these or a loop runs on load.",
 	Severity: guard.Medium,
 	Settings: &Settings{
 		CLIDirs: []string{"cmd", "bin", "cli", "scripts", "script", "tools", "tool", "programs", "hack",

@@ -83,12 +83,12 @@ func (sf *sabFile) wipes(ls []srcLine) {
 		}
 		if target := sensitiveTargets.find(t); target != "" && (del || write) {
 			target = literalWith(t, target)
-			sev := guard.Medium
 			if sf.role == roleCLI {
-				sev = guard.Low
+				add(i, guard.Low, "Writes to "+target+" outside the project in %s, as installers do.")
+			} else {
+				add(i, guard.Medium, "Writes to "+target+" outside the project in %s: a library has no business "+
+					"changing the user's shell start-up files, SSH keys or system files.")
 			}
-			add(i, sev, "Writes to "+target+" outside the project in %s: a library has no business "+
-				"changing the user's shell start-up files, SSH keys or system files.")
 		}
 	}
 	if walk >= 0 && change >= 0 && anyRoot(roots) {
