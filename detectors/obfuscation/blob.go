@@ -47,8 +47,12 @@ func (fs *obfFile) reportBlob(line int, run string) {
 		switch {
 		case obfCommand(obfPeek(digits, true)):
 			sev, score, what = guard.High, 0.85, "hex-encoded code"
-		case fs.deploys && obfEVMCode(digits, fs.path):
-			fs.aggs[obfBlobKind].add(line, obfLower(guard.High, fs.class), 0.85, "Adds EVM bytecode as a hex "+
+		case fs.deploys && fs.class != obfData && obfEVMCode(digits, fs.path):
+			sev := guard.High
+			if fs.class == obfTest {
+				sev = guard.Low // tests deploy fixtures from bytecode
+			}
+			fs.aggs[obfBlobKind].add(line, sev, 0.85, "Adds EVM bytecode as a hex "+
 				"literal to %s and deploys it with create: code that cannot be reviewed runs with the contract's "+
 				"storage and funds.", fmt.Sprintf("bytecode: %d bytes", len(digits)/2), "sample: "+guard.Redact(run))
 			return
