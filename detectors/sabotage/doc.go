@@ -16,7 +16,8 @@
 //     std::process::exit, sys.exit, exit): low, since a program whose
 //     main package spans many files exits from files a diff cannot tell
 //     from a library's (library_exits_medium makes it medium); programs,
-//     scripts and tests may exit. Panics and aborts are low.
+//     scripts and tests may exit. Panics and aborts count only
+//     beside a geographic branch.
 //
 // A geographic branch in the same file as one of the other shapes is one
 // high finding. An author who is new or back after a long silence is not

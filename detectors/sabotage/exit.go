@@ -18,7 +18,8 @@ var exitCalls = map[int][]string{
 }
 
 // crashCalls crash the process the way a failed assertion does: common
-// in libraries for states that cannot happen, so only a weak signal.
+// in libraries for states that cannot happen, so reported only when a
+// geographic branch guards them.
 var crashCalls = map[int][]string{
 	langGo:   {"panic("},
 	langRust: {"panic!("},

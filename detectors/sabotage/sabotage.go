@@ -231,6 +231,7 @@ func (sf *sabFile) lower(sev guard.Severity) guard.Severity {
 // guards a harm replaces the separate findings of both.
 func (sf *sabFile) report(pass *guard.Pass) {
 	sf.combine()
+	sf.aggs[kindCrash] = sabAgg{} // a crash counts only beside a geographic branch
 	for k := range sf.aggs {
 		a := &sf.aggs[k]
 		if len(a.lines) == 0 {
