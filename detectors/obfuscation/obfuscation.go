@@ -145,8 +145,8 @@ func obfClassify(f *guard.FileChange, cfg *obfConfig) int {
 		".patch", ".diff", ".tex", ".po", ".pot", ".ipynb", ".rtf", ".log":
 		return obfData
 	}
-	if f.Status == guard.Added && obfMinifiedStart(f.AddedLines, cfg) {
-		return obfGenerated // a bundle added whole
+	if obfMinifiedStart(f.AddedLines, cfg) {
+		return obfGenerated // a bundle, added or rebuilt
 	}
 	return obfCode
 }
@@ -160,10 +160,10 @@ func obfTestName(p string) bool {
 		strings.Contains(stem, "_test") || strings.Contains(stem, "-test")
 }
 
-// obfMinifiedStart reports a file whose first added line is a long line
-// with almost no blanks: minified output.
+// obfMinifiedStart reports a file whose first line is added and is a
+// long line with almost no blanks: minified output.
 func obfMinifiedStart(lines []guard.Line, cfg *obfConfig) bool {
-	if len(lines) == 0 || len(lines[0].Text) <= cfg.maxLine {
+	if len(lines) == 0 || lines[0].Number != 1 || len(lines[0].Text) <= cfg.maxLine {
 		return false
 	}
 	s, blank := lines[0].Text, 0
@@ -183,7 +183,8 @@ func obfDeploys(lines []guard.Line) bool {
 			continue
 		}
 		for _, c := range []string{"create(", "create2("} {
-			if i := strings.Index(t, c); i >= 0 && (i == 0 || !textscan.IsIdent(t[i-1])) {
+			// create( of the EVM, not File::create( or Object.create(.
+			if i := strings.Index(t, c); i >= 0 && (i == 0 || !textscan.IsIdent(t[i-1]) && t[i-1] != '.' && t[i-1] != ':') {
 				return true
 			}
 		}
