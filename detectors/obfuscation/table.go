@@ -160,7 +160,7 @@ func obfDecodeTable(vals []byte) (string, string) {
 				buf[i] = d.f(b, byte(k))
 			}
 			text := string(buf)
-			if obfClassifyDecoded([]rune(text)) != obfText {
+			if !obfCodeLike(text) || obfClassifyDecoded([]rune(text)) != obfText {
 				continue
 			}
 			if obfCommand(text) || k != 0 && obfPayload(text) {
@@ -180,6 +180,22 @@ func obfDecodeTable(vals []byte) (string, string) {
 // obfPlainTable is how a table of character codes reads.
 const obfPlainTable = "spells out as characters"
 
+// obfCodeLike reports text that reads as a command or code: blanks or
+// calls, and few of the brackets and signs that bytes under a wrong key
+// are full of (`{}[]^~@\).
+func obfCodeLike(text string) bool {
+	blanks, odd := 0, 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case ' ':
+			blanks++
+		case '{', '}', '[', ']', '^', '~', '@', '\\', '`':
+			odd++
+		}
+	}
+	return (blanks > 0 || strings.Contains(text, "(")) && odd*20 <= len(text)
+}
+
 // obfProbe reports whether a key turns the first values into printable
 // text, which few keys do: the whole table is decoded only for those.
 func obfProbe(vals []byte, f func(b, k byte) byte, k byte) bool {
@@ -194,7 +210,7 @@ func obfProbe(vals []byte, f func(b, k byte) byte, k byte) bool {
 
 // obfCommandWords are what a decoded command says: shells, downloads,
 // code loading.
-var obfCommandWords = []string{"curl ", "wget ", "/bin/sh", "/bin/bash", "| sh", "|sh", "| bash", "powershell",
+var obfCommandWords = []string{"curl ", "wget ", "/bin/sh", "/bin/bash", "| sh", "| bash", "powershell",
 	"cmd.exe", "child_process", "require(", "eval(", "exec(", "system(", "subprocess", "new function", "chmod +x",
 	"nc -e", "bash -i", "os.system", "__import__", "invoke-expression", "iex(", "http.get(", "https.get(",
 	"fetch(", "xmlhttprequest", "downloadstring", "start-process"}
