@@ -13,6 +13,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/networkendpoint"
 	"github.com/repoguard/repoguard/detectors/newauthorsensitive"
 	"github.com/repoguard/repoguard/detectors/obfuscation"
+	"github.com/repoguard/repoguard/detectors/sabotage"
 	"github.com/repoguard/repoguard/detectors/sensitivepath"
 	"github.com/repoguard/repoguard/detectors/sizeoutlier"
 	"github.com/repoguard/repoguard/detectors/timezonechange"
@@ -35,6 +36,7 @@ func All() []*guard.Detector {
 		networkendpoint.Detector,
 		newauthorsensitive.Detector,
 		obfuscation.Detector,
+		sabotage.Detector,
 		sensitivepath.Detector,
 		sizeoutlier.Detector,
 		timezonechange.Detector,
