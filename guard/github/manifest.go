@@ -91,7 +91,7 @@ func ConvertManifest(ctx context.Context, client *http.Client, baseURL, code str
 	req.Header.Set("User-Agent", "repoguard")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("manifest conversion: %w", redactURLError(err))
+		return nil, fmt.Errorf("manifest conversion: %w", stripURL(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxConversionBody+1))
@@ -114,9 +114,9 @@ func ConvertManifest(ctx context.Context, client *http.Client, baseURL, code str
 	return reg, nil
 }
 
-// redactURLError drops the URL, which holds the one-time code, from a
+// stripURL drops the URL, which holds the one-time code, from a
 // transport error.
-func redactURLError(err error) error {
+func stripURL(err error) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return fmt.Errorf("%s: %w", strings.ToLower(ue.Op), ue.Err)
