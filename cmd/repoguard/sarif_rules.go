@@ -138,10 +138,14 @@ var remedies = map[string]string{
 		"from an unexpected source needs an explanation.",
 	"dormant-reactivation": "Confirm with the author, through a channel other than this account, that " +
 		"they made the change; check the account's recent sign-ins, keys and tokens.",
+	"feature-probe": "Build with and without the change and compare which sandbox and hardening features " +
+		"the configure step finds; fix the probe's test program, and have a maintainer of the build review it.",
 	"first-touch-sensitive": "Ask an owner of the area to review the change, and confirm the author had " +
 		"a reason to work there.",
 	"identity-mismatch": "Confirm the author's identity out of band: that the new email or committer " +
 		"is theirs, and why the dates or the signing changed.",
+	"ignore-rules": "Ask why the files are hidden, list what the rule now hides (git ls-files -i -c " +
+		"--exclude-standard), and compare a release archive with the repository before the next release.",
 	"key-material": "Treat the key as compromised: revoke or rotate it now, even if a later commit " +
 		"removed it (it stays in the history), then keep keys in a secret manager, not in the repository.",
 	"network-endpoint": "Find out who owns the host and why key-handling, contract or deploy code talks " +
@@ -150,6 +154,8 @@ var remedies = map[string]string{
 		"before it merges, and confirm the author's identity and role.",
 	"obfuscation": "Ask for the readable source: decode the strings or blobs and review what they do. " +
 		"Obfuscated code has no place in reviewed source.",
+	"sabotage": "Do not release the change. Read what the code does on which machines, remove it, and " +
+		"ask the author why it is there; check earlier releases for the same code.",
 	"sensitive-path": "Have a second, independent reviewer approve the change, as the policy requires " +
 		"for this category.",
 	"size-outlier": "Review the change with extra care, or ask for it to be split: a large diff is " +
