@@ -132,7 +132,7 @@ func (r *sarifReporter) result(c *guard.Commit, f guard.Finding, risk float64) (
 	}
 	msg := f.Message + " (commit " + c.ShortHash() + " by " + c.Author.Name + ")"
 	props := map[string]any{
-		"commit": c.Hash, "author": c.Author.Email, "severity": f.Severity.String(), "score": f.Score,
+		"commit": c.Hash, "author": c.Author.Email, "severity": f.Severity.String(), "score": math.Round(f.Score*100) / 100,
 		"security-severity": securitySeverity(f.Severity), "commit_risk": math.Round(risk*10) / 10,
 	}
 	if gone {
