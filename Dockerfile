@@ -13,7 +13,7 @@ ARG GOPROXY=https://proxy.golang.org,direct
 COPY go.mod go.sum ./
 RUN GOPROXY=${GOPROXY} go mod download
 COPY . .
-ARG VERSION=dev
+ARG VERSION=
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/repoguard ./cmd/repoguard \
  && mkdir -m 0700 -p /out/data
 

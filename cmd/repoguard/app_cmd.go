@@ -3,23 +3,24 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"os"
 
 	"github.com/repoguard/repoguard/configs"
 	"github.com/repoguard/repoguard/guard/app"
 )
 
-// runAppCmd prints the GitHub App manifest for the manifest flow.
+// runAppCmd runs the GitHub App helpers.
 func runAppCmd(e *env, args []string) int {
-	if len(args) == 0 || args[0] != "manifest" {
-		fmt.Fprintln(e.stderr, "usage: repoguard app manifest [--url PUBLIC_URL] [--name NAME]")
-		return exitError
-	}
-	fs := newFlagSet("app manifest", "app manifest [--url PUBLIC_URL] [--name NAME]", e.stderr)
+	const usage = "usage: repoguard app manifest [--url PUBLIC_URL] [--name NAME]"
+	return dispatch(e, "app", usage, args, []subcommand{{"manifest", runAppManifest}})
+}
+
+// runAppManifest prints the GitHub App manifest for the manifest flow.
+func runAppManifest(e *env, args []string) int {
+	fs := newFlagSet(e, "app manifest", "app manifest [--url PUBLIC_URL] [--name NAME]")
 	url := fs.String("url", os.Getenv("REPOGUARD_PUBLIC_URL"), "public `URL` of the server (default $REPOGUARD_PUBLIC_URL)")
 	name := fs.String("name", "repoguard", "`NAME` of the App")
-	if _, err := parseInterspersed(fs, args[1:]); err != nil {
+	if _, err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}

@@ -146,7 +146,7 @@ func parseNoArgs(e *env, fs *flag.FlagSet, args []string) (code int, done bool) 
 func runAuditVerify(e *env, args []string) int {
 	var df dbFlags
 	var marks markFlags
-	fs := newFlagSet("audit verify", "audit verify [--db FILE | --data DIR] [--audit-key-file FILE] [--expect SEQ:HASH]... [--expect-file FILE]", e.stderr)
+	fs := newFlagSet(e, "audit verify", "audit verify [--db FILE | --data DIR] [--audit-key-file FILE] [--expect SEQ:HASH]... [--expect-file FILE]")
 	df.register(fs)
 	fs.Var(&marks, "expect", "an anchored head `SEQ:HASH` the log must still hold (repeatable)")
 	expectFile := fs.String("expect-file", "", "`FILE` of anchored heads: lines SEQ:HASH, or the server's JSON log (its audit.head lines)")
@@ -204,7 +204,7 @@ func runAuditVerify(e *env, args []string) int {
 // runAuditExport writes audit entries as JSON lines, for a SIEM.
 func runAuditExport(e *env, args []string) int {
 	var df dbFlags
-	fs := newFlagSet("audit export", "audit export [--since-seq N] [--db FILE | --data DIR]", e.stderr)
+	fs := newFlagSet(e, "audit export", "audit export [--since-seq N] [--db FILE | --data DIR]")
 	df.register(fs)
 	since := fs.Int64("since-seq", 0, "export the entries from seq `N` on (inclusive; 0 for all)")
 	if code, done := parseNoArgs(e, fs, args); done {

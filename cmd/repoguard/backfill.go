@@ -16,7 +16,7 @@ import (
 // repository, incrementally: a second run reads only new commits.
 func runBackfill(e *env, args []string) int {
 	var sf storeFlags
-	fs := newFlagSet("backfill", "backfill [flags] PATH...", e.stderr)
+	fs := newFlagSet(e, "backfill", "backfill [flags] PATH...")
 	sf.register(fs)
 	ref := fs.String("ref", "HEAD", "learn the history of `REF`")
 	name := fs.String("repo", "", "store the repository under `NAME` (default: its directory name; one path only)")

@@ -38,7 +38,7 @@ func (f *evalFlags) register(fs *flag.FlagSet) {
 // exits 0 whatever it finds.
 func runEval(e *env, args []string) int {
 	var f evalFlags
-	fs := newFlagSet("eval", "eval [flags] REPO...", e.stderr)
+	fs := newFlagSet(e, "eval", "eval [flags] REPO...")
 	f.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

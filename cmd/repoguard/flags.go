@@ -7,15 +7,48 @@ import (
 	"strings"
 )
 
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name, usage string, out io.Writer) *flag.FlagSet {
+// newFlagSet returns the flag set of `repoguard <usage>`, which reports
+// errors instead of exiting. -h or --help prints the usage and the flags
+// on standard output (Parse returns flag.ErrHelp); a flag that is unknown
+// or has a bad value is one line on standard error with a hint to --help,
+// not the whole list of flags.
+func newFlagSet(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	out := &flagError{w: e.stderr, name: name}
 	fs.SetOutput(out)
 	fs.Usage = func() {
-		fmt.Fprintf(out, "usage: repoguard %s\n\nflags:\n", usage)
+		if out.failed { // the error line is out already
+			out.failed = false
+			return
+		}
+		fmt.Fprintf(e.stdout, "usage: repoguard %s\n", usage)
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if !hasFlags {
+			return
+		}
+		fmt.Fprint(e.stdout, "\nflags:\n")
+		fs.SetOutput(e.stdout)
 		fs.PrintDefaults()
+		fs.SetOutput(out)
 	}
 	return fs
+}
+
+// flagError is the output of a flag set: the flag package writes a parse
+// error there as one line, then calls Usage, which flagError's failed
+// tells to stay quiet.
+type flagError struct {
+	w      io.Writer
+	name   string
+	failed bool
+}
+
+func (f *flagError) Write(p []byte) (int, error) {
+	f.failed = true
+	msg := strings.TrimSpace(string(p))
+	_, err := fmt.Fprintf(f.w, "repoguard %s: %s (see 'repoguard %s --help')\n", f.name, msg, f.name)
+	return len(p), err
 }
 
 // parseInterspersed parses flags that may come before or after positional

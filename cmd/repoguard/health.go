@@ -23,7 +23,7 @@ const exitUnhealthy = 1
 // HEALTHCHECK (the image has no curl): exit 0 when it answers 200, 1
 // with one line saying why when it does not.
 func runHealth(e *env, args []string) int {
-	fs := newFlagSet("health", "health [--url URL] [--timeout D]", e.stderr)
+	fs := newFlagSet(e, "health", "health [--url URL] [--timeout D]")
 	target := fs.String("url", "", "`URL` to probe (default /healthz on the loopback address of $REPOGUARD_LISTEN)")
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
 	if _, err := parseInterspersed(fs, args); err != nil {

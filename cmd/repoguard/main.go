@@ -43,8 +43,9 @@ const (
 	exitError    = 2
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+// version, when set at build time with -ldflags "-X main.version=...",
+// overrides the version the build info holds (see versionString).
+var version string
 
 // env is what a subcommand may touch of the outside world.
 type env struct {
@@ -75,10 +76,7 @@ func commands() []command {
 		{"audit", "verify or export the hash-chained audit log (audit verify|export)", runAudit},
 		{"token", "create, list or revoke API tokens (token create|list|revoke)", runToken},
 		{"detectors", "list the detectors and what they catch", runDetectors},
-		{"version", "print the version", func(e *env, _ []string) int {
-			fmt.Fprintln(e.stdout, "repoguard", version)
-			return exitOK
-		}},
+		{"version", "print the version (also repoguard --version)", runVersion},
 	}
 }
 
@@ -121,12 +119,22 @@ func run(e *env, args []string) (code int) {
 			code = exitError
 		}
 	}()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(e.stderr)
-		if len(args) == 0 {
-			return exitError
+		return exitError
+	}
+	switch args[0] {
+	case "help":
+		if len(args) > 1 { // help CMD [SUBCOMMAND]: that command's help
+			return run(e, append(args[1:len(args):len(args)], "--help"))
 		}
+		usage(e.stdout)
 		return exitOK
+	case "-h", "-help", "--help":
+		usage(e.stdout)
+		return exitOK
+	case "-version", "--version":
+		return runVersion(e, nil)
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -144,7 +152,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'repoguard <command> -h' for a command's flags.")
+	fmt.Fprintln(w, "Run 'repoguard help <command>' (or 'repoguard <command> --help') for a command's flags.")
 }
 
 // fail prints err as one line prefixed with the command and returns exit

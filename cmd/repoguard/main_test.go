@@ -88,7 +88,7 @@ func TestParseInterspersed(t *testing.T) {
 		{[]string{"repo"}, "text", "repo"},
 		{[]string{"--", "-odd-name"}, "text", "-odd-name"},
 	} {
-		fs := newFlagSet("scan", "scan", &bytes.Buffer{})
+		fs := newFlagSet(&env{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}, "scan", "scan")
 		format := fs.String("format", "text", "")
 		pos, err := parseInterspersed(fs, tc.args)
 		if err != nil {

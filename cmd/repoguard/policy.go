@@ -23,6 +23,9 @@ func loadPolicy(ctx context.Context, repo *gitrepo.Repo, rev, file string) (*gua
 		p, err := configs.LoadPolicy(file, detectors.All())
 		return p, file, err
 	}
+	if _, err := repo.Resolve(rev); err != nil {
+		return nil, "", err // a missing ref or no commits: not a policy problem
+	}
 	data, err := repo.ReadFile(ctx, rev, guard.PolicyPath)
 	switch {
 	case errors.Is(err, gitrepo.ErrFileNotFound):
@@ -59,7 +62,7 @@ func runPolicy(e *env, args []string) int {
 // is invalid (each error printed as file:line:column: message), 2 when a
 // file cannot be read.
 func runPolicyCheck(e *env, args []string) int {
-	fs := newFlagSet("policy check", "policy check FILE...", e.stderr)
+	fs := newFlagSet(e, "policy check", "policy check FILE...")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -103,7 +106,7 @@ func unwrapPathError(err error) error {
 // runPolicyShow prints the effective policy of a repository (its policy
 // file at HEAD merged with the defaults), of a file, or the defaults.
 func runPolicyShow(e *env, args []string) int {
-	fs := newFlagSet("policy show", "policy show [PATH] [--policy FILE] [--rev REV]", e.stderr)
+	fs := newFlagSet(e, "policy show", "policy show [PATH] [--policy FILE] [--rev REV]")
 	file := fs.String("policy", "", "show the effective policy of `FILE`")
 	var store storeFlags
 	store.register(fs)
@@ -130,6 +133,9 @@ func runPolicyShow(e *env, args []string) int {
 		}
 		defer repo.Close()
 		if pol, src, err = loadPolicy(e.ctx, repo, *rev, ""); err != nil {
+			if errors.Is(err, gitrepo.ErrRefNotFound) {
+				err = fmt.Errorf("--rev %q: %w", *rev, err)
+			}
 			return fail(e, err)
 		}
 	default:
@@ -179,7 +185,11 @@ func repoRates(ctx context.Context, store *storeFlags, path string, budget float
 	return append([]string{"", "In " + file + ":"}, guard.ExplainRates(name, here, org, budget, 25)...), nil
 }
 
-func runDetectors(e *env, _ []string) int {
+func runDetectors(e *env, args []string) int {
+	fs := newFlagSet(e, "detectors", "detectors")
+	if code, done := parseNoArgs(e, fs, args); done {
+		return code
+	}
 	for _, d := range detectors.All() {
 		fmt.Fprintf(e.stdout, "%-22s %-8s %s\n", d.Name, d.Severity, d.Doc)
 	}

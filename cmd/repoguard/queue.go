@@ -64,7 +64,7 @@ var (
 // as a table or as JSON.
 func runQueueList(e *env, args []string) int {
 	var qf queueFlags
-	fs := newFlagSet("queue list", "queue list [flags]", e.stderr)
+	fs := newFlagSet(e, "queue list", "queue list [flags]")
 	qf.register(fs, false)
 	status := fs.String("status", "open", "comma-separated `STATUSES` (open, acknowledged, confirmed, dismissed, resolved) or all")
 	severity := fs.String("severity", "", "the lowest `SEVERITY` listed (info, low, medium, high, critical)")
@@ -153,7 +153,7 @@ func parseListFlags(f *guard.AnomalyFilter, sorts []string, status, severity, si
 // about it.
 func runQueueShow(e *env, args []string) int {
 	var qf queueFlags
-	fs := newFlagSet("queue show", "queue show ID [flags]", e.stderr)
+	fs := newFlagSet(e, "queue show", "queue show ID [flags]")
 	qf.register(fs, false)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	ref, code, done := parseRef(e, fs, args)
@@ -187,7 +187,7 @@ func runQueueTriage(e *env, kind string, args []string) int {
 	var qf queueFlags
 	a := guard.TriageAction{Kind: kind}
 	usage := "queue " + kind + " ID [--reason TEXT] [flags] (ID: a case, c12, or an anomaly, a34 or 34)"
-	fs := newFlagSet("queue "+kind, usage, e.stderr)
+	fs := newFlagSet(e, "queue "+kind, usage)
 	qf.register(fs, true)
 	switch kind {
 	case "assign":
@@ -328,7 +328,7 @@ func failRef(e *env, ref queueRef, err error) int {
 // suppressed ones included, for SIEM ingestion. It reads the database.
 func runQueueExport(e *env, args []string) int {
 	var df dbFlags
-	fs := newFlagSet("queue export", "queue export [--since DATE] [--db FILE | --data DIR]", e.stderr)
+	fs := newFlagSet(e, "queue export", "queue export [--since DATE] [--db FILE | --data DIR]")
 	df.register(fs)
 	sinceFlag := fs.String("since", "", "only anomalies updated at or after `DATE` (2006-01-02 or RFC 3339)")
 	if code, done := parseNoArgs(e, fs, args); done {

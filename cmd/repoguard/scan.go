@@ -63,7 +63,7 @@ func (f *scanFlags) registerModel(fs *flag.FlagSet) {
 
 func runScan(e *env, args []string) int {
 	var f scanFlags
-	fs := newFlagSet("scan", "scan [PATH] [flags]", e.stderr)
+	fs := newFlagSet(e, "scan", "scan [PATH] [flags]")
 	f.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -85,11 +85,15 @@ func runScan(e *env, args []string) int {
 	}
 	defer job.close()
 
-	rep, err := newReporter(f.format, e.stdout, job)
+	if job.dbNote != "" {
+		fmt.Fprintln(e.stderr, "repoguard: "+job.dbNote)
+	}
+	rep, err := newReporter(e.ctx, f.format, e.stdout, job)
 	if err != nil {
 		return fail(e, err)
 	}
-	sum, err := job.run(e, rep, f.progress && e.stderrTTY)
+	watch := &failWatch{reporter: rep, failOn: job.failOn}
+	sum, err := job.run(e, watch, f.progress && e.stderrTTY)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -99,7 +103,8 @@ func runScan(e *env, args []string) int {
 	if l := sum.limits(); l != "" {
 		fmt.Fprintln(e.stderr, "repoguard: "+l)
 	}
-	if job.failOn != guard.SeverityNone && sum.max >= job.failOn {
+	if watch.failed() {
+		fmt.Fprintln(e.stderr, "repoguard: "+watch.why())
 		return exitFindings
 	}
 	return exitOK
@@ -121,11 +126,16 @@ type scanJob struct {
 	learner *sqlite.Learner
 	learn   *guard.LearnWalk
 	tip     string
-	name    string // the repository's name in the database
-	record  bool   // record findings in the anomaly queue
+	// at is the revision of the scanned tip (B of --range, else HEAD):
+	// its policy governs the scan, and SARIF paths are as they are there.
+	at     string
+	name   string // the repository's name in the database
+	record bool   // record findings in the anomaly queue
 	// queueName names the repository in the anomaly queue; web is its
 	// page on GitHub, "" when it is not known to be there.
 	queueName, web string
+	// dbNote says where the database is when opening it created it.
+	dbNote string
 }
 
 // prepare validates the flags, opens the repository and loads the policy.
@@ -159,7 +169,9 @@ func (f *scanFlags) open(ctx context.Context, path string) (*scanJob, error) {
 		return nil, fmt.Errorf("--max-blob-size %d: want a positive number of bytes", f.maxBlobSize)
 	}
 	job.open = gitrepo.Options{MaxBlobSize: f.maxBlobSize, Workers: f.workers}
-	job.walk = gitrepo.WalkOptions{Rev: f.rangeSpec, FirstParent: f.firstParent}
+	// Oldest first, as a scan that learns must judge: one order whatever
+	// the mode.
+	job.walk = gitrepo.WalkOptions{Rev: f.rangeSpec, FirstParent: f.firstParent, Order: gitrepo.OldestFirst}
 	if f.since != "" {
 		if job.walk.Since, err = parseSince(f.since, time.Now()); err != nil {
 			return nil, err
@@ -171,7 +183,12 @@ func (f *scanFlags) open(ctx context.Context, path string) (*scanJob, error) {
 	if job.repo, err = gitrepo.Open(path, job.open); err != nil {
 		return nil, err
 	}
-	pol, src, err := loadPolicy(ctx, job.repo, tipOf(f.rangeSpec), f.policyFile)
+	if err := checkRange(job.repo, f.rangeSpec); err != nil {
+		job.repo.Close()
+		return nil, err
+	}
+	job.at = tipOf(f.rangeSpec)
+	pol, src, err := loadPolicy(ctx, job.repo, job.at, f.policyFile)
 	if err != nil {
 		job.repo.Close()
 		return nil, err
@@ -197,9 +214,11 @@ func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	if err != nil {
 		return err
 	}
+	existed := fileExists(path)
 	if j.db, err = sqlite.Open(context.Background(), path); err != nil {
 		return err
 	}
+	j.dbNote = databaseNote(path, existed)
 	j.learner = sqlite.NewLearner(j.db)
 	j.name = repoName(j.repo, f.repoName)
 	j.record = f.record
@@ -243,6 +262,28 @@ func newEngine(pol *guard.Policy) (*guard.Engine, error) {
 		return nil, err
 	}
 	return &guard.Engine{Detectors: detectors.All(), Policy: pol, Classifier: cls}, nil
+}
+
+// checkRange resolves the revisions a scan of rangeSpec names, so that a
+// missing one reads as what it is (`--range "main..nosuch": ref "nosuch"
+// not found in PATH`, or "PATH: repository has no commits") rather than
+// as a failure to read the policy file there.
+func checkRange(repo *gitrepo.Repo, rangeSpec string) error {
+	revs := []string{tipOf(rangeSpec)}
+	if a, _, ok := strings.Cut(rangeSpec, ".."); ok && a != "" {
+		revs = append(revs, a)
+	}
+	for _, rev := range revs {
+		_, err := repo.Resolve(rev)
+		switch {
+		case err == nil:
+		case rangeSpec == "" || errors.Is(err, gitrepo.ErrEmpty):
+			return err
+		default:
+			return fmt.Errorf("--range %q: %w", rangeSpec, err)
+		}
+	}
+	return nil
 }
 
 // tipOf returns the revision whose policy governs a scan of rangeSpec.
@@ -299,12 +340,12 @@ type reporter interface {
 	finish(s *scanSummary) error
 }
 
-func newReporter(format string, w io.Writer, job *scanJob) (reporter, error) {
+func newReporter(ctx context.Context, format string, w io.Writer, job *scanJob) (reporter, error) {
 	switch format {
 	case "json":
 		return &jsonReporter{w: w, job: job}, nil
 	case "sarif":
-		return &sarifReporter{w: w, job: job}, nil
+		return &sarifReporter{ctx: ctx, w: w, job: job}, nil
 	default:
 		return &textReporter{w: w, job: job}, nil
 	}

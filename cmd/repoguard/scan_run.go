@@ -59,8 +59,9 @@ type scanRun struct {
 // was before the commit, then learns it; commits learned by an earlier run
 // are judged on their content only (judging their author's behaviour again
 // would compare them with a baseline that already holds them). A scan of a
-// range or since a date judges newest first against the stored baselines
-// and learns nothing.
+// range or since a date judges against the stored baselines and learns
+// nothing; it too goes oldest first, so that every scan lists commits in
+// one order.
 func (j *scanJob) run(e *env, rep reporter, showProgress bool) (*scanSummary, error) {
 	start := time.Now()
 	r := &scanRun{job: j, rep: rep, sum: &scanSummary{bySeverity: map[guard.Severity]int{}, unknown: map[string]int{}}}

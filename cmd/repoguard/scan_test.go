@@ -165,7 +165,7 @@ func TestScanSARIF(t *testing.T) {
 		if len(res.Locations) == 0 || res.PartialFingerprints["repoguard/v1"] == "" {
 			t.Errorf("result %s lacks a location or fingerprint", res.RuleID)
 		}
-		if res.RuleID == "key-material" && res.Level == "error" &&
+		if res.RuleID == "key-material/critical" && res.Level == "error" &&
 			res.Locations[0].PhysicalLocation.ArtifactLocation.URI == "deploy/keys/prod.pem" &&
 			res.Locations[0].PhysicalLocation.Region.StartLine == 1 {
 			hit = true

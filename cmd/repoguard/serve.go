@@ -31,7 +31,7 @@ import (
 // runServe runs the GitHub App: the webhook endpoint with its durable
 // inbox and workers, the anomaly queue UI and API, health and metrics.
 func runServe(e *env, args []string) int {
-	fs := newFlagSet("serve", "serve [--config FILE] [--data DIR] [--db FILE]", e.stderr)
+	fs := newFlagSet(e, "serve", "serve [--config FILE] [--data DIR] [--db FILE]")
 	cfgFile := fs.String("config", "", "YAML configuration `FILE`; every setting can also come from REPOGUARD_* variables")
 	var store storeFlags
 	store.register(fs)

@@ -13,8 +13,9 @@ type subcommand struct {
 }
 
 // dispatch runs the subcommand named by args[0] with the rest of args.
-// No subcommand prints usage and fails; "help" prints it and succeeds; an
-// unknown one is a one-line error naming the valid ones.
+// No subcommand prints usage on standard error and fails; "help" (or -h,
+// --help) prints it on standard output and succeeds; an unknown one is a
+// one-line error naming the valid ones.
 func dispatch(e *env, group, usage string, args []string, subs []subcommand) int {
 	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, usage)
@@ -22,7 +23,7 @@ func dispatch(e *env, group, usage string, args []string, subs []subcommand) int
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stderr, usage)
+		fmt.Fprintln(e.stdout, usage)
 		return exitOK
 	}
 	names := make([]string, 0, len(subs))

@@ -31,7 +31,7 @@ func runToken(e *env, args []string) int {
 // so that a script can capture it; the notes go to stderr.
 func runTokenCreate(e *env, args []string) int {
 	var df dbFlags
-	fs := newFlagSet("token create", "token create --name NAME [--role read|triage] [flags]", e.stderr)
+	fs := newFlagSet(e, "token create", "token create --name NAME [--role read|triage] [flags]")
 	df.register(fs)
 	name := fs.String("name", "", "what the token is for (`NAME`, shown in the audit log as token:NAME)")
 	role := fs.String("role", guard.RoleRead, "`ROLE`: read (list and show) or triage (also change anomalies)")
@@ -68,7 +68,7 @@ func runTokenCreate(e *env, args []string) int {
 // the database does not hold.
 func runTokenList(e *env, args []string) int {
 	var df dbFlags
-	fs := newFlagSet("token list", "token list [--format text|json] [flags]", e.stderr)
+	fs := newFlagSet(e, "token list", "token list [--format text|json] [flags]")
 	df.register(fs)
 	format := fs.String("format", "text", "output `FORMAT`: text or json")
 	if code, done := parseNoArgs(e, fs, args); done {
@@ -109,7 +109,7 @@ func runTokenList(e *env, args []string) int {
 // runTokenRevoke revokes a token.
 func runTokenRevoke(e *env, args []string) int {
 	var df dbFlags
-	fs := newFlagSet("token revoke", "token revoke ID [flags]", e.stderr)
+	fs := newFlagSet(e, "token revoke", "token revoke ID [flags]")
 	df.register(fs)
 	actor := fs.String("actor", "", "record the revocation as `NAME` (default $USER)")
 	pos, err := parseInterspersed(fs, args)

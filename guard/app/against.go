@@ -34,9 +34,11 @@ type AgainstDefault struct {
 	BranchSHA string `json:"branch_sha"`
 	MergeBase string `json:"merge_base"`
 	// Categories are the sensitive categories the change set touches.
-	Categories []string        `json:"categories"`
-	Findings   []guard.Finding `json:"findings"`
-	Lines      int             `json:"lines"`
+	Categories []string `json:"categories"`
+	// Sensitive are the files of each category.
+	Sensitive []CategoryFiles `json:"sensitive,omitempty"`
+	Findings  []guard.Finding `json:"findings"`
+	Lines     int             `json:"lines"`
 	// Policy, PolicySource and PolicyError are those of the default
 	// branch, as in PullState.
 	Policy       *guard.Policy `json:"policy"`
@@ -119,7 +121,8 @@ func (a *App) againstDefault(ctx context.Context, c GitHubClient, r Repository, 
 	fs, err := p.eng.Judge(guard.Subject{Change: cs})
 	a.logDetectorError(ctx, err)
 	guard.SortFindings(fs)
-	ag := &AgainstDefault{Branch: def, BranchSHA: tip, MergeBase: mb, Categories: touched(p, cs.Files),
+	sens := sensitiveFiles(p, cs.Files)
+	ag := &AgainstDefault{Branch: def, BranchSHA: tip, MergeBase: mb, Categories: categoryNames(sens), Sensitive: sens,
 		Findings: fs, Lines: guard.LinesChanged(cs.Files), PolicySource: p.source}
 	ag.Policy = p.snapshot(ag.Categories)
 	if p.invalid != nil {

@@ -46,9 +46,8 @@ func (a *App) startCheck(ctx context.Context, c GitHubClient, owner, name, head 
 }
 
 // report writes the decision carried to check run id: conclusion,
-// title, Markdown summary, details link and an annotation per finding of
-// anns on a line.
-func (a *App) report(ctx context.Context, c GitHubClient, id int64, carried *sharer, anns []guard.Finding) error {
+// title, Markdown summary, details link, and anns (see annotations).
+func (a *App) report(ctx context.Context, c GitHubClient, id int64, carried *sharer, anns []github.Annotation) error {
 	st, out := carried.st, carried.out
 	owner, name, err := splitRepo(st.Repo)
 	if err != nil {
@@ -67,13 +66,7 @@ func (a *App) report(ctx context.Context, c GitHubClient, id int64, carried *sha
 	if v.Conclusion != guard.ConclusionSuccess && !st.MergeGroup {
 		cr.DetailsURL = a.detailsURL(owner, name, st.Number)
 	}
-	if len(anns) > 0 {
-		list := github.FindingAnnotations(anns)
-		if len(list) > a.MaxAnnotations {
-			list = list[:a.MaxAnnotations]
-		}
-		cr.Annotations = list
-	}
+	cr.Annotations = anns
 	if err := c.UpdateCheckRun(ctx, owner, name, id, cr); err != nil {
 		return fmt.Errorf("complete check run %d: %w", id, transient(err))
 	}

@@ -193,7 +193,7 @@ func (a *App) analysePull(ctx context.Context, c GitHubClient, pr pullRef, prev 
 	st := &PullState{
 		Repo: pr.repo, Number: pr.number, Title: pr.title, InstallationID: pr.inst, Author: pr.author,
 		HeadSHA: pr.head, HeadDate: an.headDate, BaseRef: pr.baseRef, BaseSHA: base, MergeBase: an.mergeBase,
-		Categories: an.categories, Findings: an.findings, Lines: an.lines,
+		Categories: an.categories, Sensitive: an.sensitive, Findings: an.findings, Lines: an.lines,
 		Commits: an.commits, Contributors: people, CoAuthors: coAuthors, AgainstDefault: against,
 		Policy: p.snapshot(an.categories), PolicySource: p.source,
 		Pusher: pr.pusher, PushedAt: pr.pushedAt, EvaluatedAt: a.Now(),

@@ -44,9 +44,9 @@ func (a *App) publish(ctx context.Context, c GitHubClient, st *PullState, out *o
 	if err != nil {
 		return err
 	}
-	var anns []guard.Finding
+	var anns []github.Annotation
 	if annotate {
-		anns = st.allFindings()
+		anns = annotations(st, a.MaxAnnotations)
 	}
 	return a.report(ctx, c, st.CheckRunID, carrier, anns)
 }

@@ -19,8 +19,10 @@ import (
 type analysis struct {
 	mergeBase  string
 	categories []string
-	findings   []guard.Finding
-	lines      int
+	// sensitive are the files of each category.
+	sensitive []CategoryFiles
+	findings  []guard.Finding
+	lines     int
 	// emails are the author and committer emails of the commits.
 	emails []string
 	// commits are the hashes of base..head, newest first; coAuthors the
@@ -93,7 +95,8 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	csFindings, err := p.eng.Judge(guard.Subject{Change: cs})
 	a.logDetectorError(ctx, err)
 	an.findings = mergeFindings(csFindings, commitFindings)
-	an.categories = touched(p, files)
+	an.sensitive = sensitiveFiles(p, files)
+	an.categories = categoryNames(an.sensitive)
 	return an, nil
 }
 
@@ -121,24 +124,6 @@ func (a *App) logDetectorError(ctx context.Context, err error) {
 	if err != nil {
 		a.logger(ctx).Error("detector failed", "err", err)
 	}
-}
-
-// touched returns the sensitive categories the files are in, in policy
-// order.
-func touched(p *policy, files []guard.FileChange) []string {
-	in := map[string]bool{}
-	for _, cats := range guard.CategoriesOf(p.eng.Classifier, files) {
-		for _, c := range cats {
-			in[c] = true
-		}
-	}
-	var out []string
-	for _, c := range p.pol.Categories {
-		if in[c.Name] {
-			out = append(out, c.Name)
-		}
-	}
-	return out
 }
 
 // mergeFindings combines the findings of the change set with those of

@@ -89,7 +89,7 @@ func (a *App) analyseGroup(ctx context.Context, c GitHubClient, inst int64, full
 		return nil, err
 	}
 	st := &PullState{Repo: full, InstallationID: inst, HeadSHA: head, BaseRef: strings.TrimPrefix(baseRef, "refs/heads/"), BaseSHA: base,
-		MergeBase: an.mergeBase, Categories: an.categories, Findings: an.findings, Lines: an.lines,
+		MergeBase: an.mergeBase, Categories: an.categories, Sensitive: an.sensitive, Findings: an.findings, Lines: an.lines,
 		Policy: p.snapshot(an.categories), PolicySource: p.source, MergeGroup: true, EvaluatedAt: a.Now(),
 		GroupPulls: an.pulls}
 	if m := queuePull.FindStringSubmatch(headRef); m != nil {

@@ -104,8 +104,11 @@ type PullState struct {
 	// request with that head shares.
 	CheckRunID int64 `json:"check_run_id"`
 	// Categories are the sensitive categories the change set touches.
-	Categories []string        `json:"categories"`
-	Findings   []guard.Finding `json:"findings"`
+	Categories []string `json:"categories"`
+	// Sensitive are the files of each category, for the summary and the
+	// annotations.
+	Sensitive []CategoryFiles `json:"sensitive,omitempty"`
+	Findings  []guard.Finding `json:"findings"`
 	// Lines is the number of lines the change set adds and deletes.
 	Lines int `json:"lines"`
 	// AgainstDefault, set when the base is neither the default branch nor

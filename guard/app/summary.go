@@ -36,6 +36,7 @@ func renderSummary(st *PullState, out *outcome, publicURL string) string {
 	writeAgainst(&b, st)
 	writeSharers(&b, st, out.sharers)
 	writeRequirements(&b, st, v)
+	writeCategoryFiles(&b, st, v)
 	writeFindings(&b, st.allFindings(), out, publicURL)
 	writeRubberStamps(&b, st.ReviewFindings)
 	writeRejected(&b, v.Rejected)
