@@ -13,8 +13,9 @@ import "errors"
 // of its implementation gives ErrTreeLimit, with what was found before
 // the bound where a method can say it.
 type Tree interface {
-	// Dir lists the files (not the folders) of the folder dir
-	// ("" for the top), in Git's order; none when there is no such folder.
+	// Dir lists the files (not the folders) of the folder dir ("" or
+	// "." for the top), in Git's order; none when there is no such
+	// folder.
 	Dir(dir string) ([]TreeFile, error)
 	// Head returns up to n of the first bytes of the file at path, or an
 	// error matching ErrTreeNotFound when there is none.

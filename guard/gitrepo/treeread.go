@@ -68,13 +68,16 @@ var _ guard.Tree = (*commitTree)(nil)
 // Dir implements guard.Tree.
 func (t *commitTree) Dir(dir string) ([]guard.TreeFile, error) {
 	var out []guard.TreeFile
+	if dir = strings.Trim(dir, "/"); dir == "." {
+		dir = ""
+	}
 	err := t.r.withMain(func(h *handle) error {
 		entries, err := t.folder(h, dir)
 		if err != nil || entries == nil {
 			return err
 		}
 		prefix := ""
-		if dir = strings.Trim(dir, "/"); dir != "" {
+		if dir != "" {
 			prefix = dir + "/"
 		}
 		for i := range entries {
@@ -96,10 +99,11 @@ func (t *commitTree) Dir(dir string) ([]guard.TreeFile, error) {
 	return out, err
 }
 
-// folder returns the entries of the folder dir, nil when there is none.
+// folder returns the entries of the folder dir ("" for the top), nil
+// when there is none.
 func (t *commitTree) folder(h *handle, dir string) ([]treeEntry, error) {
 	tree := t.root
-	if dir = strings.Trim(dir, "/"); dir != "" {
+	if dir != "" {
 		e, err := h.lookup(context.Background(), t.root, dir)
 		if err != nil || e == nil || !e.isDir() {
 			return nil, err

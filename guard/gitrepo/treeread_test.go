@@ -48,6 +48,11 @@ func TestCommitTreeDirAndHead(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Dir = %q, want %q", got, want)
 	}
+	for _, top := range []string{"", ".", "/"} {
+		if files, err := tree.Dir(top); err != nil || len(files) != 1 || files[0].Path != "empty" {
+			t.Errorf("Dir(%q) = %v, %v; want the one file at the top", top, files, err)
+		}
+	}
 	if files, err := tree.Dir("no/such"); err != nil || len(files) != 0 {
 		t.Errorf("Dir of a missing folder = %v, %v", files, err)
 	}
