@@ -31,7 +31,7 @@ type Tree interface {
 // TreeFile is one file of a Tree.
 type TreeFile struct {
 	Path string
-	Size int64
+	Size int64 // -1 when unknown: a partial clone without the blob
 	Mode uint32
 	Hash string
 }

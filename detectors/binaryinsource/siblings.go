@@ -48,7 +48,7 @@ func bisCompare(tree guard.Tree, files []guard.TreeFile, f *guard.FileChange, ch
 	var b bisBeyond
 	read := 0
 	for _, s := range files {
-		if s.Path == f.Path || changed[s.Path] || s.Mode&0o170000 != 0o100000 {
+		if s.Path == f.Path || changed[s.Path] || s.Mode&0o170000 != 0o100000 || s.Size < 0 {
 			continue
 		}
 		b.siblings++

@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -128,6 +129,9 @@ func (t *commitTree) Head(p string, n int) ([]byte, error) {
 		if err != nil {
 			return err
 		}
+		if b.missing {
+			return fmt.Errorf("%s: %s: %w", p, guard.UnknownMissing, guard.ErrTreeLimit)
+		}
 		s := b.text
 		if b.large {
 			s = b.head
@@ -144,7 +148,7 @@ func (t *commitTree) Texts(keep func(path string) bool, fn func(path, text strin
 	if err != nil {
 		return err
 	}
-	read := 0
+	read, missing := 0, 0
 	for i := range files {
 		f := &files[i]
 		if f.mode&modeType == modeSymlink || !keep(f.path) {
@@ -158,6 +162,7 @@ func (t *commitTree) Texts(keep func(path string) bool, fn func(path, text strin
 		if err != nil {
 			return err
 		}
+		missing += bool2int(b.missing)
 		if b.large || b.binary || b.missing {
 			continue
 		}
@@ -168,7 +173,17 @@ func (t *commitTree) Texts(keep func(path string) bool, fn func(path, text strin
 			return nil
 		}
 	}
+	if missing > 0 && listErr == nil {
+		return fmt.Errorf("%d files %s: %w", missing, guard.UnknownMissing, guard.ErrTreeLimit)
+	}
 	return listErr
+}
+
+func bool2int(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // listing lists the files of the tree once, up to treeMaxEntries
@@ -242,7 +257,8 @@ func isFile(mode uint32) bool {
 }
 
 // blobSize returns the size a blob declares, without inflating it: from
-// its pack entry header, else (a loose object) from its object header.
+// its pack entry header, else (a loose object) from its object header;
+// -1 for a blob a partial clone lacks.
 func (h *handle) blobSize(hash plumbing.Hash) (n int64, err error) {
 	defer recoverCorrupt(hash, &err)
 	x, err := h.packs.index()
@@ -257,6 +273,9 @@ func (h *handle) blobSize(hash plumbing.Hash) (n int64, err error) {
 		return d.size, nil
 	}
 	obj, err := h.st.EncodedObject(plumbing.BlobObject, hash)
+	if h.partial && errors.Is(err, plumbing.ErrObjectNotFound) {
+		return -1, nil // a partial clone without the blob
+	}
 	if err != nil {
 		return 0, corrupt(hash, err)
 	}

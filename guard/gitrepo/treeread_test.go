@@ -132,3 +132,31 @@ func TestCommitTreeBounds(t *testing.T) {
 		})
 	}
 }
+
+// TestCommitTreePartialClone: in a clone without blobs, what the tree
+// cannot read is not taken for absent: Texts and Head report the bound,
+// Dir gives the sizes it cannot know as -1.
+func TestCommitTreePartialClone(t *testing.T) {
+	r := newTestRepo(t)
+	r.write("tests/files/a.bin", "\x00\x01")
+	r.write("tests/run.sh", "cat files/a.bin\n")
+	r.commit("first")
+	tree, err := r.blobless(t.TempDir() + "/partial").Tree("HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tree.Texts(func(string) bool { return true }, func(p, _ string) bool {
+		t.Errorf("text of %s, which the clone lacks", p)
+		return true
+	})
+	if !errors.Is(err, guard.ErrTreeLimit) {
+		t.Errorf("Texts: %v, want ErrTreeLimit", err)
+	}
+	if _, err := tree.Head("tests/run.sh", 4); !errors.Is(err, guard.ErrTreeLimit) {
+		t.Errorf("Head: %v, want ErrTreeLimit", err)
+	}
+	files, err := tree.Dir("tests/files")
+	if err != nil || len(files) != 1 || files[0].Size != -1 {
+		t.Errorf("Dir = %+v, %v; want a.bin of unknown size", files, err)
+	}
+}
