@@ -66,6 +66,9 @@ type bisCandidate struct {
 	fixture  string // the test-fixture folder it is in, or ""
 	// nearBuild: raised for a build file the change touches in its folder
 	nearBuild bool
+	// buildRaised: raised for a build file the change touches that does
+	// not name it
+	buildRaised bool
 }
 
 func run(pass *guard.Pass) {
@@ -167,20 +170,20 @@ func (j *bisJudge) assess(f *guard.FileChange) bisCandidate {
 	near, other := j.builds.neighbours(f.Path)
 	switch {
 	case near.n > 0:
-		c.sev, c.nearBuild = bisRaise(c.sev), true
+		c.sev, c.nearBuild, c.buildRaised = bisRaise(c.sev), true, true
 		c.reasons = append(c.reasons, "beside the changed build file "+near.summary(2))
 		c.evidence = append(c.evidence, "build files changed in the same folder: "+near.summary(bisShownBuilds))
 	case other.n > 0 && c.kind >= bisCompressed:
 		// A media or unknown binary is not raised by a build change
 		// elsewhere: resources and project files change with builds.
-		c.sev = bisRaise(c.sev)
+		c.sev, c.buildRaised = bisRaise(c.sev), true
 		c.reasons = append(c.reasons, "in a change that also touches the build file "+other.summary(2))
 		c.evidence = append(c.evidence, "build files changed: "+other.summary(bisShownBuilds))
 	}
 	if c.tooLarge && c.sev > guard.Low {
 		c.sev = guard.Low // unknown content, not known binary: a note
 	}
-	j.builtHere(&c)
+	j.buildOutput(&c, false)
 	return c
 }
 

@@ -25,7 +25,10 @@
 // build, script and CI files, cut into path-like tokens (see bisRefs in
 // refs.go); an executable beside the source file of its name
 // (seekable_compression beside seekable_compression.c) is taken for a
-// build output committed by mistake and stepped down.
+// build output committed by mistake and stepped down, as is a binary
+// that the clean rule of a build file beside it deletes (`rm -f tmp*`
+// in programs/Makefile for programs/tmp.zstd), unless a build change
+// names it or the change adds that rule (see cleaned in clean.go).
 //
 // Its cases are testdata/*.txtar (see package detectortest).
 package binaryinsource

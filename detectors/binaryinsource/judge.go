@@ -100,11 +100,11 @@ func (j *bisJudge) grade(c *bisCandidate, r bisReaders) {
 		}
 		c.evidence = append(c.evidence, "build file that refers to it, changed: "+r.build)
 	case near.n > 0:
-		c.sev, c.nearBuild = bisRaise(c.sev), true
+		c.sev, c.nearBuild, c.buildRaised = bisRaise(c.sev), true, true
 		c.reasons = append(c.reasons, "beside the changed build file "+near.summary(2))
 		c.evidence = append(c.evidence, "build files changed in the same folder: "+near.summary(bisShownBuilds))
 	case other.n > 0:
-		c.sev = bisRaise(c.sev)
+		c.sev, c.buildRaised = bisRaise(c.sev), true
 		c.reasons = append(c.reasons, "in a change that also touches the build file "+other.summary(2))
 		c.evidence = append(c.evidence, "build files changed: "+other.summary(bisShownBuilds))
 	}
@@ -119,7 +119,7 @@ func (j *bisJudge) grade(c *bisCandidate, r bisReaders) {
 	if j.pass.Tree != nil && c.sev < guard.High {
 		j.compare(c, r.usage)
 	}
-	j.builtHere(c)
+	j.buildOutput(c, r.added != "")
 }
 
 // dir lists a folder of the tree once per change (see guard.Tree.Dir);
@@ -140,14 +140,24 @@ func (j *bisJudge) dir(d string) []guard.TreeFile {
 // compiled from.
 var bisSourceExts = bisLowerSet(strings.Fields(".c .cc .cpp .cxx .c++ .m .mm .go .rs .zig .s .asm .swift .java .kt .cs .f90 .pas .d .nim"))
 
+// buildOutput steps down a binary that is most likely an output of the
+// build committed by mistake: compiled from a source beside it
+// (builtHere) or deleted by a clean rule beside it (cleaned).
+// namedByBuild says a build change names it.
+func (j *bisJudge) buildOutput(c *bisCandidate, namedByBuild bool) {
+	if !j.builtHere(c) {
+		j.cleaned(c, namedByBuild)
+	}
+}
+
 // builtHere steps down an executable that a source file beside it of the
 // same name is compiled into (seekable_compression beside
 // seekable_compression.c): a build output committed by mistake, most
 // likely, not a payload brought in. The build change beside it, which
 // raised it, then explains it: that step is taken back too.
-func (j *bisJudge) builtHere(c *bisCandidate) {
+func (j *bisJudge) builtHere(c *bisCandidate) bool {
 	if c.kind != bisExecutable || c.sev == guard.Info {
-		return
+		return false
 	}
 	name := path.Base(c.file.Path)
 	stem := strings.TrimSuffix(name, path.Ext(name))
@@ -161,9 +171,10 @@ func (j *bisJudge) builtHere(c *bisCandidate) {
 			}
 			c.reasons = append(c.reasons, "beside "+base+", which it is most likely compiled from")
 			c.evidence = append(c.evidence, "source of the same name: "+s.Path+" (a build output, most likely committed by mistake)")
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // bisXZ names the incident the pattern of a fixture and a build change

@@ -37,6 +37,8 @@ type bisReaders struct {
 	by, token string
 	// build is a build file the change touches that refers to it.
 	build string
+	// added is a build file whose lines the change adds name it.
+	added string
 }
 
 // bisMaxFixtures bounds how many fixtures of one change are looked up
@@ -65,7 +67,7 @@ func bisFixtureReaders(pass *guard.Pass, j *bisJudge, paths []string) []bisReade
 		for _, l := range f.AddedLines {
 			refs.scan(f.Path, l.Text, func(k int, _ bisRefKind, _ string) {
 				if out[k].build == "" {
-					out[k].build = f.Path
+					out[k].build, out[k].added = f.Path, f.Path
 				}
 			})
 		}
