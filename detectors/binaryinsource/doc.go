@@ -17,7 +17,11 @@
 // names is info. A build change in the same change raises it a step
 // (the xz pattern: a fixture that no test reads added with a build
 // change is high), as does a size or an entropy far beyond the files
-// already beside it. Without a tree (a change set judged on its diff),
+// already beside it. For a fixture that a test reads only with its
+// folder (a glob), its size counts when its content is dense (6 bits a
+// byte or more): a glob carries whatever is dropped in its folder, as
+// xz-utils' tests/files/good-*.lzma did; a test that names a fixture
+// makes its size its own. Without a tree (a change set judged on its diff),
 // or past the tree's bounds, what reads it is unknown and it is graded
 // as one that nothing reads, on its diff.
 //

@@ -231,16 +231,20 @@ func (j *bisJudge) readBy(c *bisCandidate, r bisReaders) {
 // entropy.
 func (j *bisJudge) compare(c *bisCandidate, u bisUsage) {
 	b, ok := bisCompare(j.pass.Tree, j.dir(path.Dir(c.file.Path)), c.file, j.changed)
-	// A fixture that tests read stands out by its content: a test of
-	// large input is large.
-	if !ok || !b.randomness && (!b.size || u >= usageFolder) {
+	// A fixture that a test names stands out by its content alone: a
+	// test of large input is large. One that a test reads with its
+	// folder (a glob, as xz-utils' tests read tests/files/bad-*.xz) may
+	// be carried by the glob: its size stands out too when its content
+	// is dense (a zeroed block of 128 KB is no container).
+	size := b.size && (u < usageFolder || u == usageFolder && b.entropy >= bisDenseEntropy)
+	if !ok || !b.randomness && !size {
 		return
 	}
 	c.sev = bisRaise(c.sev)
 	switch {
-	case b.size && b.randomness:
+	case size && b.randomness:
 		c.reasons = append(c.reasons, "far larger and more random than the files beside it")
-	case b.size:
+	case size:
 		c.reasons = append(c.reasons, "far larger than the files beside it")
 	default:
 		c.reasons = append(c.reasons, "far more random than the files beside it")

@@ -25,6 +25,9 @@ const (
 	// sibling a fixture must be to stand out.
 	bisHighEntropy = 7.2
 	bisEntropyGap  = 1.0
+	// bisDenseEntropy (bits per byte) is the least entropy of a dense
+	// content (compressed data, machine code), not zeros or runs.
+	bisDenseEntropy = 6.0
 )
 
 // bisBeyond is how a fixture compares with its siblings.
