@@ -36,6 +36,9 @@ type Commit struct {
 	// lacks one of its trees. Files is empty then, and the commit is
 	// judged on what it says of itself (author, dates, identity).
 	Unknown string
+	// Tree is the tree the commit leaves, read lazily by detectors that
+	// need more than the diff; nil when it cannot be had.
+	Tree Tree `json:"-"`
 }
 
 // Why a commit's changes can be unknown (Commit.Unknown), and why a file's
@@ -126,4 +129,7 @@ type ChangeSet struct {
 	Head    string // head commit
 	Commits []Commit
 	Files   []FileChange // diff from Base to Head
+	// Tree is the tree of Head, read lazily by detectors that need more
+	// than the diff; nil when it cannot be had.
+	Tree Tree `json:"-"`
 }

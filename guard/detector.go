@@ -83,6 +83,11 @@ type Pass struct {
 	// before this change; nil when no baseline is kept, and then
 	// behaviour detectors stay silent.
 	Baseline *Baseline
+	// Tree is the tree the commit (or the change set's head) leaves, for
+	// detectors that must know more than the diff: which files mention a
+	// path, what a folder holds. Nil when it cannot be had: a detector
+	// then judges on the diff alone.
+	Tree Tree
 
 	detector *Detector
 	findings []Finding

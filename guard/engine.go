@@ -119,9 +119,9 @@ func (e *Engine) judge(s Subject, which func(*Detector) bool) ([]Finding, error)
 	}
 	var files []FileChange
 	if s.Commit != nil {
-		files = s.Commit.Files
+		files, pass.Tree = s.Commit.Files, s.Commit.Tree
 	} else if s.Change != nil {
-		files = s.Change.Files
+		files, pass.Tree = s.Change.Files, s.Change.Tree
 	}
 	pass.Files, pass.Categories = e.classify(files)
 

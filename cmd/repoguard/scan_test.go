@@ -69,6 +69,30 @@ func TestScanKeyMaterialText(t *testing.T) {
 	}
 }
 
+// scanJSON is what the tests read of a scan's JSON report.
+type scanJSON struct {
+	Commits int `json:"commits_scanned"`
+	Results []struct {
+		Hash     string `json:"hash"`
+		Findings []struct {
+			Detector string `json:"detector"`
+			Severity string `json:"severity"`
+			Path     string `json:"path"`
+			Line     int    `json:"line"`
+		} `json:"findings"`
+	} `json:"results"`
+}
+
+// parseScanJSON decodes the JSON report of a scan.
+func parseScanJSON(t *testing.T, out string) scanJSON {
+	t.Helper()
+	var rep scanJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	return rep
+}
+
 // assertNoSecret fails when any line of the key body appears in out.
 func assertNoSecret(t *testing.T, out, key string) {
 	t.Helper()
@@ -86,21 +110,7 @@ func TestScanJSON(t *testing.T) {
 		t.Fatalf("code %d; stderr %s", code, stderr)
 	}
 	assertNoSecret(t, out, key)
-	var rep struct {
-		Commits int `json:"commits_scanned"`
-		Results []struct {
-			Hash     string `json:"hash"`
-			Findings []struct {
-				Detector string `json:"detector"`
-				Severity string `json:"severity"`
-				Path     string `json:"path"`
-				Line     int    `json:"line"`
-			} `json:"findings"`
-		} `json:"results"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("bad JSON: %v\n%s", err, out)
-	}
+	rep := parseScanJSON(t, out)
 	if rep.Commits != 2 || len(rep.Results) == 0 {
 		t.Fatalf("report: %+v", rep)
 	}

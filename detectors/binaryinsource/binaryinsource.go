@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -19,6 +18,9 @@ type Settings struct {
 	// build_files are base-name globs of build files, used besides the
 	// policy's build category.
 	BuildFiles []string `setting:"build_files"`
+	// junk_files are base-name globs of the files operating systems and
+	// editors leave behind (.DS_Store, Thumbs.db): binary, but not code.
+	JunkFiles []string `setting:"junk_files"`
 	// max_findings caps the individual findings per change; the least
 	// severe rest is folded into one summary finding.
 	MaxFindings int `setting:"max_findings"`
@@ -28,9 +30,10 @@ type Settings struct {
 var Detector = &guard.Detector{
 	Name: "binary-in-source",
 	Doc: "Reports binary files added or changed outside the declared asset folders: their content " +
-		"cannot be reviewed in a diff. Compressed blobs and executables, test-fixture folders and " +
-		"binaries beside a changed build file (the xz-utils backdoor pattern) rank higher; files " +
-		"too large to diff get a note.",
+		"cannot be reviewed in a diff. Compressed blobs and executables and binaries beside a changed " +
+		"build file rank higher; a binary in a test-fixture folder that no test in the tree reads (the " +
+		"xz-utils backdoor pattern) is medium, high with a build change or far beyond the files beside " +
+		"it, and low when a test reads it; files too large to diff and OS or editor junk get a note.",
 	Severity: guard.Low,
 	Settings: &Settings{
 		FixtureDirs: []string{"test", "tests", "testdata", "test-data", "test_data", "testing",
@@ -38,65 +41,37 @@ var Detector = &guard.Detector{
 		BuildFiles: []string{"*.m4", "configure", "configure.ac", "configure.in", "Makefile",
 			"Makefile.am", "Makefile.in", "GNUmakefile", "*.mk", "CMakeLists.txt", "*.cmake",
 			"meson.build", "build.rs", "build.gradle", "build.gradle.kts", "pom.xml", "BUILD",
-			"BUILD.bazel", "WORKSPACE", "*.bzl", "setup.py", "Dockerfile", "build.sh"},
+			"BUILD.bazel", "WORKSPACE", "*.bzl", "setup.py", "Dockerfile", "build.sh", "justfile", "Justfile",
+			"package.json"},
+		JunkFiles: []string{".DS_Store", "._*", "Thumbs.db", "ehthumbs.db", "desktop.ini", "Desktop.ini",
+			"*.swp", "*.swo", "*.suo", "*.ncb", "*.sdf", "*.opensdf", "*.VC.db", "*.aps", ".Spotlight-V100",
+			".Trashes", "Icon\r", "*.log", "npm-debug.log*", "yarn-error.log*"},
 		MaxFindings: 20,
 	},
 	Run: run,
-}
-
-// bisKind classifies a binary by what its extension says it is.
-type bisKind int
-
-const (
-	bisMedia bisKind = iota
-	bisOther
-	bisCompressed
-	bisExecutable
-)
-
-var bisKindNames = [...]string{"media file", "binary file", "compressed binary", "executable binary"}
-
-// bisExtensions maps lowercase extensions (with the dot) to a kind.
-var bisExtensions = map[string]bisKind{}
-
-func init() {
-	for kind, exts := range map[bisKind]string{
-		bisMedia: ".png .jpg .jpeg .gif .ico .icns .webp .bmp .tif .tiff .avif .heic .woff .woff2 .ttf " +
-			".otf .eot .pdf .mp3 .mp4 .ogg .wav .webm .mov .avi .flac",
-		bisCompressed: ".xz .lzma .lz .lz4 .gz .tgz .bz2 .tbz .tbz2 .zst .zstd .zip .7z .tar .txz .rar " +
-			".cpio .z .br .cab .arj .ar .deb .rpm .apk .ipa .xpi .crx .nupkg .whl .egg .gem",
-		bisExecutable: ".exe .dll .so .dylib .o .a .obj .lib .ko .elf .bin .jar .war .ear .class .dex " +
-			".wasm .pyc .pyo .pyd .node .out .com .msi .sys .scr",
-	} {
-		for _, e := range strings.Fields(exts) {
-			bisExtensions[e] = kind
-		}
-	}
-}
-
-// bisTextExtensions are extensions of source and text files: binary
-// content under one of them is disguised.
-var bisTextExtensions = map[string]bool{}
-
-func init() {
-	for _, e := range strings.Fields(".txt .md .c .h .cc .cpp .go .rs .py .js .ts .sh .bash .m4 .ac .am " +
-		".in .mk .cmake .yml .yaml .json .toml .xml .sol .java .rb .pl .php .cfg .conf .ini .csv .html .css") {
-		bisTextExtensions[e] = true
-	}
 }
 
 // bisCandidate is one binary (or undiffable) file with what makes it risky.
 type bisCandidate struct {
 	file     *guard.FileChange
 	kind     bisKind
+	ext      string // the lowercase extension
 	sev      guard.Severity
 	reasons  []string
 	evidence []string
 	tooLarge bool
+	junk     bool
+	utf16    bool   // binary by Git's rule, but text in UTF-16
+	disguise bool   // binary content under a text extension
+	fixture  string // the test-fixture folder it is in, or ""
+	// nearBuild: raised for a build file the change touches in its folder
+	nearBuild bool
+	// buildRaised: raised for a build file the change touches that does
+	// not name it
+	buildRaised bool
 }
 
 func run(pass *guard.Pass) {
-	set := pass.Settings().(*Settings)
 	var idx []int
 	for i := range pass.Files {
 		if bisConsidered(pass, &pass.Files[i]) {
@@ -106,19 +81,13 @@ func run(pass *guard.Pass) {
 	if len(idx) == 0 {
 		return // the common case: no binary, no need to look for build files
 	}
-	fixtures := bisLowerSet(set.FixtureDirs)
-	isBuild := bisBuildMatcher(set.BuildFiles)
-	var builds []string // build files the change touches
-	for i := range pass.Files {
-		if p := pass.Files[i].Path; pass.InCategory(i, guard.CategoryBuild) || isBuild(p) {
-			builds = append(builds, p)
-		}
-	}
-	index := newBisBuilds(builds)
+	set := pass.Settings().(*Settings)
+	j := newBisJudge(pass, set)
 	cands := make([]bisCandidate, 0, len(idx))
 	for _, i := range idx {
-		cands = append(cands, bisAssess(&pass.Files[i], fixtures, index))
+		cands = append(cands, j.assess(&pass.Files[i]))
 	}
+	j.gradeFixtures(cands)
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].sev > cands[j].sev })
 
 	limit := max(set.MaxFindings, 1)
@@ -149,13 +118,13 @@ func bisConsidered(pass *guard.Pass, f *guard.FileChange) bool {
 	return pass.Classifier == nil || !pass.Classifier.Asset(f.Path)
 }
 
-// bisAssess grades one candidate: its kind by extension and mode, then a
-// step up for a test-fixture folder, a disguising extension and a build
-// change beside it.
-func bisAssess(f *guard.FileChange, fixtures map[string]bool, builds *bisBuilds) bisCandidate {
-	c := bisCandidate{file: f, tooLarge: !f.Binary}
-	ext := strings.ToLower(path.Ext(f.Path))
-	kind, known := bisExtensions[ext]
+// assess grades one candidate on its path and the diff: its kind by
+// extension and mode, a step up for a disguising extension and for a
+// build change beside it. Binaries in test-fixture folders are graded
+// further by gradeFixtures; OS and editor junk is a note.
+func (j *bisJudge) assess(f *guard.FileChange) bisCandidate {
+	c := bisCandidate{file: f, tooLarge: !f.Binary, ext: strings.ToLower(path.Ext(f.Path))}
+	kind, known := bisExtensions[c.ext]
 	switch {
 	case known:
 		c.kind = kind
@@ -164,44 +133,73 @@ func bisAssess(f *guard.FileChange, fixtures map[string]bool, builds *bisBuilds)
 	default:
 		c.kind = bisOther
 	}
-	if c.tooLarge {
+	c.fixture = bisFixtureDir(f.Path, j.fixtures)
+	switch {
+	case c.tooLarge:
 		c.sev = guard.Info
-	} else {
+	case j.junk(f.Path):
+		c.junk, c.sev = true, guard.Info
+		c.evidence = append(c.evidence, "kind: file of an operating system or editor (junk_files)")
+	default:
 		c.sev = [...]guard.Severity{guard.Info, guard.Low, guard.Medium, guard.Medium}[c.kind]
-		c.evidence = append(c.evidence, "kind: "+bisKindLabel(c.kind, ext, f.Mode))
+		c.evidence = append(c.evidence, "kind: "+bisKindLabel(c.kind, c.ext, f.Mode))
 	}
 	if f.Size > 0 {
 		c.evidence = append(c.evidence, fmt.Sprintf("size: %d bytes", f.Size))
 	}
-	if !c.tooLarge && !known && bisTextExtensions[ext] {
-		c.sev = bisRaise(c.sev)
-		c.reasons = append(c.reasons, fmt.Sprintf("under the text extension %s", ext))
+	if c.junk {
+		return c
 	}
-	dir := bisFixtureDir(f.Path, fixtures)
-	inFixture := dir != ""
-	if inFixture {
-		c.sev = bisRaise(c.sev)
-		c.reasons = append(c.reasons, "in the test-fixture folder "+dir)
-		c.evidence = append(c.evidence, "test-fixture folder: "+dir)
+	if !c.tooLarge && !known && bisTextExtensions[c.ext] {
+		j.disguised(&c)
 	}
-	near, other := builds.neighbours(f.Path)
-	if near.n > 0 {
+	if c.utf16 {
+		return c
+	}
+	if c.fixture != "" {
+		c.reasons = append(c.reasons, "in the test-fixture folder "+c.fixture)
+		c.evidence = append(c.evidence, "test-fixture folder: "+c.fixture)
+		if c.tooLarge {
+			c.sev = guard.Low // unknown content, not known binary: a note
+		}
+		return c // graded on what reads it by gradeFixtures
+	}
+	if c.disguise {
 		c.sev = bisRaise(c.sev)
+	}
+	near, other := j.builds.neighbours(f.Path)
+	switch {
+	case near.n > 0:
+		c.sev, c.nearBuild, c.buildRaised = bisRaise(c.sev), true, true
 		c.reasons = append(c.reasons, "beside the changed build file "+near.summary(2))
 		c.evidence = append(c.evidence, "build files changed in the same folder: "+near.summary(bisShownBuilds))
-	} else if other.n > 0 {
-		c.sev = bisRaise(c.sev)
+	case other.n > 0 && c.kind >= bisCompressed:
+		// A media or unknown binary is not raised by a build change
+		// elsewhere: resources and project files change with builds.
+		c.sev, c.buildRaised = bisRaise(c.sev), true
 		c.reasons = append(c.reasons, "in a change that also touches the build file "+other.summary(2))
 		c.evidence = append(c.evidence, "build files changed: "+other.summary(bisShownBuilds))
-	}
-	if c.kind == bisCompressed && inFixture && (near.n > 0 || other.n > 0) {
-		c.evidence = append(c.evidence, "pattern: a compressed test file added with a build change, "+
-			"as the xz-utils backdoor (CVE-2024-3094) was planted")
 	}
 	if c.tooLarge && c.sev > guard.Low {
 		c.sev = guard.Low // unknown content, not known binary: a note
 	}
+	j.buildOutput(&c, false)
 	return c
+}
+
+// disguised marks a binary under a text extension as disguised, unless
+// the tree shows it is text in UTF-16 (as Visual Studio writes resource
+// files): a note then.
+func (j *bisJudge) disguised(c *bisCandidate) {
+	if j.pass.Tree != nil {
+		if head, err := j.pass.Tree.Head(c.file.Path, 512); err == nil && bisUTF16(head) {
+			c.utf16, c.sev = true, guard.Info
+			c.evidence[0] = "kind: UTF-16 text (binary by Git's rule of a NUL byte)"
+			return
+		}
+	}
+	c.disguise = true
+	c.reasons = append(c.reasons, fmt.Sprintf("under the text extension %s", c.ext))
 }
 
 // bisRaise moves a severity one step up, to High at most: Critical is left
@@ -211,145 +209,4 @@ func bisRaise(s guard.Severity) guard.Severity {
 		return s + 1
 	}
 	return s
-}
-
-func bisKindLabel(k bisKind, ext string, mode uint32) string {
-	switch {
-	case bisHasKind(ext, k):
-		return fmt.Sprintf("%s (%s)", bisKindNames[k], ext)
-	case k == bisExecutable && mode == 0o100755:
-		return bisKindNames[k] + " (mode 100755)"
-	}
-	return bisKindNames[k]
-}
-
-func bisHasKind(ext string, k bisKind) bool {
-	got, ok := bisExtensions[ext]
-	return ok && got == k
-}
-
-// bisFixtureDir returns the first folder of p that is a fixture folder,
-// with its parents ("tests/" or "src/__tests__/"), or "".
-func bisFixtureDir(p string, fixtures map[string]bool) string {
-	segs := strings.Split(p, "/")
-	for i, s := range segs[:len(segs)-1] {
-		if fixtures[strings.ToLower(s)] {
-			return strings.Join(segs[:i+1], "/") + "/"
-		}
-	}
-	return ""
-}
-
-// bisBuildMatcher compiles base-name globs: exact names and "*.ext"
-// suffixes are looked up, other patterns go through path.Match.
-func bisBuildMatcher(globs []string) func(p string) bool {
-	names, exts := map[string]bool{}, map[string]bool{}
-	var other []string
-	for _, g := range globs {
-		switch {
-		case !strings.ContainsAny(g, "*?[\\"):
-			names[g] = true
-		case strings.HasPrefix(g, "*.") && !strings.ContainsAny(g[2:], "*?[\\"):
-			exts[g[1:]] = true
-		default:
-			other = append(other, g)
-		}
-	}
-	return func(p string) bool {
-		base := path.Base(p)
-		if names[base] || exts[path.Ext(base)] {
-			return true
-		}
-		for _, g := range other {
-			if ok, _ := path.Match(g, base); ok {
-				return true
-			}
-		}
-		return false
-	}
-}
-
-func bisLowerSet(names []string) map[string]bool {
-	m := make(map[string]bool, len(names))
-	for _, n := range names {
-		m[strings.ToLower(n)] = true
-	}
-	return m
-}
-
-func bisReport(pass *guard.Pass, c bisCandidate) {
-	f := c.file
-	var msg string
-	if c.tooLarge {
-		msg = fmt.Sprintf("%s (%s, %s) is too large to diff, so its content was not examined",
-			f.Path, f.Status, bisSize(f.Size))
-		if len(c.reasons) > 0 {
-			msg += "; it is " + strings.Join(c.reasons, ", ")
-		}
-		msg += "."
-	} else {
-		where := "outside the declared asset folders"
-		if len(c.reasons) > 0 {
-			where = strings.Join(c.reasons, ", ")
-		}
-		msg = fmt.Sprintf("%s the %s %s (%s) %s; its content cannot be reviewed in the diff.",
-			bisVerb(f), bisKindNames[c.kind], f.Path, bisSize(f.Size), where)
-	}
-	ev := c.evidence
-	if f.Status == guard.Renamed {
-		ev = append(ev, "renamed from: "+f.OldPath)
-	}
-	if f.Hash != "" {
-		ev = append(ev, "blob: "+guard.ShortHash(f.Hash))
-	}
-	pass.Report(guard.Finding{
-		Severity: c.sev,
-		Score:    0.2 + 0.15*float64(c.sev),
-		Path:     f.Path,
-		Message:  msg,
-		Evidence: ev,
-	})
-}
-
-// bisReportRest folds the candidates past the cap into one finding.
-func bisReportRest(pass *guard.Pass, rest []bisCandidate) {
-	paths := make([]string, len(rest))
-	sev := guard.Info
-	for i, c := range rest {
-		paths[i] = c.file.Path
-		if c.sev > sev {
-			sev = c.sev
-		}
-	}
-	pass.Report(guard.Finding{
-		Severity: sev,
-		Score:    0.3,
-		Path:     rest[0].file.Path,
-		Message: fmt.Sprintf("The change also adds or changes %s outside the asset folders: %s.",
-			explain.Plural(len(rest), "more binary file"), explain.List(paths, 5)),
-		Evidence: paths[:min(len(paths), 20)],
-	})
-}
-
-func bisVerb(f *guard.FileChange) string {
-	switch f.Status {
-	case guard.Added:
-		return "Adds"
-	case guard.Renamed:
-		return "Moves in"
-	}
-	return "Changes"
-}
-
-// bisSize renders a byte count for a reviewer ("31 KB").
-func bisSize(n int64) string {
-	switch {
-	case n <= 0:
-		return "size unknown"
-	case n < 1<<10:
-		return fmt.Sprintf("%d bytes", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%d KB", (n+1<<9)>>10)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

@@ -1,6 +1,7 @@
 package binaryinsource
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -114,5 +115,47 @@ func TestBinaryInSourceNamesFewBuildFiles(t *testing.T) {
 	near, other := newBisBuilds([]string{"a/x.mk", "a/configure", "b/y.mk"}).neighbours("a/configure")
 	if near.summary(10) != "a/x.mk" || other.summary(10) != "b/y.mk" {
 		t.Errorf("neighbours of a build file: %+v, %+v", near, other)
+	}
+}
+
+// failingTree is a tree whose texts cannot be read.
+type failingTree struct{ *detectortest.MemTree }
+
+func (failingTree) Texts(func(string) bool, func(string, string) bool) error {
+	return errors.New("corrupt object 1234")
+}
+
+// TestBinaryInSourceTreeBounds: a reference found before a tree's bound
+// counts; its absence past the bound, or in a tree that cannot be read,
+// is not known, and the fixture is judged on its diff.
+func TestBinaryInSourceTreeBounds(t *testing.T) {
+	files := map[string]string{
+		"tests/a_test.sh": "xz -t files/bad-1.xz\n",
+		"tests/b_test.sh": "echo nothing here\n",
+	}
+	tests := []struct {
+		name     string
+		tree     guard.Tree
+		fixture  string
+		want     guard.Severity
+		evidence string
+	}{
+		{"found before the bound", &detectortest.MemTree{Files: files, MaxTexts: 1}, "tests/files/bad-1.xz", guard.Low,
+			`readers: tests/a_test.sh ("files/bad-1.xz")`},
+		{"not found before the bound", &detectortest.MemTree{Files: files, MaxTexts: 1}, "tests/files/bad-2.xz", guard.Medium,
+			"readers: unknown, the tree is beyond the bounds of a search"},
+		{"not found in the whole tree", &detectortest.MemTree{Files: files}, "tests/files/bad-2.xz", guard.Medium,
+			"readers: none of the test, build and script files names it or its folder"},
+		{"tree that cannot be read", failingTree{&detectortest.MemTree{}}, "tests/files/bad-2.xz", guard.Medium,
+			"readers: unknown, the tree could not be read (corrupt object 1234)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &guard.Commit{Hash: "c0ffee", Files: []guard.FileChange{bisBinary(tt.fixture, guard.Added, 300)}, Tree: tt.tree}
+			fs := detectortest.Judge(t, Detector, nil, c)
+			if len(fs) != 1 || fs[0].Severity != tt.want || !slices.Contains(fs[0].Evidence, tt.evidence) {
+				t.Fatalf("findings %+v, want one %s with %q", fs, tt.want, tt.evidence)
+			}
+		})
 	}
 }

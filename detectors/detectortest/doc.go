@@ -17,12 +17,21 @@
 //	key: value              header lines: message, author, committer, signed,
 //	                        date, committer-date (RFC 3339), login
 //	-- path (attrs) --      one changed file; body lines start with '+', '-' or ' '
+//	-- tree: path (attrs) -- a file of the tree the commit leaves; the body is its content
 //	-- policy.yml --        optional policy overriding the defaults
 //	-- history --           optional commits learned into a baseline first
 //	-- want --              the expected findings
 //
 // File attributes, comma separated: added, deleted, binary, size=N,
-// mode=100755, from=OLDPATH (a rename), skipped=REASON. The author is
+// mode=100755, from=OLDPATH (a rename), skipped=REASON, bytes=KIND (the
+// content of a binary in the tree: random, zeros, text or utf16; see
+// Content).
+//
+// A case with a tree section gives its commit a tree (guard.Commit.Tree,
+// a MemTree): the tree files, and the files the commit changes (their
+// added lines, or their bytes) but those it deletes. A tree file takes
+// bytes=KIND and size=N instead of a body. Without a tree section the
+// commit has no tree, as a change set judged on its diff alone. The author is
 // Alice <alice@example.com>, committing on 2024-03-05 at 14:00 UTC,
 // unless the header says otherwise; the committer is the author.
 //

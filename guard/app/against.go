@@ -138,7 +138,7 @@ func (a *App) beyondBase(ctx context.Context, r Repository, repo, tip, mb, head 
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", guard.ShortHash(mb), guard.ShortHash(head), err)
 	}
-	cs := &guard.ChangeSet{Repo: repo, Base: mb, Head: head, Files: files}
+	cs := &guard.ChangeSet{Repo: repo, Base: mb, Head: head, Files: files, Tree: headTree(r, head)}
 	seen := map[string]bool{}
 	for _, h := range an.commits {
 		seen[h] = true

@@ -65,7 +65,7 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", guard.ShortHash(mb), guard.ShortHash(head), err)
 	}
-	cs := &guard.ChangeSet{Repo: repo, Base: mb, Head: head, Files: files}
+	cs := &guard.ChangeSet{Repo: repo, Base: mb, Head: head, Files: files, Tree: headTree(r, head)}
 	an := &analysis{mergeBase: mb, lines: guard.LinesChanged(files)}
 	var commitFindings []guard.Finding
 	mm := a.readMailmap(ctx, r, base)
@@ -98,6 +98,27 @@ func (a *App) analyse(ctx context.Context, r Repository, p *policy, repo, base, 
 	an.sensitive = sensitiveFiles(p, files)
 	an.categories = categoryNames(an.sensitive)
 	return an, nil
+}
+
+// treeReader is a Repository that reads the tree of a commit lazily
+// (gitrepo.Repo does).
+type treeReader interface {
+	Tree(rev string) (guard.Tree, error)
+}
+
+// headTree returns the tree head leaves, for the detectors that read
+// more than a change set's diff; nil when r cannot give it, and they
+// judge on the diff.
+func headTree(r Repository, head string) guard.Tree {
+	tr, ok := r.(treeReader)
+	if !ok {
+		return nil
+	}
+	t, err := tr.Tree(head)
+	if err != nil {
+		return nil
+	}
+	return t
 }
 
 // took records who took part in commit c: its hash, the emails its

@@ -49,6 +49,23 @@
 // calls DiffMainRunes, and reads line positions off the result, which
 // avoids joining and re-splitting the texts.
 //
+// # Trees
+//
+// Each commit a walk yields carries its tree (guard.Commit.Tree), and
+// Repo.Tree gives that of any commit (a change set's head): a guard.Tree
+// that reads nothing until a detector asks, through the repository's
+// main handle. Only commits that a detector must know more of than their
+// diff pay for it (binary-in-source asks for commits that add binaries
+// to test-fixture folders). Its work is bounded, however large the tree:
+// Texts lists at most treeMaxEntries (262,144) entries, reads only the
+// files its caller keeps, each within Options.MaxBlobSize and not binary,
+// and at most treeMaxText (64 MiB) of text in all; Dir lists at most
+// treeMaxDir (256) files of a folder, their sizes read from pack entry
+// headers without inflating them; Head reads one blob, or the first 8000
+// bytes of one over the limit. Past a bound a method returns what it has
+// with guard.ErrTreeLimit. A tree keeps its listing once made; the
+// methods take no context, the bounds keeping each call short.
+//
 // # Performance
 //
 // Storage is built with filesystem.Options{KeepDescriptors: true} and opened

@@ -84,3 +84,17 @@ func (r *testRepo) open(opts Options) *Repo {
 	r.t.Cleanup(func() { repo.Close() })
 	return repo
 }
+
+// blobless clones the repository without blobs (git clone
+// --filter=blob:none) into dir and opens the clone.
+func (r *testRepo) blobless(dir string) *Repo {
+	r.t.Helper()
+	r.run(r.dir, "config", "uploadpack.allowFilter", "true")
+	r.run(r.dir, "clone", "-q", "--bare", "--filter=blob:none", "file://"+r.dir, dir)
+	repo, err := Open(dir, Options{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.t.Cleanup(func() { repo.Close() })
+	return repo
+}

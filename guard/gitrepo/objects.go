@@ -48,6 +48,7 @@ type blob struct {
 	// of it but its name.
 	missing bool
 	text    string // the content when !large
+	head    string // the first bytes (up to binarySniff) when large
 }
 
 // readBlob reads a blob, or only its first bytes when it is larger than the
@@ -88,6 +89,7 @@ func (h *handle) readBlob(hash plumbing.Hash) (b blob, err error) {
 			return b, corrupt(hash, err)
 		}
 		b.binary = bytes.IndexByte(head, 0) >= 0
+		b.head = string(head)
 		return b, nil
 	}
 	var sb strings.Builder

@@ -19,6 +19,7 @@ const window = 2
 
 // worker computes the changes of commits on its own handle.
 type worker struct {
+	r         *Repo // for the lazy trees of the commits (Commit.Tree)
 	h         *handle
 	ld        *lineDiffer
 	noRenames bool
@@ -81,6 +82,7 @@ func (w *worker) changes(ctx context.Context, n *node) (*guard.Commit, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.Tree = w.r.treeOf(hdr.tree)
 	return c, nil
 }
 
@@ -110,7 +112,7 @@ func (r *Repo) run(ctx context.Context, nodes []*node, known map[plumbing.Hash]*
 			return err
 		}
 		h.trees = newTreeCache()
-		ws = append(ws, &worker{h: h, ld: newLineDiffer(), noRenames: r.opts.NoRenames, known: known})
+		ws = append(ws, &worker{r: r, h: h, ld: newLineDiffer(), noRenames: r.opts.NoRenames, known: known})
 	}
 	if workers == 1 {
 		for _, n := range nodes {

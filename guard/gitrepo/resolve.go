@@ -103,15 +103,11 @@ func (r *Repo) MergeBase(ctx context.Context, a, b string) (string, error) {
 func (r *Repo) ReadFile(ctx context.Context, rev, path string) ([]byte, error) {
 	var data []byte
 	err := r.withMain(func(h *handle) error {
-		c, err := r.resolve(h, rev)
+		root, err := r.rootOf(h, newGraph(h), rev)
 		if err != nil {
 			return err
 		}
-		n, err := newGraph(h).get(c)
-		if err != nil {
-			return err
-		}
-		e, err := h.lookup(ctx, n.tree, path)
+		e, err := h.lookup(ctx, root, path)
 		if err != nil {
 			return err
 		}
@@ -129,6 +125,19 @@ func (r *Repo) ReadFile(ctx context.Context, rev, path string) ([]byte, error) {
 		return err
 	})
 	return data, err
+}
+
+// rootOf returns the root tree of the commit rev names.
+func (r *Repo) rootOf(h *handle, g *graph, rev string) (plumbing.Hash, error) {
+	c, err := r.resolve(h, rev)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	n, err := g.get(c)
+	if err != nil {
+		return plumbing.ZeroHash, err
+	}
+	return n.tree, nil
 }
 
 // lookup finds the entry at a slash-separated path below a tree; nil when
@@ -169,15 +178,10 @@ func (r *Repo) DiffCommits(ctx context.Context, base, head string) ([]guard.File
 	err := r.withMain(func(h *handle) error {
 		g := newGraph(h)
 		for i, rev := range []string{base, head} {
-			c, err := r.resolve(h, rev)
-			if err != nil {
+			var err error
+			if trees[i], err = r.rootOf(h, g, rev); err != nil {
 				return err
 			}
-			n, err := g.get(c)
-			if err != nil {
-				return err
-			}
-			trees[i] = n.tree
 		}
 		return nil
 	})

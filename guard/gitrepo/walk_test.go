@@ -259,14 +259,7 @@ func TestShallowClone(t *testing.T) {
 // unknown; a clone that is not partial and lacks a blob is corrupt.
 func TestPartialClone(t *testing.T) {
 	r := newMergeRepo(t)
-	r.run(r.dir, "config", "uploadpack.allowFilter", "true")
-	dir := t.TempDir() + "/partial"
-	r.run(r.dir, "clone", "-q", "--bare", "--filter=blob:none", "file://"+r.dir, dir)
-	repo, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer repo.Close()
+	repo := r.blobless(t.TempDir() + "/partial")
 	cs := walkAll(t, repo, WalkOptions{})
 	missing := 0
 	for _, c := range cs {
