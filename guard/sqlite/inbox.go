@@ -53,7 +53,7 @@ type Inbox struct {
 	queue []*enqueueReq // deliveries waiting for a group commit
 
 	syncer  syncer
-	syncErr error // the failed sync, set in the turn to write
+	syncErr atomic.Pointer[error] // the failed sync, set in the turn to write
 	syncs   atomic.Int64
 }
 
@@ -377,8 +377,13 @@ func (in *Inbox) Release(ctx context.Context, worker string) error {
 }
 
 // Depth implements webhooks.Inbox. It reads the pending jobs' index, so
-// it costs in proportion to the jobs waiting.
+// it costs in proportion to the jobs waiting. After a failed sync of the
+// write-ahead log it fails with that error, so that the server's
+// readiness check reports an inbox that refuses every delivery.
 func (in *Inbox) Depth(ctx context.Context) (ready, running, dead int, err error) {
+	if err := in.syncFailure(); err != nil {
+		return 0, 0, 0, in.db.wrap("inbox depth", err)
+	}
 	var pending int
 	if err := in.queryRow(ctx, depthSQL, nil, &pending, &running, &dead); err != nil {
 		return 0, 0, 0, in.db.wrap("inbox depth", err)

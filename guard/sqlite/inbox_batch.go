@@ -103,8 +103,8 @@ func (in *Inbox) withdraw(req *enqueueReq) bool {
 // delivery's answer is set in its request; a failure to write or sync
 // is returned, and then no delivery of the batch is stored for sure.
 func (in *Inbox) storeBatch(ctx context.Context, batch []*enqueueReq) error {
-	if in.syncErr != nil {
-		return in.syncErr
+	if err := in.syncFailure(); err != nil {
+		return err
 	}
 	s, err := in.prepared(ctx, enqueueSQL, hashOwnerSQL, lookupSQL, reviveSQL, demoteSQL)
 	if err != nil {

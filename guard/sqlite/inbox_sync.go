@@ -90,13 +90,22 @@ func newSyncer(db *DB) syncer {
 // would be answered as a duplicate it is not. Reopening the database
 // (restarting repoguard) reads what is on disk.
 func (in *Inbox) sync() error {
-	if in.syncErr != nil {
-		return in.syncErr
+	if err := in.syncFailure(); err != nil {
+		return err
 	}
 	in.syncs.Add(1)
 	if err := in.syncer.Sync(); err != nil {
-		in.syncErr = fmt.Errorf("%w (deliveries are refused until repoguard restarts)", err)
-		return in.syncErr
+		err = fmt.Errorf("%w (deliveries are refused until repoguard restarts)", err)
+		in.syncErr.Store(&err)
+		return err
+	}
+	return nil
+}
+
+// syncFailure is the error of the sync that failed, nil when none did.
+func (in *Inbox) syncFailure() error {
+	if p := in.syncErr.Load(); p != nil {
+		return *p
 	}
 	return nil
 }

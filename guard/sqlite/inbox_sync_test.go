@@ -70,15 +70,23 @@ func TestFailedSyncNeverAcknowledged(t *testing.T) {
 }
 
 // TestFailedSyncError: the error of a delivery whose sync failed names
-// the write-ahead log's failure, and later deliveries are refused too.
+// the write-ahead log's failure, later deliveries are refused too, and
+// Depth (the server's readiness check) fails with it.
 func TestFailedSyncError(t *testing.T) {
+	ctx := context.Background()
 	in := openDB(t).Inbox(sqlite.InboxOptions{})
+	if _, _, _, err := in.Depth(ctx); err != nil {
+		t.Fatalf("Depth before any sync: %v", err)
+	}
 	in.SetSyncer(func() error { return fmt.Errorf("sync write-ahead log: %w", errDisk) })
 	for _, id := range []string{"d1", "d2"} {
-		_, err := in.Enqueue(context.Background(), benchDelivery(id, 1, []byte("{}")))
+		_, err := in.Enqueue(ctx, benchDelivery(id, 1, []byte("{}")))
 		if !errors.Is(err, errDisk) || !strings.Contains(err.Error(), "inbox enqueue "+id) {
 			t.Errorf("Enqueue(%s) = %v, want the sync's failure", id, err)
 		}
+	}
+	if _, _, _, err := in.Depth(ctx); !errors.Is(err, errDisk) {
+		t.Errorf("Depth after a failed sync = %v, want the sync's failure", err)
 	}
 }
 
