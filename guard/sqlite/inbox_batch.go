@@ -24,7 +24,7 @@ type enqueueReq struct {
 // Enqueue implements webhooks.Enqueuer with a group commit: concurrent
 // calls join a batch that one of them, the leader, writes in one
 // transaction and makes durable with one sync of the write-ahead log
-// (see walSync), then all are answered. So Enqueue returns nil only
+// (see inbox_sync.go), then all are answered. So Enqueue returns nil only
 // once d is on disk, and an error (nothing acknowledged) when the
 // batch's write or sync fails. Inside the batch each delivery is one
 // INSERT; only when its id or body hash is already stored, by an
@@ -51,26 +51,28 @@ func (in *Inbox) Enqueue(ctx context.Context, d webhooks.Delivery) (bool, error)
 	return req.dup, req.err
 }
 
-// lead runs in the Inbox's turn to write: unless an earlier leader has
-// answered req meanwhile, it stores the waiting deliveries, req first
-// among them, and answers them; then it ends the turn.
+// lead runs in the Inbox's turn to write: until req is answered (by an
+// earlier leader, or by itself), it stores the oldest waiting deliveries
+// in a batch and answers them; then it ends the turn.
 func (in *Inbox) lead(ctx context.Context, req *enqueueReq) {
 	defer in.unlock()
-	select {
-	case <-req.done:
-		return
-	default:
-	}
-	batch := in.take()
-	err := in.storeBatch(context.WithoutCancel(ctx), batch)
-	for _, r := range batch {
-		if err != nil {
-			r.dup, r.err = false, err
+	for {
+		select {
+		case <-req.done:
+			return
+		default:
 		}
-		if r.err != nil {
-			r.err = in.db.wrap("inbox enqueue "+r.d.ID, r.err)
+		batch := in.take()
+		err := in.storeBatch(context.WithoutCancel(ctx), batch)
+		for _, r := range batch {
+			if err != nil {
+				r.dup, r.err = false, err
+			}
+			if r.err != nil {
+				r.err = in.db.wrap("inbox enqueue "+r.d.ID, r.err)
+			}
+			close(r.done)
 		}
-		close(r.done)
 	}
 }
 

@@ -1,5 +1,7 @@
 package sqlite
 
+import "github.com/repoguard/repoguard/webhooks"
+
 // SetSyncer replaces the sync of the inbox's write-ahead log with sync:
 // a disk layer that fails or waits, in tests.
 func (in *Inbox) SetSyncer(sync func() error) { in.syncer = syncFunc(sync) }
@@ -19,3 +21,13 @@ func (in *Inbox) Waiting() int {
 // WALSyncer returns the syncer of the write-ahead log of the database
 // file path.
 func WALSyncer(path string) interface{ Sync() error } { return &walSyncer{path: path + "-wal"} }
+
+// Preload puts deliveries in the queue of a group commit as if their
+// Enqueues were waiting for it, without anyone waiting for the answers.
+func (in *Inbox) Preload(ds ...webhooks.Delivery) {
+	in.qmu.Lock()
+	defer in.qmu.Unlock()
+	for _, d := range ds {
+		in.queue = append(in.queue, &enqueueReq{d: d, done: make(chan struct{})})
+	}
+}

@@ -92,9 +92,16 @@ func TestFailedSyncError(t *testing.T) {
 
 // TestGroupCommit holds the sync of a first delivery while others
 // arrive: that delivery is not answered before its sync ends, the others
-// wait in one batch, and that batch is written with one more sync.
+// wait and are written in batches of at most 256, a sync each, and every
+// one answered is stored.
 func TestGroupCommit(t *testing.T) {
-	const n = 20
+	tests := []struct{ n, syncs int }{{20, 2}, {256, 2}, {300, 3}, {600, 4}}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.n), func(t *testing.T) { groupCommit(t, tt.n, tt.syncs) })
+	}
+}
+
+func groupCommit(t *testing.T, n, wantSyncs int) {
 	ctx := context.Background()
 	in := openDB(t).Inbox(sqlite.InboxOptions{})
 	entered, release := make(chan struct{}, n), make(chan struct{})
@@ -133,8 +140,8 @@ func TestGroupCommit(t *testing.T) {
 	}
 	close(release)
 	wg.Wait()
-	if syncs != 2 || in.Syncs() != 2 {
-		t.Errorf("%d deliveries took %d syncs (counted %d), want 2", n, syncs, in.Syncs())
+	if syncs != wantSyncs || in.Syncs() != int64(wantSyncs) {
+		t.Errorf("%d deliveries took %d syncs (counted %d), want %d", n, syncs, in.Syncs(), wantSyncs)
 	}
 	if r, _, _, err := in.Depth(ctx); err != nil || r != n {
 		t.Errorf("Depth = %d, %v; want %d ready", r, err, n)
@@ -189,5 +196,27 @@ func TestWALSyncer(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "none.db")
 	if err := sqlite.WALSyncer(missing).Sync(); err == nil || !strings.Contains(err.Error(), "write-ahead log") {
 		t.Errorf("Sync of %s = %v, want an error naming the write-ahead log", missing, err)
+	}
+}
+
+// TestLeaderAfterFullBatches: the delivery that leads a group commit
+// behind more than a batch of waiting ones is answered only once its own
+// batch is stored.
+func TestLeaderAfterFullBatches(t *testing.T) {
+	ctx := context.Background()
+	in := openDB(t).Inbox(sqlite.InboxOptions{})
+	var waiting []webhooks.Delivery
+	for i := range 300 {
+		waiting = append(waiting, benchDelivery(fmt.Sprintf("w%d", i), 1, []byte("{}")))
+	}
+	in.Preload(waiting...)
+	if dup, err := in.Enqueue(ctx, benchDelivery("late", 1, []byte("{}"))); err != nil || dup {
+		t.Fatalf("Enqueue(late) = %v, %v", dup, err)
+	}
+	if _, err := in.Status(ctx, "late"); err != nil {
+		t.Errorf("answered delivery not stored: %v", err)
+	}
+	if r, _, _, err := in.Depth(ctx); err != nil || r != 301 || in.Syncs() != 2 {
+		t.Errorf("Depth = %d, %v after %d syncs; want 301 ready after 2", r, err, in.Syncs())
 	}
 }
