@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/repoguard/repoguard/webhooks"
 )
@@ -62,8 +63,19 @@ func (in *Inbox) lead(ctx context.Context, req *enqueueReq) {
 			return
 		default:
 		}
-		batch := in.take()
-		err := in.storeBatch(context.WithoutCancel(ctx), batch)
+		in.commit(context.WithoutCancel(ctx), in.take())
+	}
+}
+
+// commit stores batch and answers each of its deliveries, also when the
+// store panics: a waiter that is never answered would hang its webhook
+// request.
+func (in *Inbox) commit(ctx context.Context, batch []*enqueueReq) {
+	var err error
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("group commit: panic: %v", p)
+		}
 		for _, r := range batch {
 			if err != nil {
 				r.dup, r.err = false, err
@@ -73,7 +85,8 @@ func (in *Inbox) lead(ctx context.Context, req *enqueueReq) {
 			}
 			close(r.done)
 		}
-	}
+	}()
+	err = in.storeBatch(ctx, batch)
 }
 
 // take removes up to maxBatch waiting deliveries from the queue, oldest

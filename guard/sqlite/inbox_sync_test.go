@@ -220,3 +220,18 @@ func TestLeaderAfterFullBatches(t *testing.T) {
 		t.Errorf("Depth = %d, %v after %d syncs; want 301 ready after 2", r, err, in.Syncs())
 	}
 }
+
+// TestPanickingSync: a disk layer that panics fails the batch's
+// deliveries with an error; none hangs, and the inbox goes on.
+func TestPanickingSync(t *testing.T) {
+	ctx := context.Background()
+	in := openDB(t).Inbox(sqlite.InboxOptions{})
+	in.SetSyncer(func() error { panic("disk driver bug") })
+	if _, err := in.Enqueue(ctx, benchDelivery("d1", 1, []byte("{}"))); err == nil || !strings.Contains(err.Error(), "disk driver bug") {
+		t.Errorf("Enqueue with a panicking sync = %v, want an error naming the panic", err)
+	}
+	in.SetSyncer(func() error { return nil })
+	if _, err := in.Enqueue(ctx, benchDelivery("d2", 1, []byte("{}"))); err != nil {
+		t.Errorf("Enqueue after the panic: %v", err)
+	}
+}
