@@ -19,7 +19,8 @@
 //     with a tolerant JSON decode (400 when the body is not JSON), and
 //     drops with 202 an action of a stored event that is not stored;
 //  6. writes the Delivery to the durable inbox, keyed by its delivery id
-//     and with the SHA-256 of the verified body, BEFORE answering: 202
+//     and with the SHA-256 of the verified body, BEFORE answering (on
+//     disk, synced: an Enqueue returns nil only then): 202
 //     when stored, 200 "duplicate" for a redelivery of a delivery already
 //     stored (GitHub's "Redeliver" resends the same id and body), 409
 //     "replay" for a body already stored under another delivery id, 503

@@ -9,7 +9,9 @@ import (
 
 // Enqueuer stores deliveries; it is the part of an Inbox the Handler uses.
 type Enqueuer interface {
-	// Enqueue stores d as a ready job keyed by d.ID. When a delivery with
+	// Enqueue stores d as a ready job keyed by d.ID, durably: it returns
+	// nil only once d would survive a power loss (the Handler answers
+	// 2xx then), and an error when that is not known. When a delivery with
 	// that id is already stored it changes nothing and reports
 	// duplicate, except for a dead-lettered one: that is made ready
 	// again with its attempts reset and its body restored if it was

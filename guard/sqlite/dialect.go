@@ -29,7 +29,8 @@ var uriEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 // dsn returns the data source name for path. The pragmas are in the DSN
 // so that every connection of the pool gets them; transactions begin
 // IMMEDIATE so a writer waits for the lock up front instead of failing
-// when it upgrades a read.
+// when it upgrades a read. synchronous=NORMAL does not sync a commit (see
+// inbox_sync.go for the inbox's own sync).
 func dsn(path string, busy time.Duration, backgroundCheckpoint bool) string {
 	name := path
 	if path != memoryPath {

@@ -8,6 +8,10 @@
 // order, each in a transaction with its row in schema_migrations
 // (version, applied_at). Every connection runs with WAL journaling,
 // foreign keys on, synchronous NORMAL and a busy timeout, set in the DSN.
+// NORMAL loses nothing on a process crash and at most the last commits on
+// a power loss; the inbox, whose writes are acknowledged to GitHub, syncs
+// the write-ahead log itself after each group commit of deliveries
+// (Inbox.Enqueue), before any of them is answered.
 // A file that is not a database fails with ErrCorrupt, a lock held past
 // the timeout with ErrLocked, and a database that records a migration
 // this binary lacks with ErrNewerSchema; such a file is not written to.

@@ -1,12 +1,12 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/repoguard/repoguard/webhooks"
@@ -24,7 +24,9 @@ type InboxOptions struct {
 // retries and dead letters survive a restart. It is safe for concurrent
 // use, also by several processes sharing the file.
 //
-// Enqueue is a single INSERT ... ON CONFLICT DO NOTHING, and Claim a
+// Enqueue is a single INSERT ... ON CONFLICT DO NOTHING in a group
+// commit that syncs the write-ahead log once for the deliveries that
+// arrive together (see inbox_batch.go and inbox_sync.go), and Claim a
 // single UPDATE of the job it picks (so a claim is atomic), both using
 // indexes only: their cost does not grow with the jobs queued behind a
 // busy repository, nor with the finished jobs kept for deduplication and
@@ -46,6 +48,13 @@ type Inbox struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared statements by query
+
+	qmu   sync.Mutex
+	queue []*enqueueReq // deliveries waiting for a group commit
+
+	syncer  syncer
+	syncErr atomic.Pointer[error] // the failed sync, set in the turn to write
+	syncs   atomic.Int64
 }
 
 var _ webhooks.Inbox = (*Inbox)(nil)
@@ -56,7 +65,7 @@ func (db *DB) Inbox(opts InboxOptions) *Inbox {
 	if now == nil {
 		now = db.now
 	}
-	return &Inbox{db: db, now: now, write: make(chan struct{}, 1), stmts: map[string]*sql.Stmt{}}
+	return &Inbox{db: db, now: now, write: make(chan struct{}, 1), stmts: map[string]*sql.Stmt{}, syncer: newSyncer(db)}
 }
 
 // lock waits for the Inbox's turn to write; unlock ends it.
@@ -230,32 +239,6 @@ const (
 // being stored for about 10 ms.
 const pruneBatch = 100
 
-// Enqueue implements webhooks.Enqueuer with one INSERT; only when the
-// delivery id or body hash is already stored does a second transaction
-// tell a duplicate from a replay and revive a dead job.
-func (in *Inbox) Enqueue(ctx context.Context, d webhooks.Delivery) (bool, error) {
-	if d.ID == "" {
-		return false, errors.New("inbox enqueue: delivery has no id")
-	}
-	op := "inbox enqueue " + d.ID
-	if err := in.lock(ctx); err != nil {
-		return false, in.db.wrap(op, err)
-	}
-	defer in.unlock()
-	args := in.enqueueArgs(d)
-	res, err := in.exec(ctx, enqueueSQL, args...)
-	if err != nil {
-		return false, in.db.wrap(op, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return false, in.db.wrap(op, err)
-	} else if n == 1 {
-		return false, nil
-	}
-	dup, err := in.reenqueue(ctx, d, args)
-	return dup, in.db.wrap(op, err)
-}
-
 // enqueueArgs returns the arguments of enqueueSQL for d.
 func (in *Inbox) enqueueArgs(d webhooks.Delivery) []any {
 	body := d.Body
@@ -272,71 +255,6 @@ func bodyHash(d webhooks.Delivery) any {
 		return nil
 	}
 	return d.BodySHA256[:]
-}
-
-// reenqueue handles a delivery whose id or body hash is stored, in one
-// transaction: a body held by another delivery is a replay; a dead job
-// redelivered with its own body (or one whose hash is unknown) is
-// revived; anything else of a stored id is a duplicate. When neither is
-// stored any more, it inserts the delivery after all.
-func (in *Inbox) reenqueue(ctx context.Context, d webhooks.Delivery, args []any) (dup bool, err error) {
-	s, err := in.prepared(ctx, enqueueSQL, hashOwnerSQL, lookupSQL, reviveSQL, demoteSQL)
-	if err != nil {
-		return false, err
-	}
-	tx, err := in.db.db.BeginTx(ctx, nil)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback()
-	if d.HasBodySHA256() {
-		var owner string
-		err := tx.StmtContext(ctx, s[1]).QueryRowContext(ctx, d.BodySHA256[:]).Scan(&owner)
-		if err == nil && owner != d.ID {
-			return false, &webhooks.ReplayError{ID: d.ID, Original: owner}
-		}
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return false, err
-		}
-	}
-	var (
-		state string
-		hash  []byte
-	)
-	err = tx.StmtContext(ctx, s[2]).QueryRowContext(ctx, d.ID).Scan(&state, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		if _, err := tx.StmtContext(ctx, s[0]).ExecContext(ctx, args...); err != nil {
-			return false, err
-		}
-		return false, tx.Commit()
-	}
-	if err != nil {
-		return false, err
-	}
-	if state != stateDead || (hash != nil && d.HasBodySHA256() && !bytes.Equal(hash, d.BodySHA256[:])) {
-		return true, nil
-	}
-	return false, in.revive(ctx, tx, s[3], s[4], d, args)
-}
-
-// revive makes the dead job of d ready again, with d's body, and commits.
-func (in *Inbox) revive(ctx context.Context, tx *sql.Tx, revive, demote *sql.Stmt, d webhooks.Delivery, args []any) error {
-	var (
-		id   int64
-		key  string
-		head int
-	)
-	body, hash := args[len(args)-1], args[len(args)-2]
-	err := tx.StmtContext(ctx, revive).QueryRowContext(ctx, d.ID, floorUnix(in.now()), body, hash).Scan(&id, &key, &head)
-	if err != nil {
-		return err
-	}
-	if head == 1 {
-		if _, err := tx.StmtContext(ctx, demote).ExecContext(ctx, key, id); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
 }
 
 // Claim implements webhooks.Inbox with a single UPDATE ... RETURNING.
@@ -459,8 +377,13 @@ func (in *Inbox) Release(ctx context.Context, worker string) error {
 }
 
 // Depth implements webhooks.Inbox. It reads the pending jobs' index, so
-// it costs in proportion to the jobs waiting.
+// it costs in proportion to the jobs waiting. After a failed sync of the
+// write-ahead log it fails with that error, so that the server's
+// readiness check reports an inbox that refuses every delivery.
 func (in *Inbox) Depth(ctx context.Context) (ready, running, dead int, err error) {
+	if err := in.syncFailure(); err != nil {
+		return 0, 0, 0, in.db.wrap("inbox depth", err)
+	}
 	var pending int
 	if err := in.queryRow(ctx, depthSQL, nil, &pending, &running, &dead); err != nil {
 		return 0, 0, 0, in.db.wrap("inbox depth", err)

@@ -28,6 +28,7 @@ var cases = []struct {
 	{"ReplayRefused", replayRefused},
 	{"ReplayOfADeadJob", replayOfDead},
 	{"ConcurrentReplays", concurrentReplays},
+	{"ConcurrentBatch", concurrentBatch},
 	{"NoHashNoReplayCheck", noHashNoCheck},
 	{"PruneDropsFinishedBodies", pruneBodies},
 	{"PrunedDeadJobRevived", prunedDeadRevived},
