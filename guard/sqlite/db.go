@@ -48,7 +48,8 @@ type DB struct {
 	// goroutine and must not block. Set it before Open.
 	OnAudit func(head guard.AuditEntry)
 
-	db *sql.DB
+	db      *sql.DB
+	dialect dialect
 	// appended holds the last audit entry each open transaction
 	// appended (*sql.Tx to guard.AuditEntry), while OnAudit is set.
 	appended sync.Map
@@ -81,10 +82,11 @@ func (db *DB) Open(ctx context.Context) error {
 	if db.Path == "" {
 		return errors.New("open: database path required")
 	}
-	background := db.Checkpoint > 0 && db.Path != memoryPath
-	sdb, err := sql.Open(driverName, dsn(db.Path, db.busyTimeout(), background))
+	db.dialect = dialectOf(db.Path)
+	background := db.Checkpoint > 0 && db.Path != memoryPath && !db.dialect.postgres
+	sdb, err := db.dialect.open(db, background)
 	if err != nil {
-		return db.wrap("open "+db.Path, err)
+		return db.wrap("open "+Redact(db.Path), err)
 	}
 	configurePool(sdb, db.Path)
 	db.db = sdb
