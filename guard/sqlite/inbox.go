@@ -243,7 +243,7 @@ func (in *Inbox) Enqueue(ctx context.Context, d webhooks.Delivery) (bool, error)
 	}
 	defer in.unlock()
 	args := in.enqueueArgs(d)
-	res, err := in.exec(ctx, enqueueSQL, args...)
+	res, err := in.insert(ctx, d.SerialKey(), args)
 	if err != nil {
 		return false, in.db.wrap(op, err)
 	}
@@ -284,7 +284,7 @@ func (in *Inbox) reenqueue(ctx context.Context, d webhooks.Delivery, args []any)
 	if err != nil {
 		return false, err
 	}
-	tx, err := in.db.db.BeginTx(ctx, nil)
+	tx, err := in.begin(ctx, d.SerialKey(), 0)
 	if err != nil {
 		return false, err
 	}
@@ -353,7 +353,7 @@ func (in *Inbox) Claim(ctx context.Context, worker string, lease time.Duration) 
 		hash                 []byte
 	)
 	d := &j.Delivery
-	err := in.queryRow(ctx, claimSQL, []any{worker, ceilUnix(now.Add(lease)), floorUnix(now)},
+	err := in.queryRow(ctx, in.claimQuery(), []any{worker, ceilUnix(now.Add(lease)), floorUnix(now)},
 		&j.ID, &j.Attempts, &leaseUntil, &j.LastError,
 		&d.ID, &d.Event, &d.Action, &d.InstallationID, &d.Repo, &d.RepoID, &d.Sender, &received, &hash, &d.Body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -424,7 +424,7 @@ func (in *Inbox) leave(ctx context.Context, op string, jobID int64, worker, stat
 	if err != nil {
 		return wrap(err)
 	}
-	tx, err := in.db.db.BeginTx(ctx, nil)
+	tx, err := in.begin(ctx, "", jobID)
 	if err != nil {
 		return wrap(err)
 	}
