@@ -43,7 +43,7 @@ func TestServeTwoReplicasOnPostgres(t *testing.T) {
 			e.GH.AddReview(apptest.Owner, apptest.Name, n, githubtest.Review{User: "bob", State: "APPROVED", CommitID: heads[n]})
 		}
 	}
-	common := []string{"REPOGUARD_DATABASE_URL=" + url, "REPOGUARD_JOB_LEASE=2s", fmt.Sprintf("REPOGUARD_WORKERS=%d", workers)}
+	common := []string{"REPOGUARD_DATABASE_URL=" + url, "REPOGUARD_JOB_LEASE=3s", fmt.Sprintf("REPOGUARD_WORKERS=%d", workers)}
 	a := e.start(common...)
 	childEnv := append([]string{"REPOGUARD_DATA_DIR=" + t.TempDir()}, common...)
 	var child atomic.Pointer[childServer]

@@ -19,8 +19,9 @@ const DefaultBusyTimeout = 5 * time.Second
 // and learning cursors. Create it with NewDB, set the fields, then Open.
 // A DB is safe for concurrent use once open.
 type DB struct {
-	// Path is the database file, or ":memory:" for a private in-memory
-	// database.
+	// Path is the database file, ":memory:" for a private in-memory
+	// database, or a postgres:// URL of a PostgreSQL database (see the
+	// package doc).
 	Path string
 	// BusyTimeout is how long to wait for a lock; DefaultBusyTimeout
 	// when zero.
