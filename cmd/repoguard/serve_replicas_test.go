@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,7 +63,7 @@ func TestServeTwoReplicasOnPostgres(t *testing.T) {
 				if i%2 == 1 && postQuietly(child.Load().url, ds[i]) {
 					toward[1].Add(1)
 				} else {
-					a.deliver(ds[i]) // the other replica, or a redelivery to it
+					redeliver(t, a.url, ds[i]) // the other replica, or a redelivery to it
 					toward[0].Add(1)
 				}
 				sent.Add(1)
@@ -134,6 +135,16 @@ func replicaDeliveries(e *e2e, total int, heads, bases []string) []delivery {
 		out = append(out, delivery{id: fmt.Sprintf("replica-%d-%d", time.Now().UnixNano(), i), event: "pull_request", body: body})
 	}
 	return out
+}
+
+// redeliver posts d to the replica at base, which stores it (202) or,
+// when the killed replica had stored it before it died without
+// answering, knows it (200 duplicate).
+func redeliver(t *testing.T, base string, d delivery) {
+	code, body := post(t, base, d, e2eSecret)
+	if code != http.StatusAccepted && (code != http.StatusOK || !strings.Contains(body, "duplicate")) {
+		t.Errorf("delivery %s (%s): %d %s, want 202 or a duplicate", d.id, d.event, code, body)
+	}
 }
 
 // postQuietly posts d to a replica and reports whether it stored it
