@@ -59,12 +59,8 @@ func (db *DB) Inbox(opts InboxOptions) *Inbox {
 	return &Inbox{db: db, now: now, write: make(chan struct{}, 1), stmts: map[string]*sql.Stmt{}}
 }
 
-// lock waits for the Inbox's turn to write; unlock ends it. On
-// PostgreSQL writes need no turns (see inbox_pg.go).
+// lock waits for the Inbox's turn to write; unlock ends it.
 func (in *Inbox) lock(ctx context.Context) error {
-	if in.db.dialect.postgres {
-		return ctx.Err()
-	}
 	select {
 	case in.write <- struct{}{}:
 		return nil
@@ -73,11 +69,7 @@ func (in *Inbox) lock(ctx context.Context) error {
 	}
 }
 
-func (in *Inbox) unlock() {
-	if !in.db.dialect.postgres {
-		<-in.write
-	}
-}
+func (in *Inbox) unlock() { <-in.write }
 
 // writing runs fn in the Inbox's turn to write.
 func (in *Inbox) writing(ctx context.Context, fn func() error) error {
