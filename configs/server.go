@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // Server is the configuration of `repoguard serve`. Every setting can be
@@ -30,8 +31,13 @@ type Server struct {
 	// of an App registered from the setup page and anything else the
 	// server writes (default: like `repoguard scan`, see DefaultDataDir).
 	DataDir string `yaml:"data_dir"`
-	// DB is the database file (default DataDir/repoguard.db).
+	// DB is the database file (default DataDir/repoguard.db), or a
+	// postgres:// URL of a PostgreSQL database, the store several
+	// replicas share.
 	DB string `yaml:"db"`
+	// DatabaseURL, when set, is the postgres:// URL of the store and
+	// overrides DB.
+	DatabaseURL string `yaml:"database_url"`
 	// PublicURL is where GitHub and people reach the server: the base of
 	// the App's webhook, setup and sign-in URLs and of the details links
 	// of check runs. It is https (http only on a loopback host).
@@ -146,6 +152,7 @@ var ServerEnv = []EnvSetting{
 	{"REPOGUARD_LISTEN", "listen", text(func(c *Server) *string { return &c.Listen })},
 	{"REPOGUARD_DATA_DIR", "data_dir", text(func(c *Server) *string { return &c.DataDir })},
 	{"REPOGUARD_DB", "db", text(func(c *Server) *string { return &c.DB })},
+	{"REPOGUARD_DATABASE_URL", "database_url", text(func(c *Server) *string { return &c.DatabaseURL })},
 	{"REPOGUARD_PUBLIC_URL", "public_url", text(func(c *Server) *string { return &c.PublicURL })},
 	{"REPOGUARD_GITHUB_API_URL", "github.api_url", text(func(c *Server) *string { return &c.GitHub.APIURL })},
 	{"REPOGUARD_APP_ID", "github.app_id", integer(func(c *Server) *int64 { return &c.GitHub.AppID })},
@@ -263,6 +270,9 @@ func readServer(path string, getenv func(string) string) (*Server, error) {
 			return nil, err
 		}
 		cfg.DataDir = dir
+	}
+	if err := cfg.useDatabaseURL(); err != nil {
+		return nil, err
 	}
 	if cfg.DB == "" {
 		cfg.DB = filepath.Join(cfg.DataDir, "repoguard.db")
@@ -420,7 +430,7 @@ func (c *Server) Secret() ([]byte, error) {
 // secret or key paths' contents.
 func (c Server) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", c.DB),
+		slog.String("listen", c.Listen), slog.String("data_dir", c.DataDir), slog.String("db", sqlite.Redact(c.DB)),
 		slog.String("public_url", c.PublicURL), slog.String("github_api_url", c.GitHub.APIURL),
 		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
 		slog.Duration("inbox_retention", c.InboxRetention), slog.Duration("inbox_replay_window", c.InboxReplayWindow), slog.Duration("job_deadline", c.JobDeadline),

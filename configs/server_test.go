@@ -141,7 +141,7 @@ func TestServerEnvCoversFile(t *testing.T) {
 	for _, e := range ServerEnv {
 		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
 			"shutdown_grace": "7s", "job_lease": "9s", "job_deadline": "3m", "inbox_retention": "72h", "inbox_replay_window": "960h", "log_level": "debug", "listen": "127.0.0.1:9",
-			"public_url": "https://x.test", "github.api_url": "https://ghe.test/api/v3/",
+			"public_url": "https://x.test", "database_url": "postgres://h/db", "github.api_url": "https://ghe.test/api/v3/",
 			"notify.min_severity": "high", "notify.format": "slack",
 			"audit_anchor.every": "7", "audit_anchor.interval": "7s"}[e.Setting]
 		if val == "" {

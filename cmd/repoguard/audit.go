@@ -41,7 +41,7 @@ func (f *dbFlags) open(ctx context.Context) (*sqlite.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p != ":memory:" {
+	if p != ":memory:" && !sqlite.IsURL(p) {
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s: check --db or --data", p)
 		} else if err != nil {

@@ -23,11 +23,11 @@ type storeFlags struct {
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", "", "data `DIR` holding repoguard.db (default $REPOGUARD_DATA_DIR, else ~/.local/share/repoguard)")
-	fs.StringVar(&f.db, "db", "", "database `FILE` (overrides --data; \":memory:\" keeps nothing)")
+	fs.StringVar(&f.db, "db", "", "database `FILE`, or a postgres:// URL (overrides --data; \":memory:\" keeps nothing)")
 }
 
 // overEnv returns getenv with the flags in place of REPOGUARD_DATA_DIR
-// and REPOGUARD_DB where they are given, for `serve`, whose settings come
+// and REPOGUARD_DB (and no REPOGUARD_DATABASE_URL) where they are given, for `serve`, whose settings come
 // from variables.
 func (f *storeFlags) overEnv(getenv func(string) string) func(string) string {
 	return func(name string) string {
@@ -36,6 +36,8 @@ func (f *storeFlags) overEnv(getenv func(string) string) func(string) string {
 			return f.data
 		case name == "REPOGUARD_DB" && f.db != "":
 			return f.db
+		case name == "REPOGUARD_DATABASE_URL" && f.db != "":
+			return "" // --db wins over the variable
 		}
 		return getenv(name)
 	}
@@ -82,6 +84,9 @@ func (f *storeFlags) existing() (string, error) {
 	}
 	if p == ":memory:" {
 		return "", nil
+	}
+	if sqlite.IsURL(p) {
+		return p, nil
 	}
 	if _, err := os.Stat(p); err != nil {
 		if errors.Is(err, os.ErrNotExist) {

@@ -110,11 +110,11 @@ func TestCasePlansUseCoveringIndexes(t *testing.T) {
 	} {
 		for _, supp := range []bool{false, true} {
 			f.IncludeSuppressed = supp
-			q, err := caseQueries(f)
+			q, err := dialect{}.caseQueries(f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			counts, cargs := caseCountsQuery(f)
+			counts, cargs := dialect{}.caseCountsQuery(f)
 			checkPlan(t, db, q.count, q.args)
 			checkPlan(t, db, counts, cargs)
 		}

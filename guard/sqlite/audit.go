@@ -232,7 +232,7 @@ func scanAudit(rows *sql.Rows) (guard.AuditEntry, error) {
 // inTx runs fn in a transaction and commits it when fn succeeds; then
 // it reports the audit head the transaction appended to OnAudit.
 func (db *DB) inTx(ctx context.Context, op string, fn func(*sql.Tx) error) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return db.wrap(op, err)
 	}

@@ -28,7 +28,7 @@ var caseOrders = map[string][]string{
 // 0, at most MaxPageSize) from Offset. An unknown status or sort fails
 // with an error wrapping guard.ErrInvalid.
 func (db *DB) Cases(ctx context.Context, f guard.AnomalyFilter) ([]guard.Case, int, error) {
-	q, err := caseQueries(f)
+	q, err := db.dialect.caseQueries(f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -45,8 +45,8 @@ func (db *DB) Cases(ctx context.Context, f guard.AnomalyFilter) ([]guard.Case, i
 
 // caseQueries returns the queries of a page of the cases f selects, of
 // their total, and of their counts by status (ignoring f's Status).
-func caseQueries(f guard.AnomalyFilter) (*queueQuery, error) {
-	w, err := caseWhere(f, true)
+func (d dialect) caseQueries(f guard.AnomalyFilter) (*queueQuery, error) {
+	w, err := d.caseWhere(f, true)
 	if err != nil {
 		return nil, err
 	}
@@ -70,15 +70,15 @@ func caseQueries(f guard.AnomalyFilter) (*queueQuery, error) {
 
 // caseCountsQuery returns the query counting the cases f selects by
 // status, ignoring its Status, and its arguments.
-func caseCountsQuery(f guard.AnomalyFilter) (string, []any) {
-	w, _ := caseWhere(f, false) // fails only on a status
+func (d dialect) caseCountsQuery(f guard.AnomalyFilter) (string, []any) {
+	w, _ := d.caseWhere(f, false) // fails only on a status
 	return `SELECT status, count(*) FROM cases WHERE ` + w.sql() + ` GROUP BY status`, w.args
 }
 
 // CaseCounts returns how many cases the filter selects in each status,
 // ignoring its Status (every status has an entry, 0 or more).
 func (db *DB) CaseCounts(ctx context.Context, f guard.AnomalyFilter) (map[guard.AnomalyStatus]int, error) {
-	query, args := caseCountsQuery(f)
+	query, args := db.dialect.caseCountsQuery(f)
 	rows, err := db.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, db.wrap("case counts", err)
@@ -101,7 +101,7 @@ func (db *DB) CaseCounts(ctx context.Context, f guard.AnomalyFilter) (map[guard.
 
 // caseWhere returns the WHERE clause of f over cases, with its Status
 // when withStatus.
-func caseWhere(f guard.AnomalyFilter, withStatus bool) (*where, error) {
+func (d dialect) caseWhere(f guard.AnomalyFilter, withStatus bool) (*where, error) {
 	w := &where{}
 	if !f.IncludeSuppressed {
 		w.add("suppressed = 0")
@@ -115,14 +115,14 @@ func caseWhere(f guard.AnomalyFilter, withStatus bool) (*where, error) {
 		w.add("severity >= ?", int64(f.MinSeverity))
 	}
 	if f.Repo != "" {
-		w.add(containsSQL("repo"), likePattern(f.Repo))
+		w.add(d.contains("repo"), likePattern(f.Repo))
 	}
 	if f.Author != "" {
 		p := likePattern(f.Author)
-		w.add("("+containsSQL("author")+" OR "+containsSQL("author_name")+" OR "+containsSQL("author_email")+")", p, p, p)
+		w.add("("+d.contains("author")+" OR "+d.contains("author_name")+" OR "+d.contains("author_email")+")", p, p, p)
 	}
 	if f.Detector != "" {
-		w.add("id IN (SELECT case_id FROM anomalies WHERE "+containsSQL("detector")+")", likePattern(f.Detector))
+		w.add("id IN (SELECT case_id FROM anomalies WHERE "+d.contains("detector")+")", likePattern(f.Detector))
 	}
 	if !f.Since.IsZero() {
 		w.add("commit_date >= ?", f.Since.Unix())

@@ -27,7 +27,7 @@ func (l *Learner) Commit(ctx context.Context, cursors ...guard.Cursor) error {
 	for _, c := range cursors {
 		l.Advance(c)
 	}
-	tx, err := l.db.db.BeginTx(ctx, nil)
+	tx, err := l.db.begin(ctx)
 	if err != nil {
 		return l.db.wrap("commit learning", err)
 	}

@@ -19,8 +19,9 @@ const DefaultBusyTimeout = 5 * time.Second
 // and learning cursors. Create it with NewDB, set the fields, then Open.
 // A DB is safe for concurrent use once open.
 type DB struct {
-	// Path is the database file, or ":memory:" for a private in-memory
-	// database.
+	// Path is the database file, ":memory:" for a private in-memory
+	// database, or a postgres:// URL of a PostgreSQL database (see the
+	// package doc).
 	Path string
 	// BusyTimeout is how long to wait for a lock; DefaultBusyTimeout
 	// when zero.
@@ -48,7 +49,8 @@ type DB struct {
 	// goroutine and must not block. Set it before Open.
 	OnAudit func(head guard.AuditEntry)
 
-	db *sql.DB
+	db      *sql.DB
+	dialect dialect
 	// appended holds the last audit entry each open transaction
 	// appended (*sql.Tx to guard.AuditEntry), while OnAudit is set.
 	appended sync.Map
@@ -81,10 +83,11 @@ func (db *DB) Open(ctx context.Context) error {
 	if db.Path == "" {
 		return errors.New("open: database path required")
 	}
-	background := db.Checkpoint > 0 && db.Path != memoryPath
-	sdb, err := sql.Open(driverName, dsn(db.Path, db.busyTimeout(), background))
+	db.dialect = dialectOf(db.Path)
+	background := db.Checkpoint > 0 && db.Path != memoryPath && !db.dialect.postgres
+	sdb, err := db.dialect.open(db, background)
 	if err != nil {
-		return db.wrap("open "+db.Path, err)
+		return db.wrap("open "+Redact(db.Path), err)
 	}
 	configurePool(sdb, db.Path)
 	db.db = sdb

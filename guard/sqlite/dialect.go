@@ -62,7 +62,7 @@ func configurePool(db *sql.DB, path string) {
 func classify(err error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
-		return nil
+		return classifyPG(err)
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
@@ -79,9 +79,12 @@ func classify(err error) error {
 func containsSQL(col string) string { return col + ` LIKE ? ESCAPE '\'` }
 
 // tableExists reports whether the database has a table of that name.
-func tableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
+func (d dialect) tableExists(ctx context.Context, db *sql.DB, name string) (bool, error) {
+	q := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
+	if d.postgres {
+		q = pgTableExistsSQL
+	}
 	var n int
-	err := db.QueryRowContext(ctx,
-		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`, name).Scan(&n)
+	err := db.QueryRowContext(ctx, q, name).Scan(&n)
 	return n > 0, err
 }

@@ -23,6 +23,19 @@
 // PostgreSQL. What is SQLite's own (DSN, driver error codes, the catalog
 // query) lives in dialect.go.
 //
+// # PostgreSQL
+//
+// A DB whose Path is a postgres:// URL runs on PostgreSQL (pgx through
+// database/sql), the store several `serve` replicas share; the package
+// keeps its name. The migrations are the same files, their SQLite key
+// and BLOB types rewritten (dialect_pg.go), except where a file under
+// migrations/postgres replaces one. Where SQLite has one writer at a
+// time, PostgreSQL transactions of the store take a writer lock (an
+// advisory lock per schema), so that read-modify-write transactions such
+// as the audit chain's append stay serial across replicas; the inbox
+// instead locks per serial key and claims with FOR UPDATE SKIP LOCKED
+// (inbox_pg.go). Errors name the URL without its password.
+//
 //	identities      (key PK, login UNIQUE, created)
 //	identity_emails (identity_key FK, email, commits, first_seen, last_seen; PK both)
 //	identity_names  (identity_key FK, name, commits, first_seen, last_seen; PK both)

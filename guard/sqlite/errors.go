@@ -63,9 +63,9 @@ func (db *DB) wrap(op string, err error) error {
 func (db *DB) kindErr(op string, kind, cause error) error {
 	switch kind {
 	case ErrLocked:
-		return &kindError{op: op, path: db.Path, kind: kind, cause: cause,
+		return &kindError{op: op, path: Redact(db.Path), kind: kind, cause: cause,
 			detail: fmt.Sprintf("busy for more than %s; is another repoguard running?", db.busyTimeout())}
 	default:
-		return &kindError{op: op, path: db.Path, kind: kind, cause: cause}
+		return &kindError{op: op, path: Redact(db.Path), kind: kind, cause: cause}
 	}
 }

@@ -9,15 +9,22 @@ import (
 
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/sqlite"
+	"github.com/repoguard/repoguard/guard/sqlite/pgtest"
 )
 
 // epoch is the fixed clock of test databases.
 var epoch = time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // newDB returns a DB for a new file in a temporary directory, unopened.
+// Under TestPostgres it is a new schema of the test server instead (see
+// onPostgres).
 func newDB(t testing.TB) *sqlite.DB {
 	t.Helper()
-	db := sqlite.NewDB(filepath.Join(t.TempDir(), "repoguard.db"))
+	path := filepath.Join(t.TempDir(), "repoguard.db")
+	if onPostgres(t) {
+		path = pgtest.URL(t)
+	}
+	db := sqlite.NewDB(path)
 	db.Now = func() time.Time { return epoch }
 	return db
 }

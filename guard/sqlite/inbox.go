@@ -271,7 +271,7 @@ func (in *Inbox) Claim(ctx context.Context, worker string, lease time.Duration) 
 		hash                 []byte
 	)
 	d := &j.Delivery
-	err := in.queryRow(ctx, claimSQL, []any{worker, ceilUnix(now.Add(lease)), floorUnix(now)},
+	err := in.queryRow(ctx, in.claimQuery(), []any{worker, ceilUnix(now.Add(lease)), floorUnix(now)},
 		&j.ID, &j.Attempts, &leaseUntil, &j.LastError,
 		&d.ID, &d.Event, &d.Action, &d.InstallationID, &d.Repo, &d.RepoID, &d.Sender, &received, &hash, &d.Body)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -342,7 +342,7 @@ func (in *Inbox) leave(ctx context.Context, op string, jobID int64, worker, stat
 	if err != nil {
 		return wrap(err)
 	}
-	tx, err := in.db.db.BeginTx(ctx, nil)
+	tx, err := in.begin(ctx, "", jobID)
 	if err != nil {
 		return wrap(err)
 	}

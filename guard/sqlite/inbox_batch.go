@@ -125,7 +125,7 @@ func (in *Inbox) storeBatch(ctx context.Context, batch []*enqueueReq) error {
 	if err != nil {
 		return err
 	}
-	tx, err := in.db.db.BeginTx(ctx, nil)
+	tx, err := in.beginBatch(ctx, batch)
 	if err != nil {
 		return err
 	}

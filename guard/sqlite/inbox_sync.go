@@ -69,7 +69,8 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// noSync is the syncer of an in-memory database.
+// noSync is the syncer of an in-memory database, and of PostgreSQL,
+// whose commit returns once its log is flushed (synchronous_commit).
 type noSync struct{}
 
 // Sync implements syncer.
@@ -77,7 +78,7 @@ func (noSync) Sync() error { return nil }
 
 // newSyncer returns the syncer of the inbox of db.
 func newSyncer(db *DB) syncer {
-	if db.Path == memoryPath {
+	if db.Path == memoryPath || db.dialect.postgres {
 		return noSync{}
 	}
 	return &walSyncer{path: db.Path + "-wal"}

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
 // migration is one embedded schema change, named NNNN_description.sql.
@@ -53,12 +53,12 @@ func migrations() ([]migration, error) {
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
-		return fmt.Errorf("open %s: %w", db.Path, err)
+		return fmt.Errorf("open %s: %w", Redact(db.Path), err)
 	}
 	if db.upto > 0 && db.upto < len(ms) {
 		ms = ms[:db.upto]
 	}
-	exists, err := tableExists(ctx, db.db, "schema_migrations")
+	exists, err := db.dialect.tableExists(ctx, db.db, "schema_migrations")
 	if err != nil {
 		return db.wrap("open", err)
 	}
@@ -69,7 +69,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	if known := len(ms); current > known {
-		return &kindError{op: "open", path: db.Path, kind: ErrNewerSchema,
+		return &kindError{op: "open", path: Redact(db.Path), kind: ErrNewerSchema,
 			detail: fmt.Sprintf("version %d, this binary knows up to %d; upgrade repoguard", current, known)}
 	}
 	for _, m := range ms[current:] {
@@ -97,7 +97,11 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	fail := func(err error) error {
 		return db.wrap("open", fmt.Errorf("migration %s: %w", m.name, err))
 	}
-	tx, err := db.db.BeginTx(ctx, nil)
+	text, err := db.dialect.migrationSQL(m)
+	if err != nil {
+		return fail(err)
+	}
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return db.wrap("open", err)
 	}
@@ -115,7 +119,7 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	if current >= m.version {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if _, err := tx.ExecContext(ctx, text); err != nil {
 		return fail(err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`,
