@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -165,13 +166,7 @@ func utScore(tail, maxTail float64) float64 {
 // five-hour window around it, on any day of the week.
 func utMessage(p *guard.Profile, at time.Time, noun string) string {
 	u := at.UTC()
-	h, n := u.Hour(), 0
-	for d := range 7 {
-		for dh := -2; dh <= 2; dh++ {
-			n += p.HourOfWeek[d*24+(h+dh+24)%24]
-		}
-	}
-	window := fmt.Sprintf("between %02d:00 and %02d:00 UTC", (h+22)%24, (h+3)%24)
+	n, window := habits.NearHour(p, at, 2), habits.Window(at, 2)
 	when := fmt.Sprintf("authored %s %s UTC, %s at %s", u.Format("Mon"), u.Format("15:04"),
 		at.Format("15:04"), explain.Offset(utOffset(at)))
 	span := strings.Replace(explain.History(p), "commits", noun, 1)

@@ -1,0 +1,73 @@
+package habits
+
+import (
+	"testing"
+	"time"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+// profileOf learns n commits of one author, a day apart from start.
+func profileOf(n int, start time.Time) *guard.Profile {
+	p := guard.NewProfile("a", "")
+	for i := range n {
+		at := start.Add(time.Duration(i) * 24 * time.Hour)
+		c := guard.Commit{Author: guard.Person{Email: "a@x", When: at}, Committer: guard.Person{Email: "a@x", When: at}}
+		p.Learn(&c, nil)
+	}
+	return p
+}
+
+func TestReturns(t *testing.T) {
+	start := time.Date(2023, 1, 2, 10, 0, 0, 0, time.UTC) // ten commits, the last on 2023-01-11
+	a := profileOf(10, start)
+	at := func(days int) time.Time { return a.LastSeen.Add(time.Duration(days) * 24 * time.Hour) }
+	tests := []struct {
+		name      string
+		author    time.Time
+		committed time.Time
+		committer string
+		minN      int
+		want      bool
+	}{
+		{"silent 200 days", at(200), at(200), "a@x", 3, true},
+		{"silent 100 days", at(100), at(100), "a@x", 3, false},
+		{"too little history", at(200), at(200), "a@x", 11, false},
+		{"backdated by the author: the commit date counts", at(10), at(200), "a@x", 3, true},
+		{"committed later by someone else: the author date counts", at(10), at(200), "b@x", 3, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &guard.Commit{Author: guard.Person{Email: "a@x", When: tt.author},
+				Committer: guard.Person{Email: tt.committer, When: tt.committed}}
+			r, ok := Returns(a, c, 120, tt.minN)
+			if ok != tt.want {
+				t.Fatalf("Returns = %v (%s), want %v", ok, r.Silence, tt.want)
+			}
+		})
+	}
+	if _, ok := Returns(guard.NewProfile("b", ""), &guard.Commit{}, 120, 0); ok {
+		t.Error("an author with no history returns")
+	}
+}
+
+func TestNearHour(t *testing.T) {
+	a := profileOf(10, time.Date(2023, 1, 2, 23, 30, 0, 0, time.UTC)) // every day at 23 UTC
+	tests := []struct {
+		at     time.Time
+		want   int
+		window string
+	}{
+		{time.Date(2024, 5, 1, 1, 0, 0, 0, time.UTC), 10, "between 23:00 and 04:00 UTC"},
+		{time.Date(2024, 5, 1, 2, 0, 0, 0, time.UTC), 0, "between 00:00 and 05:00 UTC"},
+		{time.Date(2024, 5, 1, 22, 0, 0, 0, time.FixedZone("", -3600)), 10, "between 21:00 and 02:00 UTC"},
+	}
+	for _, tt := range tests {
+		if got := NearHour(a, tt.at, 2); got != tt.want {
+			t.Errorf("NearHour(%s) = %d, want %d", tt.at, got, tt.want)
+		}
+		if got := Window(tt.at, 2); got != tt.window {
+			t.Errorf("Window(%s) = %q, want %q", tt.at, got, tt.window)
+		}
+	}
+}
