@@ -4,6 +4,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/binaryinsource"
 	"github.com/repoguard/repoguard/detectors/citampering"
 	"github.com/repoguard/repoguard/detectors/dependencychange"
+	"github.com/repoguard/repoguard/detectors/dependencyhandover"
 	"github.com/repoguard/repoguard/detectors/dormantreactivation"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
 	"github.com/repoguard/repoguard/detectors/identitymismatch"
@@ -24,6 +25,7 @@ func All() []*guard.Detector {
 		binaryinsource.Detector,
 		citampering.Detector,
 		dependencychange.Detector,
+		dependencyhandover.Detector,
 		dormantreactivation.Detector,
 		firsttouchsensitive.Detector,
 		identitymismatch.Detector,

@@ -4,23 +4,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/repoguard/repoguard/detectors/detectortest"
 	"github.com/repoguard/repoguard/guard"
 )
 
-// profileOf learns n commits of one author, a day apart from start.
-func profileOf(n int, start time.Time) *guard.Profile {
-	p := guard.NewProfile("a", "")
-	for i := range n {
-		at := start.Add(time.Duration(i) * 24 * time.Hour)
-		c := guard.Commit{Author: guard.Person{Email: "a@x", When: at}, Committer: guard.Person{Email: "a@x", When: at}}
-		p.Learn(&c, nil)
-	}
-	return p
-}
-
 func TestReturns(t *testing.T) {
 	start := time.Date(2023, 1, 2, 10, 0, 0, 0, time.UTC) // ten commits, the last on 2023-01-11
-	a := profileOf(10, start)
+	a := detectortest.Profile(10, start, 24*time.Hour)
 	at := func(days int) time.Time { return a.LastSeen.Add(time.Duration(days) * 24 * time.Hour) }
 	tests := []struct {
 		name      string
@@ -30,15 +20,15 @@ func TestReturns(t *testing.T) {
 		minN      int
 		want      bool
 	}{
-		{"silent 200 days", at(200), at(200), "a@x", 3, true},
-		{"silent 100 days", at(100), at(100), "a@x", 3, false},
-		{"too little history", at(200), at(200), "a@x", 11, false},
-		{"backdated by the author: the commit date counts", at(10), at(200), "a@x", 3, true},
+		{"silent 200 days", at(200), at(200), "author@example.com", 3, true},
+		{"silent 100 days", at(100), at(100), "author@example.com", 3, false},
+		{"too little history", at(200), at(200), "author@example.com", 11, false},
+		{"backdated by the author: the commit date counts", at(10), at(200), "author@example.com", 3, true},
 		{"committed later by someone else: the author date counts", at(10), at(200), "b@x", 3, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &guard.Commit{Author: guard.Person{Email: "a@x", When: tt.author},
+			c := &guard.Commit{Author: guard.Person{Email: "author@example.com", When: tt.author},
 				Committer: guard.Person{Email: tt.committer, When: tt.committed}}
 			r, ok := Returns(a, c, 120, tt.minN)
 			if ok != tt.want {
@@ -52,7 +42,7 @@ func TestReturns(t *testing.T) {
 }
 
 func TestNearHour(t *testing.T) {
-	a := profileOf(10, time.Date(2023, 1, 2, 23, 30, 0, 0, time.UTC)) // every day at 23 UTC
+	a := detectortest.Profile(10, time.Date(2023, 1, 2, 23, 30, 0, 0, time.UTC), 24*time.Hour) // every day at 23 UTC
 	tests := []struct {
 		at     time.Time
 		want   int
