@@ -84,17 +84,41 @@ func Changes(f *guard.FileChange) []Change {
 	added := depParse(eco, f.AddedLines, f.Status == guard.Added)
 	old := depParse(eco, f.DeletedLines, false)
 	var out []Change
-	oldDeps := depIndex(old.deps)
+	oldDeps := map[string][]depEntry{}
+	for _, e := range old.deps {
+		oldDeps[e.name] = append(oldDeps[e.name], e)
+	}
 	for _, e := range added.deps {
 		if eco == depNPM && e.section == "?" && depNPMObjectKeys[e.name] {
 			continue
 		}
-		if c, ok := depChangeOf(eco, e, oldDeps[e.name]); ok {
+		if c, ok := depChangeOf(eco, e, depCounterpart(e, oldDeps[e.name])); ok {
 			out = append(out, c)
 		}
 	}
 	out = depSettingChanges(out, Script, added.scripts, depIndex(old.scripts))
 	return depSettingChanges(out, Registry, added.registry, depIndex(old.registry))
+}
+
+// depCounterpart returns the old entry an added one replaces: one with
+// the same spec (nothing changed), else one of the same section, else
+// the first of the name; nil when the name is new. A name may appear in
+// several sections (devDependencies and peerDependencies).
+func depCounterpart(e depEntry, olds []depEntry) *depEntry {
+	if len(olds) == 0 {
+		return nil
+	}
+	best := &olds[0]
+	for i := range olds {
+		o := &olds[i]
+		if o.spec == e.spec && o.patch == e.patch {
+			return o
+		}
+		if o.section == e.section && best.section != e.section {
+			best = o
+		}
+	}
+	return best
 }
 
 // depNPMObjectKeys are keys of package.json's repository and bugs objects

@@ -109,3 +109,30 @@ mockall = "0.12"`,
 		})
 	}
 }
+
+// FuzzChanges feeds arbitrary old and new text of each kind of manifest
+// to Changes: it must not panic, every change must point at an added
+// line, and a file compared with itself has none.
+func FuzzChanges(f *testing.F) {
+	f.Add(`    "a": "1.2.3",`, `    "a": "github:o/a#abc",`)
+	f.Add(`ethers = { git = "https://github.com/o/e", rev = "1" }`, `ethers = { git = "https://x/e", rev = "2" }`)
+	f.Add("[submodule \"a\"]\n\turl = https://x/a/", "[submodule \"a\"]\n\turl = https://x/a.git")
+	f.Add("requests==2.31.0", "requests @ git+https://github.com/o/requests@abc")
+	f.Add("\tx.io/a v1.0.0", "replace x.io/a => ../b")
+	f.Fuzz(func(t *testing.T, old, text string) {
+		added, deleted := detectortest.Lines(text), detectortest.Lines(old)
+		for _, p := range []string{"package.json", "go.mod", "Cargo.toml", "requirements.txt", ".gitmodules",
+			"pyproject.toml", ".npmrc"} {
+			f := guard.FileChange{Path: p, Status: guard.Modified, AddedLines: added, DeletedLines: deleted}
+			for _, c := range dependencychange.Changes(&f) {
+				if c.Line < 1 || c.Line > len(added) || c.Kind < dependencychange.Added || c.Kind > dependencychange.Registry {
+					t.Fatalf("%s: change %+v points outside the input", p, c)
+				}
+			}
+			same := guard.FileChange{Path: p, Status: guard.Modified, AddedLines: added, DeletedLines: added}
+			if cs := dependencychange.Changes(&same); len(cs) > 0 {
+				t.Fatalf("%s: a file compared with itself changes %+v", p, cs)
+			}
+		}
+	})
+}
