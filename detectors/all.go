@@ -5,6 +5,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/citampering"
 	"github.com/repoguard/repoguard/detectors/dependencychange"
 	"github.com/repoguard/repoguard/detectors/dependencyhandover"
+	"github.com/repoguard/repoguard/detectors/dormantcore"
 	"github.com/repoguard/repoguard/detectors/dormantreactivation"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
 	"github.com/repoguard/repoguard/detectors/identitymismatch"
@@ -26,6 +27,7 @@ func All() []*guard.Detector {
 		citampering.Detector,
 		dependencychange.Detector,
 		dependencyhandover.Detector,
+		dormantcore.Detector,
 		dormantreactivation.Detector,
 		firsttouchsensitive.Detector,
 		identitymismatch.Detector,
