@@ -42,6 +42,10 @@ type Profile struct {
 
 	// HourOfWeek counts author dates by UTC hour of the week.
 	HourOfWeek [HoursPerWeek]int `json:"hour_of_week"`
+	// LocalHours counts author dates by hour of the day in the author's
+	// own zone (3 a.m. where they are). Profiles learned before it was
+	// kept count fewer than Commits.
+	LocalHours [24]int `json:"local_hours"`
 	// AuthorZones and CommitterZones count time-zone offsets (seconds east
 	// of UTC) of author and committer dates, kept apart.
 	AuthorZones    map[int]int `json:"author_zones"`
@@ -167,6 +171,7 @@ func (p *Profile) Learn(c *Commit, categories [][]string) {
 	}
 	p.Commits++
 	p.HourOfWeek[HourOfWeek(at)]++
+	p.LocalHours[at.Hour()]++
 	p.AuthorZones[c.Author.Offset()]++
 	p.CommitterZones[c.Committer.Offset()]++
 	seen := map[string]bool{}
@@ -225,6 +230,9 @@ func (p *Profile) Merge(q *Profile) {
 	p.Signed += q.Signed
 	for i := range p.HourOfWeek {
 		p.HourOfWeek[i] += q.HourOfWeek[i]
+	}
+	for i := range p.LocalHours {
+		p.LocalHours[i] += q.LocalHours[i]
 	}
 	for i := range p.Sizes {
 		p.Sizes[i] += q.Sizes[i]
