@@ -19,6 +19,11 @@ type Settings struct {
 	// rare_share: switching to an offset used in less than this share
 	// of the author's commits is reported (low).
 	RareShare float64 `setting:"rare_share"`
+	// min_repo_commits: an author with fewer than min_switch_commits is
+	// judged against everyone here instead, once the repository has
+	// this many commits: an author zone none of them used is reported
+	// (low, its own event).
+	MinRepoCommits int `setting:"min_repo_commits"`
 }
 
 // Detector is the timezone-change detector.
@@ -34,6 +39,7 @@ var Detector = &guard.Detector{
 		MinCommits:       20,
 		MinSwitchCommits: 5,
 		RareShare:        0.02,
+		MinRepoCommits:   100,
 	},
 	Run: run,
 }
@@ -43,7 +49,13 @@ const tzHour = 3600
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
 	b, c := pass.Baseline, pass.Commit
-	if b == nil || c == nil || b.AuthorAll == nil || b.AuthorAll.Commits < set.MinSwitchCommits {
+	if b == nil || c == nil || b.AuthorAll == nil {
+		return
+	}
+	if b.AuthorAll.Commits < set.MinSwitchCommits {
+		if f, ok := tzNewAuthorZone(set, b, c); ok {
+			pass.Report(f)
+		}
 		return
 	}
 	if f, ok := tzAuthorFinding(set, b.AuthorAll, c); ok {

@@ -26,6 +26,16 @@ type Settings struct {
 	// cross_day is the kernel weight that a commit gives to the same
 	// hour on each other day of the week (1 for its own day).
 	CrossDay float64 `setting:"cross_day"`
+	// new_commits: an author with fewer earlier commits (in every
+	// repository) is also judged against everyone's hours of the day
+	// here, each commit in its author's own zone: reported when the
+	// hours within local_window of this one's hold at most local_quiet
+	// times their even share of the repository's commits (once it has
+	// min_repo_commits): an hour when the repository is quiet.
+	NewCommits     int     `setting:"new_commits"`
+	LocalQuiet     float64 `setting:"local_quiet"`
+	LocalWindow    int     `setting:"local_window"`
+	MinRepoCommits int     `setting:"min_repo_commits"`
 }
 
 // Detector is the unusual-time detector.
@@ -41,6 +51,11 @@ var Detector = &guard.Detector{
 		MaxTail:     0.003,
 		PriorWeight: 3.0,
 		CrossDay:    0.1,
+
+		NewCommits:     5,
+		LocalQuiet:     0.5,
+		LocalWindow:    1,
+		MinRepoCommits: 100,
 	},
 	Run: run,
 }
@@ -113,6 +128,9 @@ func run(pass *guard.Pass) {
 	b, c := pass.Baseline, pass.Commit
 	if b == nil || c == nil || b.AuthorAll == nil || b.Org == nil {
 		return
+	}
+	if f, ok := utNewAuthorHour(set, b, c); ok {
+		pass.Report(f)
 	}
 	a, weight := b.AuthorAll, set.PriorWeight
 	if weight <= 0 && a.Commits == 0 {
