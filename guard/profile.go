@@ -74,7 +74,19 @@ type Profile struct {
 	Committers map[string]int `json:"committers"`
 	// Gaps is the histogram of committer date minus author date.
 	Gaps [GapBuckets]int `json:"gaps"`
+
+	// Returned is the author date of the latest commit that followed a
+	// silence of at least ReturnSilence, Silence that silence, and
+	// SinceReturn the commits from it on (it included): whether an
+	// author is still coming back from a long silence.
+	Returned    time.Time     `json:"returned,omitzero"`
+	Silence     time.Duration `json:"silence,omitempty"`
+	SinceReturn int           `json:"since_return,omitempty"`
 }
+
+// ReturnSilence is the shortest silence after which a commit is a return
+// (Profile.Returned).
+const ReturnSilence = 90 * 24 * time.Hour
 
 // OrgKey is the Key of the profile of everyone in a repository or the
 // organization.
@@ -164,6 +176,12 @@ func (p *Profile) Learn(c *Commit, categories [][]string) {
 	if p.Commits == 0 || at.Before(p.FirstSeen) {
 		p.FirstSeen = at
 	}
+	if gap := at.Sub(p.LastSeen); p.Commits > 0 && gap >= ReturnSilence {
+		p.Returned, p.Silence, p.SinceReturn = at, gap, 0
+	}
+	if !p.Returned.IsZero() {
+		p.SinceReturn++
+	}
 	if at.After(p.LastSeen) || p.Commits == 0 {
 		p.LastSeen = at
 		p.LastAuthorZone = c.Author.Offset()
@@ -225,6 +243,9 @@ func (p *Profile) Merge(q *Profile) {
 	if p.Commits == 0 || q.LastSeen.After(p.LastSeen) {
 		p.LastSeen = q.LastSeen
 		p.LastAuthorZone, p.LastCommitterZone = q.LastAuthorZone, q.LastCommitterZone
+	}
+	if q.Returned.After(p.Returned) {
+		p.Returned, p.Silence, p.SinceReturn = q.Returned, q.Silence, q.SinceReturn
 	}
 	p.Commits += q.Commits
 	p.Signed += q.Signed

@@ -12,6 +12,13 @@ import (
 // base rate, apart from the author-hour findings.
 const newAuthorHour = "unusual-time/new-author-hour"
 
+// newAuthorHourNewZone is the event of a new author's commit at such an
+// hour in a time zone none of the repository's commits used: the two
+// together are much rarer in a repository than either (a newcomer far
+// from everyone, or one whose clock is not where they claim to be), so
+// they have their own base rate.
+const newAuthorHourNewZone = "unusual-time/new-author-hour-new-zone"
+
 // utNewAuthorHour judges the hour of the day of a new author's commit,
 // where they are, against everyone's in this repository: a new author
 // has no hours of their own to compare with, but 3 a.m. where they are is
@@ -33,13 +40,17 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 		who = fmt.Sprintf("Author with only %s", explain.Plural(a.Commits, "earlier commit"))
 	}
 	window := fmt.Sprintf("between %02d:00 and %02d:00", (h-w+24)%24, (h+w+1)%24)
+	event, zone := newAuthorHour, ""
+	if o := utOffset(at); o != 0 && here.AuthorZones[o] == 0 && a.AuthorZones[o] == 0 {
+		event, zone = newAuthorHourNewZone, ", and none in the time zone "+explain.Offset(o)
+	}
 	return guard.Finding{
 		Severity: guard.Low,
 		Score:    0.4,
-		Event:    newAuthorHour,
-		Message: fmt.Sprintf("%s, at %s their time (%s): %s of this repository's %s commits were made %s where their authors were%s.",
+		Event:    event,
+		Message: fmt.Sprintf("%s, at %s their time (%s): %s of this repository's %s commits were made %s where their authors were%s%s.",
 			who, at.Format("15:04"), explain.Offset(utOffset(at)), utFew(n), guard.Thousands(total), window,
-			utShare(n, total, 2*w+1)),
+			utShare(n, total, 2*w+1), zone),
 		Evidence: []string{
 			fmt.Sprintf("new means fewer than %d earlier commits in every repository; the hour is quiet here when the hours "+
 				"within %s of it hold at most %s of their even share (1/24 an hour) of the repository's commits",

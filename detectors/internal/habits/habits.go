@@ -26,30 +26,59 @@ func ActiveAt(c *guard.Commit) time.Time {
 // Return is an author's return after a silence.
 type Return struct {
 	// Silence is the time from the author's last commit (in any
-	// repository) to this one.
+	// repository) before they came back to their first commit after.
 	Silence time.Duration
 	// Last is the author's profile across every repository.
 	Last *guard.Profile
 	// At is when the author was active again (ActiveAt).
 	At time.Time
+	// Back is when they came back, when c is not their first commit
+	// after the silence but one of the few (ReturnCommits) that follow
+	// it within ReturnDays; zero otherwise.
+	Back time.Time
 }
+
+// ReturnCommits and ReturnDays: an author whose first commit after a
+// silence was at most ReturnDays ago, with at most ReturnCommits commits
+// since, is still returning: an account taken over makes more than one
+// change, and the first can be harmless.
+const (
+	ReturnCommits = 3
+	ReturnDays    = 30
+)
 
 // Returns reports the return of the author of c, whose profile across
 // every repository is a, when they have at least minCommits earlier
-// commits and none in the days before c.
+// commits and none in the days before c, or came back after such a
+// silence lately (ReturnCommits, ReturnDays).
 func Returns(a *guard.Profile, c *guard.Commit, days, minCommits int) (Return, bool) {
 	if a == nil || a.Commits == 0 || a.Commits < minCommits || days <= 0 {
 		return Return{}, false
 	}
-	at := ActiveAt(c)
+	at, need := ActiveAt(c), time.Duration(days)*24*time.Hour
 	r := Return{Silence: at.Sub(a.LastSeen), Last: a, At: at}
-	return r, r.Silence >= time.Duration(days)*24*time.Hour
+	if r.Silence >= need {
+		return r, true
+	}
+	if a.Silence < need || a.SinceReturn > ReturnCommits || at.Sub(a.Returned) > ReturnDays*24*time.Hour ||
+		a.Commits-a.SinceReturn < minCommits {
+		return r, false
+	}
+	r.Silence, r.Back = a.Silence, a.Returned
+	return r, true
 }
 
 // String explains the return: "returns after 19 months of silence in
 // every repository (last commit 2021-05-25, after 19 commits over 2.7
-// years)".
+// years)"; "came back 16 days ago after 19 months of silence in every
+// repository (last commit 2021-05-25, then 1 commit on 2022-12-25)".
 func (r Return) String() string {
+	if !r.Back.IsZero() {
+		n := r.Last.SinceReturn
+		return fmt.Sprintf("came back %s ago after %s of silence in every repository (last commit %s, then %s from %s on)",
+			explain.Duration(r.At.Sub(r.Back)), explain.Duration(r.Silence), r.Back.Add(-r.Silence).Format(time.DateOnly),
+			explain.Plural(n, "commit"), r.Back.Format(time.DateOnly))
+	}
 	return fmt.Sprintf("returns after %s of silence in every repository (last commit %s, after %s)",
 		explain.Duration(r.Silence), r.Last.LastSeen.Format(time.DateOnly), explain.History(r.Last))
 }

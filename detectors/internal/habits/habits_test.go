@@ -1,6 +1,7 @@
 package habits
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -59,5 +60,51 @@ func TestNearHour(t *testing.T) {
 		if got := Window(tt.at, 2); got != tt.window {
 			t.Errorf("Window(%s) = %q, want %q", tt.at, got, tt.window)
 		}
+	}
+}
+
+// TestReturnsStillComing: an author who came back after a long silence
+// lately, with few commits since, is still returning; one back for long
+// or with many commits since is not.
+func TestReturnsStillComing(t *testing.T) {
+	start := time.Date(2023, 1, 2, 10, 0, 0, 0, time.UTC)
+	commit := func(at time.Time) *guard.Commit {
+		return &guard.Commit{Author: guard.Person{Email: "author@example.com", When: at},
+			Committer: guard.Person{Email: "author@example.com", When: at}}
+	}
+	tests := []struct {
+		name   string
+		silent int // days of silence before coming back (0: none)
+		since  int // commits since, a day apart
+		after  int // days from the last of them to the commit judged
+		want   bool
+	}{
+		{"back 200 days silent, 1 commit, 10 days ago", 200, 1, 10, true},
+		{"back 200 days silent, 3 commits since", 200, 3, 2, true},
+		{"back 200 days silent, 4 commits since", 200, 4, 2, false},
+		{"back 200 days silent, 40 days ago", 200, 1, 40, false},
+		{"back 100 days silent", 100, 1, 10, false},
+		{"never silent", 0, 1, 10, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := detectortest.Profile(10, start, 24*time.Hour)
+			at := a.LastSeen.Add(24 * time.Hour)
+			if tt.silent > 0 {
+				at = a.LastSeen.Add(time.Duration(tt.silent) * 24 * time.Hour)
+			}
+			for range tt.since {
+				a.Learn(commit(at), nil)
+				at = at.Add(24 * time.Hour)
+			}
+			c := commit(a.LastSeen.Add(time.Duration(tt.after) * 24 * time.Hour))
+			r, ok := Returns(a, c, 180, 5)
+			if ok != tt.want {
+				t.Fatalf("Returns = %v (%s), want %v", ok, r, tt.want)
+			}
+			if ok && (r.Silence != time.Duration(tt.silent)*24*time.Hour || !strings.HasPrefix(r.String(), "came back")) {
+				t.Errorf("return %q, silence %s: want the silence before coming back", r, r.Silence)
+			}
+		})
 	}
 }
