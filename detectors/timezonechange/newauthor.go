@@ -4,11 +4,13 @@ import (
 	"fmt"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/guard"
 )
 
 // newAuthorZone is the event of a new author's commit in a zone none of
-// the repository's commits used: its own base rate.
+// the repository's commits used (or at most rare_zone of them): its own
+// base rate.
 const newAuthorZone = "timezone-change/new-author-zone"
 
 // tzNewAuthorZone judges the zone of an author with too few commits to
@@ -16,7 +18,7 @@ const newAuthorZone = "timezone-change/new-author-zone"
 // editors and tools often record it.
 func tzNewAuthorZone(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
 	a, here, o := b.AuthorAll, b.Everyone(), c.Author.Offset()
-	if here == nil || here.Commits < set.MinRepoCommits || o == 0 || here.AuthorZones[o] > 0 || a.AuthorZones[o] > 0 {
+	if here == nil || here.Commits < set.MinRepoCommits || !habits.StrangeZone(here, a, o, set.RareZone) {
 		return guard.Finding{}, false
 	}
 	who := "First commit by this author"
@@ -27,9 +29,9 @@ func tzNewAuthorZone(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 		Severity: guard.Low,
 		Score:    0.4,
 		Event:    newAuthorZone,
-		Message: fmt.Sprintf("%s, in the time zone %s, which none of this repository's %s commits used.",
-			who, explain.Offset(o), guard.Thousands(here.Commits)),
+		Message:  fmt.Sprintf("%s, in the time zone %s, which %s used.", who, explain.Offset(o), habits.ZoneUse(here, o)),
 		Evidence: []string{"zones used here: " + tzUsed(here.AuthorZones),
-			fmt.Sprintf("new means fewer than %d earlier commits in every repository", set.MinSwitchCommits)},
+			fmt.Sprintf("new means fewer than %d earlier commits in every repository; a zone is strange here when "+
+				"at most %g%% of the repository's commits (or one) used it", set.MinSwitchCommits, 100*set.RareZone)},
 	}, true
 }

@@ -24,6 +24,9 @@ type Settings struct {
 	// this many commits: an author zone none of them used is reported
 	// (low, its own event).
 	MinRepoCommits int `setting:"min_repo_commits"`
+	// rare_zone: a zone at most this share of the repository's commits
+	// used (one commit always) counts as one none of them used.
+	RareZone float64 `setting:"rare_zone"`
 }
 
 // Detector is the timezone-change detector.
@@ -40,6 +43,7 @@ var Detector = &guard.Detector{
 		MinSwitchCommits: 5,
 		RareShare:        0.02,
 		MinRepoCommits:   100,
+		RareZone:         0.001,
 	},
 	Run: run,
 }

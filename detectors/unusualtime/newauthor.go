@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -41,8 +42,8 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	}
 	window := fmt.Sprintf("between %02d:00 and %02d:00", (h-w+24)%24, (h+w+1)%24)
 	event, zone := newAuthorHour, ""
-	if o := utOffset(at); o != 0 && here.AuthorZones[o] == 0 && a.AuthorZones[o] == 0 {
-		event, zone = newAuthorHourNewZone, ", and none in the time zone "+explain.Offset(o)
+	if o := utOffset(at); habits.StrangeZone(here, a, o, set.RareZone) {
+		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", utFew(here.AuthorZones[o]), explain.Offset(o))
 	}
 	return guard.Finding{
 		Severity: guard.Low,

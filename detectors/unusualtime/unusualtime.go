@@ -36,6 +36,10 @@ type Settings struct {
 	LocalQuiet     float64 `setting:"local_quiet"`
 	LocalWindow    int     `setting:"local_window"`
 	MinRepoCommits int     `setting:"min_repo_commits"`
+	// rare_zone: a new author at a quiet hour in a zone at most this
+	// share of the repository's commits used (one commit always) is its
+	// own, rarer event.
+	RareZone float64 `setting:"rare_zone"`
 }
 
 // Detector is the unusual-time detector.
@@ -56,6 +60,7 @@ var Detector = &guard.Detector{
 		LocalQuiet:     0.5,
 		LocalWindow:    1,
 		MinRepoCommits: 100,
+		RareZone:       0.001,
 	},
 	Run: run,
 }

@@ -101,3 +101,26 @@ func Window(t time.Time, width int) string {
 	h := t.UTC().Hour()
 	return fmt.Sprintf("between %02d:00 and %02d:00 UTC", ((h-width)%24+24)%24, (h+width+1)%24)
 }
+
+// StrangeZone reports whether the author zone offset o (seconds east of
+// UTC) is strange to a repository whose profile of everyone is here, for
+// a new author whose profile is a: not UTC (web editors and tools record
+// it), never used by the author, and used by at most share of the
+// repository's commits (one commit's worth always counts as rare, so
+// that a single earlier visitor from that zone does not make it usual).
+func StrangeZone(here, a *guard.Profile, o int, share float64) bool {
+	if o == 0 || a.AuthorZones[o] > 0 {
+		return false
+	}
+	return float64(here.AuthorZones[o]) <= max(share*float64(here.Commits), 1)
+}
+
+// ZoneUse words how often a repository used a zone: "none of this
+// repository's 1,091 commits", "only 1 of this repository's 5,167
+// commits".
+func ZoneUse(here *guard.Profile, o int) string {
+	if n := here.AuthorZones[o]; n > 0 {
+		return fmt.Sprintf("only %s of this repository's %s commits", guard.Thousands(n), guard.Thousands(here.Commits))
+	}
+	return fmt.Sprintf("none of this repository's %s commits", guard.Thousands(here.Commits))
+}
