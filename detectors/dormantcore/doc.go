@@ -7,6 +7,9 @@
 // such returns to the sensitive categories; this rule watches the code
 // that every user of the package runs, whatever its category.
 //
+// An author who came back from such a silence lately (habits.Returns:
+// at most 30 days and 3 commits before) is still returning.
+//
 // # What is core
 //
 // What the baseline and the diff can tell: a changed file is core when
