@@ -29,8 +29,10 @@
 // An author with fewer than new_commits commits (in every repository) has
 // no hours of their own. Such a commit is also judged against everyone
 // here, each commit counted at its author's own hour of the day
-// (guard.Profile.LocalHours: 3 a.m. where they are): it is reported (low,
-// event unusual-time/new-author-hour) when the hours within local_window
+// (guard.Profile.LocalHours: 3 a.m. where they are), when that hour is at
+// night (night_start to night_end; a quiet morning in a repository only
+// says where its few regulars live): it is reported (low, event
+// unusual-time/new-author-hour) when the hours within local_window
 // of its hour hold at most local_quiet times their even share of the
 // repository's commits, once it has min_repo_commits. When the author's
 // zone is also strange here (habits.StrangeZone: not UTC, at most

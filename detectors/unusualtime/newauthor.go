@@ -31,6 +31,9 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	}
 	at := c.Author.When
 	h, w := at.Hour(), max(set.LocalWindow, 0)
+	if !utNight(h, set.NightStart, set.NightEnd) {
+		return guard.Finding{}, false
+	}
 	n, total := utLocalNear(here, h, w), utSum(here.LocalHours[:])
 	even := float64(total) * float64(2*w+1) / 24
 	if total < set.MinRepoCommits || float64(n) > set.LocalQuiet*even || utLocalNear(a, h, w) > 0 {
@@ -53,11 +56,21 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 			who, at.Format("15:04"), explain.Offset(utOffset(at)), utFew(n), guard.Thousands(total), window,
 			utShare(n, total, 2*w+1), zone),
 		Evidence: []string{
-			fmt.Sprintf("new means fewer than %d earlier commits in every repository; the hour is quiet here when the hours "+
-				"within %s of it hold at most %s of their even share (1/24 an hour) of the repository's commits",
-				set.NewCommits, explain.Plural(w, "hour"), utPercent(set.LocalQuiet)),
+			fmt.Sprintf("new means fewer than %d earlier commits in every repository; a night hour (%02d:00 to %02d:00 "+
+				"where the author is) is quiet here when the hours within %s of it hold at most %s of their even share "+
+				"(1/24 an hour) of the repository's commits", set.NewCommits, set.NightStart, set.NightEnd,
+				explain.Plural(w, "hour"), utPercent(set.LocalQuiet)),
 		},
 	}, true
+}
+
+// utNight reports whether the hour of the day h is in [start, end),
+// which may wrap past midnight (22 to 6).
+func utNight(h, start, end int) bool {
+	if start <= end {
+		return h >= start && h < end
+	}
+	return h >= start || h < end
 }
 
 // utLocalNear counts the commits of p within w hours of the hour of the

@@ -36,6 +36,12 @@ type Settings struct {
 	LocalQuiet     float64 `setting:"local_quiet"`
 	LocalWindow    int     `setting:"local_window"`
 	MinRepoCommits int     `setting:"min_repo_commits"`
+	// night_start and night_end: the hours of the day (where the author
+	// is, end excluded) that a new author's commit is judged in: few
+	// people anywhere work then, while a quiet morning or evening in a
+	// repository only says where its few regulars live.
+	NightStart int `setting:"night_start"`
+	NightEnd   int `setting:"night_end"`
 	// rare_zone: a new author at a quiet hour in a zone at most this
 	// share of the repository's commits used (one commit always) is its
 	// own, rarer event.
@@ -61,6 +67,8 @@ var Detector = &guard.Detector{
 		LocalWindow:    1,
 		MinRepoCommits: 100,
 		RareZone:       0.001,
+		NightStart:     0,
+		NightEnd:       6,
 	},
 	Run: run,
 }
