@@ -4,6 +4,8 @@ import (
 	"github.com/repoguard/repoguard/detectors/binaryinsource"
 	"github.com/repoguard/repoguard/detectors/citampering"
 	"github.com/repoguard/repoguard/detectors/dependencychange"
+	"github.com/repoguard/repoguard/detectors/dependencyhandover"
+	"github.com/repoguard/repoguard/detectors/dormantcore"
 	"github.com/repoguard/repoguard/detectors/dormantreactivation"
 	"github.com/repoguard/repoguard/detectors/featureprobe"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
@@ -27,6 +29,8 @@ func All() []*guard.Detector {
 		binaryinsource.Detector,
 		citampering.Detector,
 		dependencychange.Detector,
+		dependencyhandover.Detector,
+		dormantcore.Detector,
 		dormantreactivation.Detector,
 		featureprobe.Detector,
 		firsttouchsensitive.Detector,

@@ -429,6 +429,8 @@ func TestBehaviourPlantedAnomalies(t *testing.T) {
 		{"5,000-line commit", "bob", "size-outlier", guard.Low, big},
 		{"new author touching keys", "mallory", "new-author-sensitive", guard.High,
 			btPlant("Mallory", "mallory@corp.example", day, 11, 0, false, "keys/signer.go")},
+		{"first-time author at 3 a.m. in a zone nobody here used, touching keys", "mallory", "unusual-time", guard.Low,
+			btPlant("Mallory", "mallory@corp.example", day, 3, 20700, false, "keys/signer.go")},
 		{"new email under a known login", "alice", "identity-mismatch", guard.Medium,
 			btPlant("Alice Meyer", "alice@protonmail.example", day, 11, berlin, true, "src/app.go")},
 		{"email of another identity", "mallory", "identity-mismatch", guard.High,

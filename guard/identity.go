@@ -41,6 +41,10 @@ type Baseline struct {
 	Author    *Profile
 	AuthorAll *Profile
 	Org       *Profile
+	// Repo is the profile of everyone in this repository: its main
+	// directories and languages, its hours and zones. Nil where no one
+	// keeps it; detectors then use Org.
+	Repo *Profile
 	// Identity is the author's known identity (nil when new).
 	Identity *Identity
 	// EmailKeys are the identity keys other than the author's that have
@@ -51,4 +55,13 @@ type Baseline struct {
 	// for Calibrate; nil when nothing is counted.
 	Rates, OrgRates *Rates
 	Bot             bool
+}
+
+// Everyone returns the profile of everyone in this repository, or the
+// organization's where none is kept (Repo nil or empty).
+func (b *Baseline) Everyone() *Profile {
+	if b.Repo != nil && b.Repo.Commits > 0 {
+		return b.Repo
+	}
+	return b.Org
 }

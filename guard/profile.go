@@ -42,6 +42,10 @@ type Profile struct {
 
 	// HourOfWeek counts author dates by UTC hour of the week.
 	HourOfWeek [HoursPerWeek]int `json:"hour_of_week"`
+	// LocalHours counts author dates by hour of the day in the author's
+	// own zone (3 a.m. where they are). Profiles learned before it was
+	// kept count fewer than Commits.
+	LocalHours [24]int `json:"local_hours"`
 	// AuthorZones and CommitterZones count time-zone offsets (seconds east
 	// of UTC) of author and committer dates, kept apart.
 	AuthorZones    map[int]int `json:"author_zones"`
@@ -70,7 +74,19 @@ type Profile struct {
 	Committers map[string]int `json:"committers"`
 	// Gaps is the histogram of committer date minus author date.
 	Gaps [GapBuckets]int `json:"gaps"`
+
+	// Returned is the author date of the latest commit that followed a
+	// silence of at least ReturnSilence, Silence that silence, and
+	// SinceReturn the commits from it on (it included): whether an
+	// author is still coming back from a long silence.
+	Returned    time.Time     `json:"returned,omitzero"`
+	Silence     time.Duration `json:"silence,omitempty"`
+	SinceReturn int           `json:"since_return,omitempty"`
 }
+
+// ReturnSilence is the shortest silence after which a commit is a return
+// (Profile.Returned).
+const ReturnSilence = 90 * 24 * time.Hour
 
 // OrgKey is the Key of the profile of everyone in a repository or the
 // organization.
@@ -160,6 +176,12 @@ func (p *Profile) Learn(c *Commit, categories [][]string) {
 	if p.Commits == 0 || at.Before(p.FirstSeen) {
 		p.FirstSeen = at
 	}
+	if gap := at.Sub(p.LastSeen); p.Commits > 0 && gap >= ReturnSilence {
+		p.Returned, p.Silence, p.SinceReturn = at, gap, 0
+	}
+	if !p.Returned.IsZero() {
+		p.SinceReturn++
+	}
 	if at.After(p.LastSeen) || p.Commits == 0 {
 		p.LastSeen = at
 		p.LastAuthorZone = c.Author.Offset()
@@ -167,6 +189,7 @@ func (p *Profile) Learn(c *Commit, categories [][]string) {
 	}
 	p.Commits++
 	p.HourOfWeek[HourOfWeek(at)]++
+	p.LocalHours[at.Hour()]++
 	p.AuthorZones[c.Author.Offset()]++
 	p.CommitterZones[c.Committer.Offset()]++
 	seen := map[string]bool{}
@@ -221,10 +244,16 @@ func (p *Profile) Merge(q *Profile) {
 		p.LastSeen = q.LastSeen
 		p.LastAuthorZone, p.LastCommitterZone = q.LastAuthorZone, q.LastCommitterZone
 	}
+	if q.Returned.After(p.Returned) {
+		p.Returned, p.Silence, p.SinceReturn = q.Returned, q.Silence, q.SinceReturn
+	}
 	p.Commits += q.Commits
 	p.Signed += q.Signed
 	for i := range p.HourOfWeek {
 		p.HourOfWeek[i] += q.HourOfWeek[i]
+	}
+	for i := range p.LocalHours {
+		p.LocalHours[i] += q.LocalHours[i]
 	}
 	for i := range p.Sizes {
 		p.Sizes[i] += q.Sizes[i]

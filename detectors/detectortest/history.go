@@ -19,6 +19,7 @@ func buildBaseline(tc *testCase, cls guard.Classifier) (*guard.Baseline, error) 
 		AuthorAll: guard.NewProfile(authorKey, ""),
 		Org:       guard.NewProfile(guard.OrgKey, ""),
 	}
+	b.Repo = b.Org // the case's history is the organization's one repository
 	idents := map[string]*guard.Identity{}
 	emailKeys := map[string]map[string]bool{}
 	for n, line := range tc.history {

@@ -164,3 +164,16 @@ func moduleRoot() (string, error) {
 		dir = parent
 	}
 }
+
+// Profile returns the profile of one author who made n commits, every
+// apart from start, each committed by the author when authored.
+func Profile(n int, start time.Time, every time.Duration) *guard.Profile {
+	p := guard.NewProfile("author", "")
+	for i := range n {
+		at := start.Add(time.Duration(i) * every)
+		c := guard.Commit{Author: guard.Person{Email: "author@example.com", When: at}}
+		c.Committer = c.Author
+		p.Learn(&c, nil)
+	}
+	return p
+}

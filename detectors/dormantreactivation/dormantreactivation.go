@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -44,51 +45,34 @@ var Detector = &guard.Detector{
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
 	b, c := pass.Baseline, pass.Commit
-	if b == nil || c == nil || c.IsMerge() || b.AuthorAll == nil {
+	if b == nil || c == nil || c.IsMerge() {
 		return
 	}
-	a := b.AuthorAll
-	if a.Commits < set.MinCommits {
-		return
-	}
-	active := drActivity(c)
-	silence := active.Sub(a.LastSeen)
-	dormant := time.Duration(set.DormantDays) * 24 * time.Hour
-	if dormant <= 0 || silence < dormant {
+	r, ok := habits.Returns(b.AuthorAll, c, set.DormantDays, set.MinCommits)
+	if !ok {
 		return
 	}
 	cats, files, first := drTouched(pass, set.Categories)
 	if len(cats) == 0 {
 		return
 	}
+	dormant := time.Duration(set.DormantDays) * 24 * time.Hour
 	f := guard.Finding{
 		Severity: guard.Medium,
-		Score:    math.Min(1, 0.5+0.25*math.Log2(float64(silence)/float64(dormant))),
+		Score:    math.Min(1, 0.5+0.25*math.Log2(float64(r.Silence)/float64(dormant))),
 		Path:     first,
-		Message: fmt.Sprintf("Returns after %s of silence (last commit %s, after %s) and changes %s: %s.",
-			explain.Duration(silence), a.LastSeen.Format(time.DateOnly), explain.History(a), strings.Join(cats, ", "),
-			explain.List(files, 3)),
+		Message:  fmt.Sprintf("%s and changes %s: %s.", explain.Capital(r.String()), strings.Join(cats, ", "), explain.List(files, 3)),
 		Evidence: []string{fmt.Sprintf("dormant means no commit in any repository for %d days", set.DormantDays)},
 	}
-	if !active.Equal(c.Author.When) {
+	if !r.At.Equal(c.Author.When) {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("authored %s but committed by the author %s: the commit date counts",
-			c.Author.When.Format(time.DateOnly), active.Format(time.DateOnly)))
+			c.Author.When.Format(time.DateOnly), r.At.Format(time.DateOnly)))
 	}
 	high := set.HighCategories
 	if slices.ContainsFunc(cats, func(c string) bool { return slices.Contains(high, c) }) {
 		f.Severity = guard.High
 	}
 	pass.Report(f)
-}
-
-// drActivity is when the author was active: the author date, or the
-// commit date when the author committed it themselves and it is later
-// (an author date moved back does not hide the return).
-func drActivity(c *guard.Commit) time.Time {
-	if guard.NormalizeEmail(c.Committer.Email) == guard.NormalizeEmail(c.Author.Email) && c.Committer.When.After(c.Author.When) {
-		return c.Committer.When
-	}
-	return c.Author.When
 }
 
 // drTouched returns the listed categories the change touches, the files

@@ -5,5 +5,11 @@
 // shift of exactly one hour from a known offset is taken for daylight saving
 // (info).
 //
+// An author with fewer than min_switch_commits commits has no zone of
+// their own: once the repository has min_repo_commits, a zone strange to
+// it (not UTC, used by at most rare_zone of its commits, or by one) is
+// reported low with its own event, timezone-change/new-author-zone,
+// calibrated like every behaviour event.
+//
 // Its cases are testdata/*.txtar (see package detectortest).
 package timezonechange

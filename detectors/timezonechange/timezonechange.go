@@ -19,6 +19,14 @@ type Settings struct {
 	// rare_share: switching to an offset used in less than this share
 	// of the author's commits is reported (low).
 	RareShare float64 `setting:"rare_share"`
+	// min_repo_commits: an author with fewer than min_switch_commits is
+	// judged against everyone here instead, once the repository has
+	// this many commits: an author zone none of them used is reported
+	// (low, its own event).
+	MinRepoCommits int `setting:"min_repo_commits"`
+	// rare_zone: a zone at most this share of the repository's commits
+	// used (one commit always) counts as one none of them used.
+	RareZone float64 `setting:"rare_zone"`
 }
 
 // Detector is the timezone-change detector.
@@ -34,6 +42,8 @@ var Detector = &guard.Detector{
 		MinCommits:       20,
 		MinSwitchCommits: 5,
 		RareShare:        0.02,
+		MinRepoCommits:   100,
+		RareZone:         0.001,
 	},
 	Run: run,
 }
@@ -43,7 +53,13 @@ const tzHour = 3600
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
 	b, c := pass.Baseline, pass.Commit
-	if b == nil || c == nil || b.AuthorAll == nil || b.AuthorAll.Commits < set.MinSwitchCommits {
+	if b == nil || c == nil || b.AuthorAll == nil {
+		return
+	}
+	if b.AuthorAll.Commits < set.MinSwitchCommits {
+		if f, ok := tzNewAuthorZone(set, b, c); ok {
+			pass.Report(f)
+		}
 		return
 	}
 	if f, ok := tzAuthorFinding(set, b.AuthorAll, c); ok {

@@ -24,5 +24,24 @@
 // grows, and sooner where the organization is quiet too. Below min_commits
 // the organization dominates: the finding is low and says so.
 //
+// # New authors
+//
+// An author with fewer than new_commits commits (in every repository) has
+// no hours of their own. Such a commit is also judged against everyone
+// here, each commit counted at its author's own hour of the day
+// (guard.Profile.LocalHours: 3 a.m. where they are), when that hour is at
+// night (night_start to night_end; a quiet morning in a repository only
+// says where its few regulars live): it is reported (low, event
+// unusual-time/new-author-hour) when the hours within local_window
+// of its hour hold at most local_quiet times their even share of the
+// repository's commits, once it has min_repo_commits. When the author's
+// zone is also strange here (habits.StrangeZone: not UTC, at most
+// rare_zone of the commits used it), the event is
+// unusual-time/new-author-hour-new-zone: the two together are much rarer
+// than either, and calibration gives them their own base rate. With
+// timezone-change's new-author-zone and new-author-sensitive, a first-time
+// author changing signing code at 3 a.m. from a zone the repository never
+// saw reaches the queue threshold.
+//
 // Its cases are testdata/*.txtar (see package detectortest).
 package unusualtime

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -25,6 +26,26 @@ type Settings struct {
 	// cross_day is the kernel weight that a commit gives to the same
 	// hour on each other day of the week (1 for its own day).
 	CrossDay float64 `setting:"cross_day"`
+	// new_commits: an author with fewer earlier commits (in every
+	// repository) is also judged against everyone's hours of the day
+	// here, each commit in its author's own zone: reported when the
+	// hours within local_window of this one's hold at most local_quiet
+	// times their even share of the repository's commits (once it has
+	// min_repo_commits): an hour when the repository is quiet.
+	NewCommits     int     `setting:"new_commits"`
+	LocalQuiet     float64 `setting:"local_quiet"`
+	LocalWindow    int     `setting:"local_window"`
+	MinRepoCommits int     `setting:"min_repo_commits"`
+	// night_start and night_end: the hours of the day (where the author
+	// is, end excluded) that a new author's commit is judged in: few
+	// people anywhere work then, while a quiet morning or evening in a
+	// repository only says where its few regulars live.
+	NightStart int `setting:"night_start"`
+	NightEnd   int `setting:"night_end"`
+	// rare_zone: a new author at a quiet hour in a zone at most this
+	// share of the repository's commits used (one commit always) is its
+	// own, rarer event.
+	RareZone float64 `setting:"rare_zone"`
 }
 
 // Detector is the unusual-time detector.
@@ -40,6 +61,14 @@ var Detector = &guard.Detector{
 		MaxTail:     0.003,
 		PriorWeight: 3.0,
 		CrossDay:    0.1,
+
+		NewCommits:     5,
+		LocalQuiet:     0.5,
+		LocalWindow:    1,
+		MinRepoCommits: 100,
+		RareZone:       0.001,
+		NightStart:     0,
+		NightEnd:       6,
 	},
 	Run: run,
 }
@@ -113,6 +142,9 @@ func run(pass *guard.Pass) {
 	if b == nil || c == nil || b.AuthorAll == nil || b.Org == nil {
 		return
 	}
+	if f, ok := utNewAuthorHour(set, b, c); ok {
+		pass.Report(f)
+	}
 	a, weight := b.AuthorAll, set.PriorWeight
 	if weight <= 0 && a.Commits == 0 {
 		return
@@ -165,13 +197,7 @@ func utScore(tail, maxTail float64) float64 {
 // five-hour window around it, on any day of the week.
 func utMessage(p *guard.Profile, at time.Time, noun string) string {
 	u := at.UTC()
-	h, n := u.Hour(), 0
-	for d := range 7 {
-		for dh := -2; dh <= 2; dh++ {
-			n += p.HourOfWeek[d*24+(h+dh+24)%24]
-		}
-	}
-	window := fmt.Sprintf("between %02d:00 and %02d:00 UTC", (h+22)%24, (h+3)%24)
+	n, window := habits.NearHour(p, at, 2), habits.Window(at, 2)
 	when := fmt.Sprintf("authored %s %s UTC, %s at %s", u.Format("Mon"), u.Format("15:04"),
 		at.Format("15:04"), explain.Offset(utOffset(at)))
 	span := strings.Replace(explain.History(p), "commits", noun, 1)

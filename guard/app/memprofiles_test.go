@@ -88,7 +88,8 @@ func (m *MemProfiles) profile(repo, key string) *guard.Profile {
 func (m *MemProfiles) Baseline(ctx context.Context, repo, key, email string) (*guard.Baseline, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b := &guard.Baseline{Author: m.profile(repo, key), AuthorAll: m.profile("", key), Org: m.profile("", guard.OrgKey)}
+	b := &guard.Baseline{Author: m.profile(repo, key), AuthorAll: m.profile("", key), Org: m.profile("", guard.OrgKey),
+		Repo: m.profile(repo, guard.OrgKey)}
 	if id := m.idents[key]; id != nil {
 		c := *id
 		c.Emails, c.Names = append([]string(nil), id.Emails...), append([]string(nil), id.Names...)

@@ -145,8 +145,8 @@ func (l *Learner) Due() bool {
 // do not modify them, and Clone what must outlive the next Learn,
 // LinkLogin or ResolveIdentity.
 func (l *Learner) Baseline(ctx context.Context, repo, key, email string) (*guard.Baseline, error) {
-	var ps [3]*guard.Profile
-	for i, pid := range [...]profileID{{repo, key}, {"", key}, {"", guard.OrgKey}} {
+	var ps [4]*guard.Profile
+	for i, pid := range [...]profileID{{repo, key}, {"", key}, {"", guard.OrgKey}, {repo, guard.OrgKey}} {
 		cp, err := l.profile(ctx, pid.repo, pid.key)
 		if err != nil {
 			return nil, err
@@ -167,7 +167,7 @@ func (l *Learner) Baseline(ctx context.Context, repo, key, email string) (*guard
 			others = append(others, k)
 		}
 	}
-	return &guard.Baseline{Author: ps[0], AuthorAll: ps[1], Org: ps[2], Identity: id, EmailKeys: others}, nil
+	return &guard.Baseline{Author: ps[0], AuthorAll: ps[1], Org: ps[2], Repo: ps[3], Identity: id, EmailKeys: others}, nil
 }
 
 // EmailKeys returns the keys of every identity that has used email,

@@ -226,6 +226,29 @@ func TestJudgeThenLearnBaseline(t *testing.T) {
 	}
 }
 
+// TestBaselineRepoProfile: a baseline's Repo is everyone's profile in
+// its repository, Org everyone's in the organization.
+func TestBaselineRepoProfile(t *testing.T) {
+	ctx := context.Background()
+	l := sqlite.NewLearner(openDB(t))
+	for i := range 5 {
+		r := repo
+		if i >= 3 {
+			r = "acme/other"
+		}
+		if err := l.Learn(ctx, r, commitBy("Bob", "bob@example.com", i), nil, "", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := l.Baseline(ctx, repo, "carol@example.com", "carol@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Repo == nil || b.Repo.Commits != 3 || b.Org.Commits != 5 || b.Author.Commits != 0 {
+		t.Fatalf("repo %+v, org %d, author %d commits; want 3, 5, 0", b.Repo, b.Org.Commits, b.Author.Commits)
+	}
+}
+
 // BenchmarkLearn learns synthetic commits, committing every 5,000; the
 // judge sub-benchmark also fetches each commit's baseline first, as a
 // scan does.

@@ -68,3 +68,12 @@ func Counts(m map[string]int) string {
 	}
 	return List(parts, 5)
 }
+
+// Capital returns s with its first letter in upper case, to start a
+// sentence with a clause that other sentences quote in the middle.
+func Capital(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

@@ -1,0 +1,111 @@
+package unusualtime
+
+import (
+	"fmt"
+
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/habits"
+	"github.com/repoguard/repoguard/guard"
+)
+
+// newAuthorHour is the event of a new author's commit at an hour of the
+// day (in their own zone) at which almost no one here commits: its own
+// base rate, apart from the author-hour findings.
+const newAuthorHour = "unusual-time/new-author-hour"
+
+// newAuthorHourNewZone is the event of a new author's commit at such an
+// hour in a time zone none of the repository's commits used: the two
+// together are much rarer in a repository than either (a newcomer far
+// from everyone, or one whose clock is not where they claim to be), so
+// they have their own base rate.
+const newAuthorHourNewZone = "unusual-time/new-author-hour-new-zone"
+
+// utNewAuthorHour judges the hour of the day of a new author's commit,
+// where they are, against everyone's in this repository: a new author
+// has no hours of their own to compare with, but 3 a.m. where they are is
+// an hour at which few people anywhere commit.
+func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.Finding, bool) {
+	a, here := b.AuthorAll, b.Everyone()
+	if a.Commits >= set.NewCommits || here == nil {
+		return guard.Finding{}, false
+	}
+	at := c.Author.When
+	h, w := at.Hour(), max(set.LocalWindow, 0)
+	if !utNight(h, set.NightStart, set.NightEnd) {
+		return guard.Finding{}, false
+	}
+	n, total := utLocalNear(here, h, w), utSum(here.LocalHours[:])
+	even := float64(total) * float64(2*w+1) / 24
+	if total < set.MinRepoCommits || float64(n) > set.LocalQuiet*even || utLocalNear(a, h, w) > 0 {
+		return guard.Finding{}, false
+	}
+	who := "First commit by this author"
+	if a.Commits > 0 {
+		who = fmt.Sprintf("Author with only %s", explain.Plural(a.Commits, "earlier commit"))
+	}
+	window := fmt.Sprintf("between %02d:00 and %02d:00", (h-w+24)%24, (h+w+1)%24)
+	event, zone := newAuthorHour, ""
+	if o := utOffset(at); habits.StrangeZone(here, a, o, set.RareZone) {
+		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", utFew(here.AuthorZones[o]), explain.Offset(o))
+	}
+	return guard.Finding{
+		Severity: guard.Low,
+		Score:    0.4,
+		Event:    event,
+		Message: fmt.Sprintf("%s, at %s their time (%s): %s of this repository's %s commits were made %s where their authors were%s%s.",
+			who, at.Format("15:04"), explain.Offset(utOffset(at)), utFew(n), guard.Thousands(total), window,
+			utShare(n, total, 2*w+1), zone),
+		Evidence: []string{
+			fmt.Sprintf("new means fewer than %d earlier commits in every repository; a night hour (%02d:00 to %02d:00 "+
+				"where the author is) is quiet here when the hours within %s of it hold at most %s of their even share "+
+				"(1/24 an hour) of the repository's commits", set.NewCommits, set.NightStart, set.NightEnd,
+				explain.Plural(w, "hour"), utPercent(set.LocalQuiet)),
+		},
+	}, true
+}
+
+// utNight reports whether the hour of the day h is in [start, end),
+// which may wrap past midnight (22 to 6).
+func utNight(h, start, end int) bool {
+	if start <= end {
+		return h >= start && h < end
+	}
+	return h >= start || h < end
+}
+
+// utLocalNear counts the commits of p within w hours of the hour of the
+// day h, in their authors' zones.
+func utLocalNear(p *guard.Profile, h, w int) int {
+	n := 0
+	for d := -w; d <= w; d++ {
+		n += p.LocalHours[((h+d)%24+24)%24]
+	}
+	return n
+}
+
+func utSum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+// utFew renders a count that may be none: "none", "only 12".
+func utFew(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return "only " + guard.Thousands(n)
+}
+
+// utShare compares n of total commits in a window of hours with an even
+// spread over the day: " (4.7%, against 12.5% for 3 hours of an even
+// day)"; "" when n is 0.
+func utShare(n, total, hours int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s, against %s for %s of an even day)", utPercent(float64(n)/float64(total)),
+		utPercent(float64(hours)/24), explain.Plural(hours, "hour"))
+}
