@@ -2,11 +2,12 @@ package citampering
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
+
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
-	"regexp"
-	"strings"
 )
 
 var (
@@ -28,7 +29,9 @@ func ciIsCommitSHA(s string) bool {
 }
 
 // actions reports actions and reusable workflows referenced by a tag or a
-// branch rather than a full commit SHA, one finding per reference.
+// branch rather than a full commit SHA, one finding per reference: medium
+// when the change replaces a commit pin (the repository pinned it), low
+// otherwise.
 func (c *ciFile) actions(allow []string) {
 	seen := map[string]*ciUse{}
 	var order []*ciUse
@@ -70,7 +73,7 @@ func (c *ciFile) reportUse(u *ciUse) {
 			ciJoinInts(u.lines[1:])))
 	}
 	if img, ok := strings.CutPrefix(u.ref, "docker://"); ok {
-		c.report(guard.Medium, u.lines[0], fmt.Sprintf("Runs the container image %s by tag rather than by "+
+		c.report(guard.Low, u.lines[0], fmt.Sprintf("Runs the container image %s by tag rather than by "+
 			"@sha256 digest: whoever controls the tag controls this step.", img), ev...)
 		return
 	}
@@ -80,11 +83,11 @@ func (c *ciFile) reportUse(u *ciUse) {
 			"reference %q.", name, guard.ShortHash(old), tag), ev...)
 		return
 	}
-	sev, what := guard.Low, "tag"
+	what := "tag"
 	if tag == "" || !ciVersionRef.MatchString(tag) {
-		sev, what = guard.Medium, "branch"
+		what = "branch"
 	}
-	c.report(sev, u.lines[0], fmt.Sprintf("Uses %s at the %s %q rather than a full commit SHA: "+
+	c.report(guard.Low, u.lines[0], fmt.Sprintf("Uses %s at the %s %q rather than a full commit SHA: "+
 		"whoever can move that %s can change what this workflow runs.", name, what, tag, what), ev...)
 }
 

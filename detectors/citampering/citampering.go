@@ -6,6 +6,7 @@ import (
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -18,19 +19,27 @@ type Settings struct {
 	// pipe_to_shell_categories are the categories, besides CI files,
 	// whose scripts are checked for a download piped into a shell.
 	PipeToShellCategories []string `setting:"pipe_to_shell_categories"`
+	// trusted_actions are the action owners ("actions", "my-org") that
+	// a workflow may pass secrets to without a finding; passing one to a
+	// new action of another owner is medium.
+	TrustedActions []string `setting:"trusted_actions"`
 }
 
 // Detector is the ci-tampering detector.
 var Detector = &guard.Detector{
 	Name: "ci-tampering",
-	Doc: "Reports risky changes to CI workflows: a pull_request_target trigger (critical when it " +
-		"checks out the pull request's code), new secrets, wider token permissions, actions not " +
-		"pinned to a commit, self-hosted runners, re-enabled unsafe commands, and piping a download " +
-		"into a shell (also in build and deploy scripts).",
+	Doc: "Reports risky changes to CI: a pull_request_target trigger (critical when it checks out the " +
+		"pull request's code), secrets sent to a new place (printed, encoded, posted, uploaded, given to a " +
+		"new third-party action), the job's environment sent to a remote host (the Codecov 2021 shape, also " +
+		"in the scripts CI runs), write permissions in workflows that forks can start, self-hosted runners " +
+		"on pull requests, actions moved off a commit pin, jobs switched off, and downloads piped into a " +
+		"shell (also in build and deploy scripts). Ordinary CI work (a new secret in an env block, a " +
+		"permission of a push workflow, an action by tag) is low.",
 	Severity: guard.Medium,
 	Settings: &Settings{
 		AllowUnpinned:         []string{},
 		PipeToShellCategories: []string{guard.CategoryBuild, guard.CategoryDeploy},
+		TrustedActions:        []string{"actions", "github"},
 	},
 	Run: run,
 }
@@ -39,10 +48,12 @@ var Detector = &guard.Detector{
 type ciKind int
 
 const (
-	ciNone   ciKind = iota
-	ciScript        // a build or deploy script: only the pipe-to-shell check
-	ciOther         // GitLab, CircleCI, Jenkins, ... : generic CI checks
-	ciGitHub        // a GitHub workflow or action: every check
+	ciNone     ciKind = iota
+	ciSettings        // repository settings: required checks switched off
+	ciShell           // any other shell script: only the exfiltration check
+	ciScript          // a build, deploy or CI script: downloads piped into a shell too
+	ciOther           // GitLab, CircleCI, Jenkins, ... : generic CI checks
+	ciGitHub          // a GitHub workflow or action: every check
 )
 
 // ciFile is the state of one file under inspection.
@@ -52,35 +63,51 @@ type ciFile struct {
 	kind    ciKind
 	deleted *textscan.Index // the deleted lines, joined by newlines
 	oldSet  map[string]bool // the deleted lines, trimmed
+	ctx     ciContext       // of a GitHub workflow
 }
 
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
-	allow := set.AllowUnpinned
-	scriptCats := set.PipeToShellCategories
 	for i := range pass.Files {
 		f := &pass.Files[i]
-		if f.Status == guard.Deleted {
+		if f.Status == guard.Deleted || vendorpath.Match(f.Path) {
 			continue
 		}
-		kind := ciFileKind(pass, i, f.Path, scriptCats)
+		kind := ciFileKind(pass, i, f.Path, set.PipeToShellCategories)
 		if kind == ciNone {
 			continue
 		}
 		c := ciNewFile(pass, f, kind)
-		c.pipeToShell()
+		if kind == ciSettings {
+			c.requiredChecks()
+			continue
+		}
+		c.exfiltration()
+		if kind >= ciScript {
+			c.pipeToShell()
+		}
 		if kind >= ciOther {
 			c.otherCI()
 		}
 		if kind == ciGitHub {
+			c.ctx = ciReadContext(f)
 			c.triggers()
-			c.secrets()
+			c.secrets(set.TrustedActions)
 			c.permissions()
-			c.actions(allow)
+			c.actions(set.AllowUnpinned)
 			c.runnersAndCommands()
+			c.disabledJobs()
 		}
 	}
 }
+
+// ciScriptDirs are the top folders whose shell scripts CI usually runs.
+var ciScriptDirs = map[string]bool{".github": true, ".ci": true, "ci": true, ".circleci": true, ".buildkite": true,
+	".gitlab": true, "scripts": true, "script": true, "hack": true, "build": true, "tools": true, ".travis": true}
+
+// ciShellExts are the extensions of shell scripts.
+var ciShellExts = map[string]bool{".sh": true, ".bash": true, ".zsh": true, ".ksh": true, ".ps1": true,
+	".bat": true, ".cmd": true}
 
 // ciFileKind decides which checks apply to a path.
 func ciFileKind(pass *guard.Pass, i int, p string, scriptCats []string) ciKind {
@@ -95,13 +122,21 @@ func ciFileKind(pass *guard.Pass, i int, p string, scriptCats []string) ciKind {
 		base == "azure-pipelines.yml", base == "bitbucket-pipelines.yml", base == ".travis.yml",
 		strings.HasPrefix(p, ".buildkite/"):
 		return ciOther
+	case p == ".github/settings.yml" || p == ".github/settings.yaml" || strings.HasPrefix(p, ".github/rulesets/"):
+		return ciSettings
 	}
 	for _, c := range scriptCats {
 		if pass.InCategory(i, c) {
 			return ciScript
 		}
 	}
-	return ciNone
+	if !ciShellExts[ext] {
+		return ciNone
+	}
+	if top, _, _ := strings.Cut(p, "/"); ciScriptDirs[top] && top != p {
+		return ciScript
+	}
+	return ciShell
 }
 
 func ciNewFile(pass *guard.Pass, f *guard.FileChange, kind ciKind) *ciFile {
@@ -144,7 +179,8 @@ func (c *ciFile) report(sev guard.Severity, line int, msg string, ev ...string) 
 	})
 }
 
-// runnersAndCommands reports self-hosted runners and the re-enabled
+// runnersAndCommands reports self-hosted runners (medium in a workflow
+// that pull requests start, low otherwise) and the re-enabled
 // set-env/add-path commands.
 func (c *ciFile) runnersAndCommands() {
 	for _, l := range c.file.AddedLines {
@@ -152,8 +188,12 @@ func (c *ciFile) runnersAndCommands() {
 		if strings.Contains(code, "self-hosted") && c.isNew(l) &&
 			(strings.HasPrefix(code, "runs-on") || strings.HasPrefix(code, "- self-hosted") ||
 				strings.HasPrefix(code, "labels")) {
-			c.report(guard.Medium, l.Number, "Moves a job to a self-hosted runner: a job there can leave "+
-				"code behind for later jobs and reach the internal network.", explain.Line(l))
+			sev, why := guard.Low, ""
+			if c.ctx.prs {
+				sev, why = guard.Medium, " In a workflow that pull requests start, code from any fork runs there."
+			}
+			c.report(sev, l.Number, "Moves a job to a self-hosted runner: a job there can leave code behind "+
+				"for later jobs and reach the internal network."+why, explain.Line(l))
 		}
 		if strings.Contains(code, "ACTIONS_ALLOW_UNSECURE_COMMANDS") && !strings.Contains(strings.ToLower(code), "false") &&
 			c.isNew(l) {

@@ -2,10 +2,11 @@ package citampering
 
 import (
 	"fmt"
-	"github.com/repoguard/repoguard/detectors/internal/explain"
-	"github.com/repoguard/repoguard/guard"
 	"regexp"
 	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/guard"
 )
 
 var (
@@ -37,12 +38,8 @@ func (c *ciFile) pipeToShell() {
 				sev = guard.High
 			}
 		}
-		where := "the CI pipeline"
-		if c.kind == ciScript {
-			where = "a build or deploy script"
-		}
 		c.report(sev, l.Number, fmt.Sprintf("Pipes %s into a shell in %s: whoever serves it runs code there, "+
-			"and nothing of it appears in the repository.", from, where), explain.Line(l))
+			"and nothing of it appears in the repository.", from, c.where()), explain.Line(l))
 	}
 }
 

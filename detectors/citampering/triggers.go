@@ -1,9 +1,11 @@
 package citampering
 
 import (
-	"github.com/repoguard/repoguard/detectors/internal/explain"
-	"github.com/repoguard/repoguard/guard"
 	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
+	"github.com/repoguard/repoguard/guard"
 )
 
 // ciHeadRefs are expressions naming the pull request's own code.
@@ -18,9 +20,35 @@ func ciIsTrigger(code, event string) bool {
 		return false
 	}
 	c := strings.TrimSpace(strings.TrimPrefix(code, "- "))
-	return strings.HasPrefix(c, "on:") || strings.HasPrefix(c, `"on":`) || c == event || c == event+":" ||
-		strings.HasPrefix(c, event+": ") || strings.HasPrefix(c, "["+event) || strings.HasPrefix(c, "[ "+event)
+	if v, ok := strings.CutPrefix(c, event+": "); ok {
+		// "issues: write" is a permission, not a trigger
+		v = strings.Trim(strings.TrimSpace(v), `'"`)
+		return v != "read" && v != "write" && v != "none"
+	}
+	if strings.HasPrefix(c, "on:") || strings.HasPrefix(c, `"on":`) || strings.HasPrefix(c, "'on':") {
+		return ciWordIn(c, event)
+	}
+	return c == event || c == event+":" || strings.HasPrefix(c, "["+event) || strings.HasPrefix(c, "[ "+event)
 }
+
+// ciWordIn reports whether word stands in s as a whole word ("issues"
+// is not in "pull_request_target, issues_x").
+func ciWordIn(s, word string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], word)
+		if i < 0 {
+			return false
+		}
+		i += off
+		end := i + len(word)
+		if (i == 0 || !ciWordByte(s[i-1])) && (end == len(s) || !ciWordByte(s[end])) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func ciWordByte(c byte) bool { return textscan.IsIdent(c) || c == '-' }
 
 // ciChecksOutHead reports whether a line checks out or fetches the pull
 // request's head: a ref, repository, checkout or fetch naming it. A head
