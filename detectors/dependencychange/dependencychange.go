@@ -22,6 +22,13 @@ type Settings struct {
 	// popular ones, that a new dependency one typo away from is reported
 	// as a possible typosquat (an internal package's name, say).
 	KnownPackages []string `setting:"known_packages"`
+	// maintainer_commits is how many commits in the repository make its
+	// author a maintainer, whose git and fork sources are low while the
+	// author is active (0: nobody is).
+	MaintainerCommits int `setting:"maintainer_commits"`
+	// maintainer_active_days is how long a maintainer may have been
+	// silent and still count as active.
+	MaintainerActiveDays int `setting:"maintainer_active_days"`
 }
 
 // Detector is the dependency-change detector.
@@ -42,7 +49,9 @@ var Detector = &guard.Detector{
 			"https://pypi.org/", "https://files.pythonhosted.org/",
 			"registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/",
 			"https://rubygems.org/", "https://repo.packagist.org/", "https://proxy.golang.org/"},
-		KnownPackages: []string{},
+		KnownPackages:        []string{},
+		MaintainerCommits:    20,
+		MaintainerActiveDays: 90,
 	},
 	Run: run,
 }
@@ -286,11 +295,12 @@ func depOwnerPath(key string) string {
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
 	ch := depGather(pass, set)
+	author := depStanding(pass, set)
 	for _, m := range ch.manifests {
 		if m.file.Status == guard.Deleted || len(m.file.AddedLines) == 0 {
 			continue
 		}
-		d := depDiff{pass: pass, file: m.file, eco: m.eco, max: set.MaxPerFile, ch: ch}
+		d := depDiff{pass: pass, file: m.file, eco: m.eco, max: set.MaxPerFile, ch: ch, author: author}
 		d.run(m.added, m.old)
 	}
 	for i := range pass.Files {
@@ -300,7 +310,7 @@ func run(pass *guard.Pass) {
 		}
 		switch depKindOf(f.Path) {
 		case depLock:
-			depLockSummary(pass, f, set.LockSources, ch)
+			depLockSummary(pass, f, set.LockSources, ch, author)
 		case depNone:
 			depBuildScript(pass, f)
 			if depEnvFile(pass, i) {

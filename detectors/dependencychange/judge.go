@@ -26,6 +26,7 @@ type depDiff struct {
 	quiet     []string
 	quietLine int
 	reported  int
+	author    depAuthor // the change's author
 }
 
 func (d *depDiff) run(added, old depFile) {
@@ -183,15 +184,17 @@ func (d *depDiff) sourced(e depEntry, old *depEntry, where, kind, what string) {
 		d.report(guard.Low, e.line.Number, fmt.Sprintf("Takes the dependency %s%s from its upstream repository "+
 			"%s (%s) rather than the registry.", e.name, where, key, e.spec), &e.line)
 	case e.patch:
-		d.report(guard.High, e.line.Number, fmt.Sprintf("Overrides the dependency %s%s with %s (%s): every use "+
-			"of it in the build gets this code instead.", e.name, where, kind, e.spec), &e.line)
+		sev, note := d.author.outside()
+		d.report(sev, e.line.Number, fmt.Sprintf("Overrides the dependency %s%s with %s (%s): every use "+
+			"of it in the build gets this code instead.%s", e.name, where, kind, e.spec, note), &e.line)
 	default:
 		prep, verb := "from", "Adds"
 		if old != nil {
 			prep, verb = "to", "Switches"
 		}
-		d.report(guard.High, e.line.Number, fmt.Sprintf("%s the dependency %s%s %s %s (%s): %s.",
-			verb, e.name, where, prep, kind, e.spec, what), &e.line)
+		sev, note := d.author.outside()
+		d.report(sev, e.line.Number, fmt.Sprintf("%s the dependency %s%s %s %s (%s): %s.%s",
+			verb, e.name, where, prep, kind, e.spec, what, note), &e.line)
 	}
 }
 

@@ -117,7 +117,7 @@ func depStripAt(s string) string {
 // (info when the change edits the manifest beside it, low otherwise),
 // and per source outside the default registries whether something asks
 // for it: high when nothing does.
-func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string, ch *depChange) {
+func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string, ch *depChange, author depAuthor) {
 	base := path.Base(f.Path)
 	old := map[string]bool{}
 	for _, l := range f.DeletedLines {
@@ -145,7 +145,10 @@ func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string, ch 
 			explain.Plural(len(names), "package"), follows, explain.List(names, 8)),
 			fmt.Sprintf("%d added lines, %d deleted", len(f.AddedLines), len(f.DeletedLines)))
 	}
-	depLockHosts(pass, f, base, depLockSources(f, base, sources, ch))
+	if f.Status != guard.Added {
+		author = depAuthor{why: author.why}
+	}
+	depLockHosts(pass, f, base, depLockSources(f, base, sources, ch), author)
 }
 
 // depLockSource is a source a lock file newly resolves packages from.
@@ -238,8 +241,9 @@ func depLockRequests(base string) bool {
 
 // depLockHosts reports each source: info when something asks for it,
 // high when nothing does (a lock file edited to fetch a package from
-// elsewhere than its manifest says).
-func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, srcs []*depLockSource) {
+// elsewhere than its manifest says), low when an active maintainer adds
+// the lock file (it records what the manifests, unchanged, ask for).
+func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, srcs []*depLockSource, author depAuthor) {
 	var explained []string
 	explainedLine := 0
 	for _, s := range srcs {
@@ -254,10 +258,11 @@ func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, srcs []*de
 		if len(s.lines) > 1 {
 			ev = append(ev, explain.Line(s.lines[len(s.lines)-1]))
 		}
-		depReport(pass, f.Path, guard.High, s.lines[0].Number, fmt.Sprintf("%s resolves %s from %s, which no "+
+		sev, note := author.outside()
+		depReport(pass, f.Path, sev, s.lines[0].Number, fmt.Sprintf("%s resolves %s from %s, which no "+
 			"manifest of this change, no request in the lock file and no earlier version of it names: a "+
-			"package installed from elsewhere than its manifest says.", base,
-			explain.Plural(len(s.lines), "package"), s.key), ev...)
+			"package installed from elsewhere than its manifest says.%s", base,
+			explain.Plural(len(s.lines), "package"), s.key, note), ev...)
 	}
 	if len(explained) > 0 {
 		depReport(pass, f.Path, guard.Info, explainedLine, fmt.Sprintf("%s resolves packages from %s.", base,
