@@ -29,6 +29,9 @@ type Settings struct {
 	// maintainer_active_days is how long a maintainer may have been
 	// silent and still count as active.
 	MaintainerActiveDays int `setting:"maintainer_active_days"`
+	// maintainer_run_days is how long a maintainer must have been active
+	// without a long silence (guard.ActiveGap) to count again.
+	MaintainerRunDays int `setting:"maintainer_run_days"`
 }
 
 // Detector is the dependency-change detector.
@@ -52,6 +55,7 @@ var Detector = &guard.Detector{
 		KnownPackages:        []string{},
 		MaintainerCommits:    20,
 		MaintainerActiveDays: 90,
+		MaintainerRunDays:    90,
 	},
 	Run: run,
 }

@@ -27,8 +27,11 @@ type depAuthor struct {
 
 // depStanding reads the author's standing from the pass's baseline: a
 // maintainer has at least set.MaintainerCommits commits in the repository
-// (or, in a young repository, at least a quarter of its commits and 5)
-// and one in any repository within set.MaintainerActiveDays.
+// (or, in a young repository, at least a quarter of its commits and 5),
+// one in any repository within set.MaintainerActiveDays, and has been
+// active here without a long silence (guard.ActiveGap) for
+// set.MaintainerRunDays: someone back from years away is not a maintainer
+// again for their first months.
 func depStanding(pass *guard.Pass, set *Settings) depAuthor {
 	b := pass.Baseline
 	when, ok := depWhen(pass)
@@ -48,6 +51,15 @@ func depStanding(pass *guard.Pass, set *Settings) depAuthor {
 	org := 0
 	if b.Org != nil {
 		org = b.Org.Commits
+	}
+	run := when.Sub(b.Author.ActiveSince)
+	if !b.Author.ActiveSince.IsZero() && run < time.Duration(set.MaintainerRunDays)*24*time.Hour {
+		again := " again"
+		if b.Author.ActiveSince.Equal(b.Author.FirstSeen) {
+			again = ""
+		}
+		return depAuthor{why: fmt.Sprintf("by an author active here%s for only %d days (%d commits here before)",
+			again, int(run.Hours()/24), n)}
 	}
 	if set.MaintainerCommits > 0 && (n >= set.MaintainerCommits || n >= 5 && 4*n >= org) {
 		return depAuthor{maintainer: true, why: fmt.Sprintf("by an active maintainer of the repository (%d "+
