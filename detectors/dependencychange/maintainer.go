@@ -30,8 +30,8 @@ type depAuthor struct {
 // (or, in a young repository, at least a quarter of its commits and 5),
 // one in any repository within set.MaintainerActiveDays, and has been
 // active here without a long silence (guard.ActiveGap) for
-// set.MaintainerRunDays: someone back from years away is not a maintainer
-// again for their first months.
+// set.MaintainerRunDays (unless they founded the project): someone back
+// from years away, or new, is not a maintainer for their first months.
 func depStanding(pass *guard.Pass, set *Settings) depAuthor {
 	b := pass.Baseline
 	when, ok := depWhen(pass)
@@ -53,7 +53,8 @@ func depStanding(pass *guard.Pass, set *Settings) depAuthor {
 		org = b.Org.Commits
 	}
 	run := when.Sub(b.Author.ActiveSince)
-	if !b.Author.ActiveSince.IsZero() && run < time.Duration(set.MaintainerRunDays)*24*time.Hour {
+	if !b.Author.ActiveSince.IsZero() && run < time.Duration(set.MaintainerRunDays)*24*time.Hour &&
+		!depFounder(b) {
 		again := " again"
 		if b.Author.ActiveSince.Equal(b.Author.FirstSeen) {
 			again = ""
@@ -66,6 +67,15 @@ func depStanding(pass *guard.Pass, set *Settings) depAuthor {
 			"commits here, the last %s)", n, b.AuthorAll.LastSeen.Format(time.DateOnly))}
 	}
 	return depAuthor{why: fmt.Sprintf("by an author with %d commits here", n)}
+}
+
+// depFounder reports whether the author has been active since the
+// organization's first commit (within 30 days): in a young project its
+// founders are its maintainers from the start.
+func depFounder(b *guard.Baseline) bool {
+	a := b.Author
+	return b.Org != nil && b.Org.Commits > 0 && a.ActiveSince.Equal(a.FirstSeen) &&
+		a.FirstSeen.Sub(b.Org.FirstSeen) < 30*24*time.Hour
 }
 
 // depWhen returns when the change was made: its commit's date, or the
