@@ -42,7 +42,7 @@ var Detector = &guard.Detector{
 	Doc: "Reports dependency changes by name, low when ordinary (a new dependency, a bump, a wider range, " +
 		"lock churn) and medium or above for the shapes of supply-chain attacks: a dependency fetched " +
 		"from a git repository, URL or path that is neither its upstream nor already used, a replace " +
-		"to a fork, a name one typo away from a popular or present one, an install script or build " +
+		"to a fork (both low from an active maintainer of the repository), a name one typo away from a popular or present one, an install script or build " +
 		"script that downloads, a changed package registry or disabled checksum database, and a lock " +
 		"file resolving a package from a source that no manifest asks for.",
 	Severity: guard.Low,

@@ -13,8 +13,12 @@
 // build script that downloads, a changed registry or a disabled checksum
 // database, and a lock file resolving a package from a source that no
 // manifest of the change, no request in the lock and no earlier version
-// of it names. Vendored copies (vendor/, node_modules/, third_party/) are
-// not read: their manifests do not choose what this project installs.
+// of it names. A git or fork source is low when the change's author is an
+// active maintainer of the repository (see maintainer.go: the baseline
+// the behaviour judgement was made against), and its message names the
+// author's standing either way. Vendored copies (vendor/, node_modules/,
+// third_party/) are not read: their manifests do not choose what this
+// project installs.
 //
 // Its cases are testdata/*.txtar (see package detectortest).
 package dependencychange
