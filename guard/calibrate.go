@@ -283,6 +283,10 @@ type Judgement struct {
 	// with the baseline, they keep their own severity and count as
 	// content findings do.
 	Rules []Finding `json:"rules,omitempty"`
+	// Baseline is a copy of the baseline the judgement was made against,
+	// for the content detectors that weigh who makes a change (see
+	// Engine.Assess); nil for a judgement the store kept. Not stored.
+	Baseline *Baseline `json:"-"`
 }
 
 // Calibrate turns the raw findings of a commit's behaviour detectors into

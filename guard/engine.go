@@ -54,6 +54,7 @@ func (e *Engine) Behaviour(s Subject) (*Judgement, error) {
 	}
 	j := Calibrate(signals, s.Baseline, budget)
 	j.Rules = rules
+	j.Baseline = s.Baseline.snapshot()
 	return j, err
 }
 
@@ -64,10 +65,15 @@ func (e *Engine) Content(s Subject) ([]Finding, error) {
 
 // Assess runs the content detectors over the subject and combines their
 // findings with its behaviour judgement j (nil: none) into its
-// Assessment (see Assess), the policy's severity overrides applied.
+// Assessment (see Assess), the policy's severity overrides applied. The
+// content detectors see the subject's baseline, else the one j was made
+// against.
 // Lines near findings that may quote secrets are withheld from every
 // hunk, behaviour findings' included.
 func (e *Engine) Assess(s Subject, j *Judgement) (Assessment, error) {
+	if s.Baseline == nil && j != nil {
+		s.Baseline = j.Baseline
+	}
 	content, err := e.Content(s)
 	a := Assess(j, content, e.override)
 	withhold(a.Findings, e.secretSpans(a.Findings))

@@ -65,3 +65,20 @@ func (b *Baseline) Everyone() *Profile {
 	}
 	return b.Org
 }
+
+// snapshot returns a copy of b whose profiles keep their counts and
+// dates when the store's profiles learn later commits (their maps are
+// shared); nil for nil.
+func (b *Baseline) snapshot() *Baseline {
+	if b == nil {
+		return nil
+	}
+	c := *b
+	for _, p := range []**Profile{&c.Author, &c.AuthorAll, &c.Org, &c.Repo} {
+		if *p != nil {
+			v := **p
+			*p = &v
+		}
+	}
+	return &c
+}

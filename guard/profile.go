@@ -39,6 +39,10 @@ type Profile struct {
 	Commits   int       `json:"commits"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
+	// ActiveSince is when the author's current run of activity began:
+	// the first commit learned after a silence of ActiveGap or more (zero
+	// when unknown, for profiles learned before it was kept).
+	ActiveSince time.Time `json:"active_since,omitzero"`
 
 	// HourOfWeek counts author dates by UTC hour of the week.
 	HourOfWeek [HoursPerWeek]int `json:"hour_of_week"`
@@ -168,6 +172,10 @@ func LinesChanged(files []FileChange) int {
 	return n
 }
 
+// ActiveGap is the silence after which an author's next commit starts a
+// new run of activity (Profile.ActiveSince).
+const ActiveGap = 120 * 24 * time.Hour
+
 // Learn adds one commit to the profile. categories[i] are the sensitive
 // categories of c.Files[i] (nil or shorter when unknown).
 func (p *Profile) Learn(c *Commit, categories [][]string) {
@@ -181,6 +189,9 @@ func (p *Profile) Learn(c *Commit, categories [][]string) {
 	}
 	if !p.Returned.IsZero() {
 		p.SinceReturn++
+	}
+	if p.Commits == 0 || at.Sub(p.LastSeen) >= ActiveGap {
+		p.ActiveSince = at
 	}
 	if at.After(p.LastSeen) || p.Commits == 0 {
 		p.LastSeen = at
@@ -239,6 +250,9 @@ func (p *Profile) Merge(q *Profile) {
 	}
 	if p.Commits == 0 || q.FirstSeen.Before(p.FirstSeen) {
 		p.FirstSeen = q.FirstSeen
+	}
+	if p.Commits == 0 || q.ActiveSince.After(p.ActiveSince) {
+		p.ActiveSince = q.ActiveSince // the shorter run: the later start
 	}
 	if p.Commits == 0 || q.LastSeen.After(p.LastSeen) {
 		p.LastSeen = q.LastSeen

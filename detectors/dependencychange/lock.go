@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
@@ -114,9 +113,11 @@ func depStripAt(s string) string {
 	return s
 }
 
-// depLockSummary reports one finding for the packages a lock file adds,
-// and one per unexpected host it resolves packages from.
-func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string) {
+// depLockSummary reports one finding for the packages a lock file adds
+// (info when the change edits the manifest beside it, low otherwise),
+// and per source outside the default registries whether something asks
+// for it: high when nothing does.
+func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string, ch *depChange, author depAuthor) {
 	base := path.Base(f.Path)
 	old := map[string]bool{}
 	for _, l := range f.DeletedLines {
@@ -126,7 +127,6 @@ func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string) {
 	}
 	var names []string
 	first := 0
-	hosts := map[string][]guard.Line{}
 	for _, l := range f.AddedLines {
 		if n := depLockName(base, l.Text); n != "" && !old[n] {
 			old[n] = true
@@ -135,49 +135,138 @@ func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string) {
 				first = l.Number
 			}
 		}
-		if strings.Contains(l.Text, "://") && base != "composer.lock" && depLockSourceLine(l.Text) {
-			for _, u := range depURLs(l.Text) {
-				if !depHasPrefix(u, sources) {
-					h := depHost(u)
-					hosts[h] = append(hosts[h], l)
-				}
-			}
-		}
 	}
 	if len(names) > 0 {
-		pass.Report(guard.Finding{
-			Severity: guard.Low,
-			Score:    0.3,
-			Path:     f.Path,
-			Line:     first,
-			Message:  fmt.Sprintf("%s adds %s: %s.", base, explain.Plural(len(names), "package"), explain.List(names, 8)),
-			Evidence: []string{fmt.Sprintf("%d added lines, %d deleted", len(f.AddedLines), len(f.DeletedLines))},
-		})
+		sev, follows := guard.Low, ""
+		if ch.dirs[path.Dir(f.Path)] {
+			sev, follows = guard.Info, ", following the manifest beside it"
+		}
+		depReport(pass, f.Path, sev, first, fmt.Sprintf("%s adds %s%s: %s.", base,
+			explain.Plural(len(names), "package"), follows, explain.List(names, 8)),
+			fmt.Sprintf("%d added lines, %d deleted", len(f.AddedLines), len(f.DeletedLines)))
 	}
-	depLockHosts(pass, f, base, hosts)
+	if f.Status != guard.Added {
+		author = depAuthor{why: author.why}
+	}
+	depLockHosts(pass, f, base, depLockSources(f, base, sources, ch), author)
 }
 
-func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, hosts map[string][]guard.Line) {
-	names := make([]string, 0, len(hosts))
-	for h := range hosts {
-		names = append(names, h)
-	}
-	sort.Strings(names)
-	for _, h := range names {
-		ls := hosts[h]
-		ev := []string{explain.Line(ls[0])}
-		if len(ls) > 1 {
-			ev = append(ev, explain.Line(ls[len(ls)-1]))
+// depLockSource is a source a lock file newly resolves packages from.
+type depLockSource struct {
+	key   string
+	lines []guard.Line
+	// asked says what asks for the source ("" when nothing does).
+	asked string
+}
+
+// depLockSources groups the lock's new resolutions outside the default
+// registries by source, and tells for each what asks for it: a manifest
+// of the change, the lock's own request (a yarn entry's header, an npm
+// "from" or dependency spec), or the lock before the change.
+func depLockSources(f *guard.FileChange, base string, sources []string, ch *depChange) []*depLockSource {
+	requests := depLockRequests(base)
+	asked := map[string]string{}
+	for _, l := range f.DeletedLines {
+		for _, k := range depSourceKeys(l.Text) {
+			asked[k] = "the lock file resolved it before this change"
 		}
-		pass.Report(guard.Finding{
-			Severity: guard.High,
-			Score:    0.8,
-			Path:     f.Path,
-			Line:     ls[0].Number,
-			Message: fmt.Sprintf("%s resolves %s from %s, which is not a default registry: check that the "+
-				"manifest asks for this source.", base, explain.Plural(len(ls), "package"), h),
-			Evidence: ev,
-		})
+	}
+	var order []*depLockSource
+	byKey := map[string]*depLockSource{}
+	for _, l := range f.AddedLines {
+		if !strings.Contains(l.Text, "://") && !strings.Contains(l.Text, "git@") && !strings.Contains(l.Text, "github:") {
+			continue
+		}
+		if !depLockSourceLine(l.Text) || base == "composer.lock" {
+			if requests {
+				for _, k := range depSourceKeys(l.Text) {
+					asked[k] = "the lock file's own request for it"
+				}
+			}
+			continue
+		}
+		for _, u := range depURLs(l.Text) {
+			if depHasPrefix(u, sources) {
+				continue
+			}
+			k := depSourceKey(u)
+			if k == "" {
+				continue
+			}
+			s := byKey[k]
+			if s == nil {
+				s = &depLockSource{key: k}
+				byKey[k] = s
+				order = append(order, s)
+			}
+			s.lines = append(s.lines, l)
+		}
+	}
+	parent := ""
+	for _, s := range order {
+		switch {
+		case ch.keys[s.key]:
+			s.asked = "a manifest of this change names it"
+		default:
+			s.asked = asked[s.key]
+		}
+		if s.asked != "" && depForges[strings.SplitN(s.key, "/", 2)[0]] {
+			parent = s.key
+		}
+	}
+	if requests || parent == "" {
+		return order
+	}
+	// A lock file that records no requests (Cargo.lock) resolves the git
+	// dependencies of a git dependency from git too: when the change
+	// moves one git source that is asked for, the new others are its own.
+	for _, s := range order {
+		if s.asked == "" {
+			s.asked = "probably a dependency of " + parent + ", which the change moves"
+		}
+	}
+	return order
+}
+
+// depLockRequests reports whether a lock file records what each package
+// was asked for beside what it resolved to (npm, yarn, pnpm), so that
+// its own lines can explain a source.
+func depLockRequests(base string) bool {
+	switch base {
+	case "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml":
+		return true
+	}
+	return false
+}
+
+// depLockHosts reports each source: info when something asks for it,
+// high when nothing does (a lock file edited to fetch a package from
+// elsewhere than its manifest says), low when an active maintainer adds
+// the lock file (it records what the manifests, unchanged, ask for).
+func depLockHosts(pass *guard.Pass, f *guard.FileChange, base string, srcs []*depLockSource, author depAuthor) {
+	var explained []string
+	explainedLine := 0
+	for _, s := range srcs {
+		if s.asked != "" {
+			if explainedLine == 0 {
+				explainedLine = s.lines[0].Number
+			}
+			explained = append(explained, s.key+" ("+s.asked+")")
+			continue
+		}
+		ev := []string{explain.Line(s.lines[0])}
+		if len(s.lines) > 1 {
+			ev = append(ev, explain.Line(s.lines[len(s.lines)-1]))
+		}
+		sev, note := author.outside()
+		depReport(pass, f.Path, sev, s.lines[0].Number, fmt.Sprintf("%s resolves %s from %s, which no "+
+			"manifest of this change, no request in the lock file and no earlier version of it names: a "+
+			"package installed from elsewhere than its manifest says.%s", base,
+			explain.Plural(len(s.lines), "package"), s.key, note), ev...)
+	}
+	if len(explained) > 0 {
+		depReport(pass, f.Path, guard.Info, explainedLine, fmt.Sprintf("%s resolves packages from %s.", base,
+			explain.List(explained, 4)))
 	}
 }
 
@@ -194,9 +283,13 @@ func depLockSourceLine(t string) bool {
 	return false
 }
 
+// depHasPrefix reports whether a URL starts with one of the prefixes,
+// whatever the scheme of either (old lock files name
+// http://registry.npmjs.org).
 func depHasPrefix(u string, prefixes []string) bool {
+	b := depBareURL(u)
 	for _, p := range prefixes {
-		if strings.HasPrefix(u, p) {
+		if bp := depBareURL(p); bp != "" && (b == bp || strings.HasPrefix(b, bp+"/")) {
 			return true
 		}
 	}

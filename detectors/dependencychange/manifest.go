@@ -18,6 +18,7 @@ var (
 	depNPMSections = map[string]bool{"dependencies": true, "devDependencies": true, "optionalDependencies": true,
 		"peerDependencies": true, "overrides": true, "resolutions": true}
 	depNPMNotDeps = map[string]bool{"name": true, "version": true, "description": true, "main": true,
+		"url": true, "directory": true, "email": true, "tag": true, "access": true, "registry": true,
 		"module": true, "types": true, "typings": true, "license": true, "author": true, "homepage": true,
 		"packageManager": true, "node": true, "npm": true, "yarn": true, "pnpm": true, "type": true,
 		"browser": true, "private": true, "engines": true, "repository": true, "bugs": true, "funding": true,
@@ -58,8 +59,9 @@ func depParseNPM(lines []guard.Line, fromTop bool) depFile {
 			continue
 		}
 		key, val := m[1], m[2]
+		_, hook := depInstallHooks[key]
 		switch {
-		case (section == "scripts" || section == "?") && depInstallHooks[key]:
+		case (section == "scripts" || section == "?") && hook:
 			out.scripts = append(out.scripts, depEntry{name: key, spec: val, section: "scripts", line: l})
 		case depNPMSections[section]:
 			out.deps = append(out.deps, depEntry{name: key, spec: val, section: section, line: l,
