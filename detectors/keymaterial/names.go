@@ -39,10 +39,30 @@ var kmNotKeyWords = map[string]bool{
 	"data": true, "payload": true, "shared": true, "traffic": true, "client": true,
 }
 
+// kmModifiers are declaration keywords (Solidity, Java, C#, Rust, Swift,
+// TypeScript): before a declared name they say nothing of what it holds.
+var kmModifiers = map[string]bool{
+	"private": true, "public": true, "internal": true, "external": true, "constant": true,
+	"immutable": true, "static": true, "final": true, "const": true, "readonly": true,
+	"let": true, "var": true, "mut": true, "pub": true, "protected": true,
+}
+
+// kmAllKey reports whether every token is the bare word key or keys, as
+// in "private key: ..." where private does name what follows.
+func kmAllKey(toks []string) bool {
+	for _, t := range toks {
+		if w := strings.ToLower(t); w != "key" && w != "keys" {
+			return false
+		}
+	}
+	return true
+}
+
 // kmKeyName finds the name the value at s[:at] is assigned to: the nearest
 // identifiers before it on its line or, when the value starts the line,
 // on up to three consecutive lines above. It returns the name and whether
-// it marks a private key.
+// it marks a private key. A declaration keyword (private, const) counts
+// only when it is the name itself or stands before a bare "key".
 func kmKeyName(lines []guard.Line, j, at int, cfg *kmConfig) (string, bool) {
 	prefix := lines[j].Text[:at]
 	for back := 0; back <= 3 && j-back >= 0; back++ {
@@ -53,7 +73,10 @@ func kmKeyName(lines []guard.Line, j, at int, cfg *kmConfig) (string, bool) {
 			prefix = lines[j-back].Text
 		}
 		toks := kmNameTokens(prefix, 3)
-		for _, t := range toks {
+		for k, t := range toks {
+			if k > 0 && kmModifiers[t] && !kmAllKey(toks[:k]) {
+				continue // uint256 private constant HALF_N: private is no name here
+			}
 			switch kmClassifyName(t, cfg) {
 			case 1:
 				return kmShowName(t), true

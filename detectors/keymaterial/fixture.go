@@ -1,0 +1,125 @@
+package keymaterial
+
+import (
+	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/testpath"
+	"github.com/repoguard/repoguard/guard"
+)
+
+// Where a key sits when it is not in code that ships.
+const (
+	kmInTestFile   = "in a test file"
+	kmInTestCode   = "in test code"
+	kmInVendorCode = "in vendored third-party code"
+)
+
+// kmFixtureFile says why a whole file holds no shipped key: a test, test
+// data or test-vector file, or a vendored copy of a published package
+// (whose keys anyone can download from upstream). "" when it may ship.
+func kmFixtureFile(path string) string {
+	switch {
+	case testpath.MatchWords(path):
+		return kmInTestFile
+	case strings.HasPrefix(path, "vendor/") || strings.Contains(path, "/vendor/") ||
+		strings.HasPrefix(path, "node_modules/") || strings.Contains(path, "/node_modules/"):
+		return kmInVendorCode
+	}
+	return ""
+}
+
+// kmPlace marks the hits of one file that sit in tests: all of them in a
+// test or vendored file, else those in test code that the added lines
+// themselves show: a Rust test module (#[cfg(test)] before mod) or test
+// function (#[test], #[tokio::test]).
+func kmPlace(path string, lines []guard.Line, hits []kmHit) {
+	if len(hits) == 0 {
+		return
+	}
+	if where := kmFixtureFile(path); where != "" {
+		for k := range hits {
+			hits[k].fixture = where
+		}
+		return
+	}
+	spans := kmTestSpans(lines)
+	s := 0 // hits and spans are both in line order: one pass over each
+	for k := range hits {
+		for s < len(spans) && spans[s][1] < hits[k].line {
+			s++
+		}
+		if s < len(spans) && spans[s][0] <= hits[k].line {
+			hits[k].fixture = kmInTestCode
+		}
+	}
+}
+
+// kmTestSpans returns the line ranges of the added lines that are Rust test
+// code, run by run of consecutive added lines:
+//   - from a #[cfg(test)] attribute before a mod line, or a test
+//     function's attribute (#[test], #[tokio::test]...) at the start of a
+//     line, to the next closing brace at the start of a line;
+//   - for an indented test function attribute (a test inside a module,
+//     the module itself older than the change), from the start of the run,
+//     or the last closing brace at the start of a line before it, to the
+//     next such brace: code around tests in a test module is test code.
+//
+// Each span ends at the end of its run at the latest.
+func kmTestSpans(lines []guard.Line) [][2]int {
+	var spans [][2]int
+	seg := 0 // where the current top-level item of the run started
+	for j := 0; j < len(lines); j++ {
+		if j > 0 && lines[j].Number != lines[j-1].Number+1 {
+			seg = j
+		}
+		if kmClosesAt(lines[j].Text, "") {
+			seg = j + 1
+			continue
+		}
+		indent, ok := kmTestAttr(lines, j)
+		if !ok {
+			continue
+		}
+		start := j
+		if indent != "" {
+			start = seg
+		}
+		k := j + 1
+		for k < len(lines) && lines[k].Number == lines[k-1].Number+1 && !kmClosesAt(lines[k].Text, "") {
+			k++
+		}
+		if k == len(lines) || lines[k].Number != lines[k-1].Number+1 {
+			k--
+		}
+		spans = append(spans, [2]int{lines[start].Number, lines[k].Number})
+		j, seg = k, k+1
+	}
+	return spans
+}
+
+// kmTestAttr reports whether lines[j] is the attribute of a Rust test module
+// (#[cfg(test)] followed by a mod line) or test function (#[test],
+// #[tokio::test], #[rstest]...), and returns its indentation.
+func kmTestAttr(lines []guard.Line, j int) (string, bool) {
+	s := lines[j].Text
+	t := strings.TrimLeft(s, " \t")
+	indent := s[:len(s)-len(t)]
+	switch {
+	case strings.HasPrefix(t, "#[test]"), strings.HasPrefix(t, "#[tokio::test"), strings.HasPrefix(t, "#[rstest"),
+		strings.HasPrefix(t, "#[test_case"):
+		return indent, true
+	case strings.HasPrefix(t, "#[cfg(test)]"):
+		if j+1 < len(lines) && lines[j+1].Number == lines[j].Number+1 {
+			next := strings.TrimLeft(lines[j+1].Text, " \t")
+			next = strings.TrimPrefix(strings.TrimPrefix(next, "pub(crate) "), "pub ")
+			return "", strings.HasPrefix(next, "mod ")
+		}
+	}
+	return "", false
+}
+
+// kmClosesAt reports whether a line is the closing brace at indentation
+// indent: the end of the item an attribute there opened.
+func kmClosesAt(s, indent string) bool {
+	return strings.HasPrefix(s, indent+"}") && strings.TrimSpace(s[len(indent)+1:]) == ""
+}

@@ -1,0 +1,56 @@
+package keymaterial
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/repoguard/repoguard/guard"
+)
+
+func TestKmTestSpans(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []guard.Line
+		want  string
+	}{
+		{"test module to its brace", kmLines(1, "fn a() {}", "#[cfg(test)]", "mod tests {", "    const K: u8 = 1;", "}", "const X: u8 = 2;"), "[[2 5]]"},
+		{"cfg(test) on an item that is no module", kmLines(1, "#[cfg(test)]", "fn helper() {}", "const X: u8 = 2;"), "[]"},
+		{"test function at the top level", kmLines(10, "#[test]", "fn t() {", "    let k = 1;", "}", "fn b() {}"), "[[10 13]]"},
+		{"indented test: the run around it", kmLines(5, "    const K: &str = \"\";", "", "    #[tokio::test]", "    async fn t() {", "    }", "}", "fn after() {}"), "[[5 10]]"},
+		{"indented test after a closed item", kmLines(5, "    fn x() {}", "}", "    const K: u8 = 1;", "    #[test]", "    fn t() {}"), "[[7 9]]"},
+		{"a gap ends a span", append(kmLines(1, "#[cfg(test)]", "mod tests {", "    const K: u8 = 1;"), kmLines(20, "const X: u8 = 2;")...), "[[1 3]]"},
+		{"no attribute", kmLines(1, "    const K: u8 = 1;", "}"), "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fmt.Sprint(kmTestSpans(tt.lines)); got != tt.want {
+				t.Errorf("kmTestSpans = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// kmLines numbers lines from first.
+func kmLines(first int, texts ...string) []guard.Line {
+	out := make([]guard.Line, len(texts))
+	for i, s := range texts {
+		out[i] = guard.Line{Number: first + i, Text: s}
+	}
+	return out
+}
+
+func TestKmFixtureFile(t *testing.T) {
+	for path, want := range map[string]string{
+		"src/wycheproof/ecdh_secp256k1_test.json": kmInTestFile,
+		"tests_deprecated/utils/general.js":       kmInTestFile,
+		"testdata/cheats/Derive.t.sol":            kmInTestFile,
+		"vendor/google.golang.org/api/sa.json":    kmInVendorCode,
+		"web/node_modules/x/key.pem":              kmInVendorCode,
+		"deploy/.env.prod":                        "",
+		"src/attestation/signer.ts":               "",
+	} {
+		if got := kmFixtureFile(path); got != want {
+			t.Errorf("kmFixtureFile(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
