@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
@@ -245,15 +246,7 @@ scan:
 		h.extra = append(h.extra, kmEncryptedNote)
 	}
 	if typ != "" {
-		h.extra = append(h.extra, "key type: "+kmClip(typ, 40))
+		h.extra = append(h.extra, "key type: "+explain.Clip(typ, 40))
 	}
 	return h, last, true
-}
-
-// kmClip shortens s to at most n bytes.
-func kmClip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

@@ -3,6 +3,7 @@ package keymaterial
 import (
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
@@ -103,7 +104,7 @@ func kmShowName(name string) string {
 			return ""
 		}
 	}
-	return kmClip(name, 40)
+	return explain.Clip(name, 40)
 }
 
 // kmNameTokens returns up to max identifiers (letters, digits, _ - . $)
@@ -196,35 +197,22 @@ func kmPlausibleName(words []string) bool {
 }
 
 // kmSplitName splits an identifier into lowercase words at _ - . $, digit
-// boundaries and camelCase humps: HexToECDSA -> hex to ecdsa.
+// boundaries and camelCase humps: HexToECDSA -> hex to ecdsa, bytes32 ->
+// bytes 32.
 func kmSplitName(name string) []string {
 	var words []string
-	start := 0
-	flush := func(end int) {
-		if end > start {
-			words = append(words, strings.ToLower(name[start:end]))
+	for _, w := range textscan.Words(strings.ReplaceAll(name, "$", "_")) {
+		start := 0
+		for i := 1; i < len(w); i++ {
+			if kmIsDigit(w[i]) != kmIsDigit(w[i-1]) {
+				words = append(words, w[start:i])
+				start = i
+			}
 		}
-		start = end
+		words = append(words, w[start:])
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '_' || c == '-' || c == '.' || c == '$':
-			flush(i)
-			start = i + 1
-		case i > start && kmIsUpper(c) && !kmIsUpper(name[i-1]):
-			flush(i) // fooBar
-		case i > start && kmIsUpper(c) && i+1 < len(name) && kmIsLower(name[i+1]):
-			flush(i) // ECDSAKey
-		case i > start && kmIsDigit(c) != kmIsDigit(name[i-1]):
-			flush(i) // bytes32
-		}
-	}
-	flush(len(name))
 	return words
 }
 
-// kmIsUpper, kmIsLower and kmIsDigit classify ASCII bytes.
-func kmIsUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func kmIsLower(c byte) bool { return c >= 'a' && c <= 'z' }
+// kmIsDigit reports an ASCII digit.
 func kmIsDigit(c byte) bool { return c >= '0' && c <= '9' }

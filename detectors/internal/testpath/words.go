@@ -3,6 +3,8 @@ package testpath
 import (
 	"path"
 	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 )
 
 // testWords are the words that, in a folder's or a file's name, mark tests,
@@ -23,35 +25,11 @@ func MatchWords(p string) bool {
 		return true
 	}
 	for _, seg := range strings.Split(strings.TrimSuffix(p, path.Ext(p)), "/") {
-		for _, w := range splitWords(seg) {
-			if testWords[strings.ToLower(w)] {
+		for _, w := range textscan.Words(seg) {
+			if testWords[w] {
 				return true
 			}
 		}
 	}
 	return false
 }
-
-// splitWords splits a name at _ - . and spaces and before each
-// capitalized hump: "FooTest" gives Foo and Test, "E2ETests" gives E2E and
-// Tests.
-func splitWords(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		switch {
-		case i == len(s) || s[i] == '_' || s[i] == '-' || s[i] == '.' || s[i] == ' ':
-			if i > start {
-				out = append(out, s[start:i])
-			}
-			start = i + 1
-		case i > start && isUpper(s[i]) && i+1 < len(s) && isLower(s[i+1]):
-			out = append(out, s[start:i])
-			start = i
-		}
-	}
-	return out
-}
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
