@@ -190,7 +190,8 @@ func netFindIPv6(s string, spans [][2]int) []netEndpoint {
 		start := i
 		i = j
 		if j < len(s) && netIdentChar(s[j]) || urls.covers(start) || strings.Count(tok, ":") < 2 ||
-			!strings.ContainsAny(tok, "0123456789") || (!strings.Contains(tok, "::") && strings.Count(tok, ":") != 7) {
+			!strings.ContainsAny(tok, "0123456789") || (!strings.Contains(tok, "::") && strings.Count(tok, ":") != 7) ||
+			netByteGroups(tok) {
 			continue
 		}
 		a, err := netip.ParseAddr(tok)
@@ -200,6 +201,21 @@ func netFindIPv6(s string, spans [][2]int) []netEndpoint {
 		out = append(out, netEndpoint{text: tok, raw: tok, host: a.String(), addr: a})
 	}
 	return out
+}
+
+// netByteGroups reports eight colon-separated groups of at most two hex
+// digits: a MAC address or a fingerprint (93:6c:9e:29:8d:37:7b:66), which
+// an IPv6 address written in full never is in practice.
+func netByteGroups(tok string) bool {
+	if strings.Contains(tok, "::") {
+		return false
+	}
+	for _, g := range strings.Split(tok, ":") {
+		if len(g) > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 func netHex6Char(c byte) bool {

@@ -17,6 +17,17 @@ type Settings struct {
 	// allow_hosts are hosts never reported; an entry also allows its
 	// subdomains ("example.org" allows "api.example.org").
 	AllowHosts []string `setting:"allow_hosts"`
+	// known_hosts are well-known hosts (registries, code hosts,
+	// mirrors, key-management services): a new endpoint there is
+	// low. An entry also covers its subdomains; "*" stands for
+	// labels ("kms.*.amazonaws.com"). A policy's list replaces
+	// this one: repeat the defaults.
+	KnownHosts []string `setting:"known_hosts"`
+	// key_code_words are words of folder and file names that make
+	// a file key-handling code even outside the keys category
+	// (src/ecdsa_impl.h, wallet/session.rs). A policy's list
+	// replaces this one: repeat the defaults.
+	KeyCodeWords []string `setting:"key_code_words"`
 	// include_comments also scans lines that are comments.
 	IncludeComments bool `setting:"include_comments"`
 	// max_per_file caps the hosts reported per file; the rest are
@@ -29,18 +40,27 @@ var Detector = &guard.Detector{
 	Name: "network-endpoint",
 	// No hunk: URLs may carry credentials.
 	NoContext: true,
-	Doc: "Reports URLs and IP addresses newly added to key-handling, contract and deploy files, " +
-		"naming the host: a new endpoint there is how keys or funds leave. Loopback, documentation " +
-		"and allowed hosts are skipped; private and cluster-internal hosts are informational.",
+	Doc: "Reports URLs and IP addresses newly added to code of key-handling, contract and deploy files, " +
+		"naming the host: a new endpoint there is how keys or funds leave; and outbound network calls " +
+		"added to key-handling code (high even when the host is not written out). Comments, " +
+		"documentation links, licences, XML namespaces, loopback and documentation addresses and " +
+		"allowed hosts are skipped; well-known registries and endpoints in tests, docs, examples and " +
+		"vendored code are low; private and cluster-internal hosts are informational.",
 	Severity: guard.Medium,
 	Settings: &Settings{
 		Categories:      []string{guard.CategoryKeys, guard.CategoryContracts, guard.CategoryDeploy},
 		AllowHosts:      []string{"localhost"},
+		KnownHosts:      netDefaultKnownHosts,
+		KeyCodeWords:    netDefaultKeyCodeWords,
 		IncludeComments: false,
 		MaxPerFile:      10,
 	},
 	Run: run,
 }
+
+// netMinifiedLine is the length beyond which a line is taken for minified
+// or generated code: its endpoints are low.
+const netMinifiedLine = 1000
 
 // netEndpoint is one URL or IP address found on an added line.
 type netEndpoint struct {
@@ -58,47 +78,74 @@ type netHost struct {
 	texts    []string
 	class    string // "", "internal" or "metadata"
 	cred     bool
-	knownOld bool // the host also appears in the deleted lines
+	knownOld bool   // the host also appears in the deleted lines
+	known    bool   // a well-known host (known_hosts)
+	lowered  string // why it is low wherever it is (a test file...), "" when it is not
+	readable bool   // it is on a line short enough to be no minified code
+}
+
+// netConfig holds the settings of one run.
+type netConfig struct {
+	allow, known []string
+	keyWords     map[string]bool
+	comments     bool
+	limit        int
 }
 
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
-	cats := set.Categories
-	allow := set.AllowHosts
-	comments := set.IncludeComments
-	limit := set.MaxPerFile
+	cfg := netConfig{allow: set.AllowHosts, known: set.KnownHosts, keyWords: map[string]bool{},
+		comments: set.IncludeComments, limit: max(set.MaxPerFile, 1)}
+	for _, w := range set.KeyCodeWords {
+		cfg.keyWords[strings.ToLower(w)] = true
+	}
 	for i := range pass.Files {
 		f := &pass.Files[i]
 		if f.Status == guard.Deleted || len(f.AddedLines) == 0 {
 			continue
 		}
-		cat := ""
-		for _, c := range cats {
-			if pass.InCategory(i, c) {
-				cat = c
-				break
-			}
-		}
-		if cat == "" {
+		role := netRole(pass, i, set.Categories, cfg.keyWords)
+		if role == "" {
 			continue
 		}
-		hosts := netScanFile(f, allow, comments)
-		netReport(pass, f, cat, hosts, limit)
+		lowered := netLowered(pass, i)
+		code := netCodeLines(f, cfg.comments)
+		netReport(pass, f, role, netScanFile(f, code, lowered, &cfg), cfg.limit)
+		if role == guard.CategoryKeys && lowered == "" {
+			netReportCalls(pass, f.Path, netCalls(f, code, netSyntaxOf(f.Path).tail == "#"))
+		}
 	}
 }
 
-// netScanFile collects the new endpoints of a file by host, in order of
-// first appearance.
-func netScanFile(f *guard.FileChange, allow []string, comments bool) []*netHost {
+// netCodeLines returns the code of each added line of a file, "" for a
+// comment (all of the line, unless comments are scanned too).
+func netCodeLines(f *guard.FileChange, comments bool) []string {
+	code := make([]string, len(f.AddedLines))
+	c := netCode{syn: netSyntaxOf(f.Path), last: -1}
+	for j, l := range f.AddedLines {
+		if comments {
+			code[j] = l.Text
+		} else {
+			code[j] = c.code(l)
+		}
+	}
+	return code
+}
+
+// netScanFile collects the new endpoints in the code of a file by host, in
+// order of first appearance. lowered says why the whole file is low, if it
+// is.
+func netScanFile(f *guard.FileChange, code []string, lowered string, cfg *netConfig) []*netHost {
 	var deleted *textscan.Index
 	var byHost map[string]*netHost
 	var order []*netHost
-	for _, l := range f.AddedLines {
-		if !netMayHaveEndpoint(l.Text) || (!comments && netIsComment(l.Text)) {
+	for j, l := range f.AddedLines {
+		s := code[j]
+		if !netMayHaveEndpoint(s) || netDocLine(s) {
 			continue
 		}
-		for _, e := range netFind(l.Text) {
-			if netSkipped(e, allow) {
+		for _, e := range netFind(s) {
+			if netSkipped(e, cfg.allow) || netDocLink(e) {
 				continue
 			}
 			if byHost == nil {
@@ -110,10 +157,12 @@ func netScanFile(f *guard.FileChange, allow []string, comments bool) []*netHost 
 			}
 			h := byHost[e.host]
 			if h == nil {
-				h = &netHost{host: e.host, class: netClass(e), knownOld: deleted.Contains(e.host)}
+				h = &netHost{host: e.host, class: netClass(e), knownOld: deleted.Contains(e.host),
+					known: netKnownHost(e.host, cfg.known), lowered: lowered}
 				byHost[e.host] = h
 				order = append(order, h)
 			}
+			h.readable = h.readable || len(s) <= netMinifiedLine
 			h.lines = append(h.lines, l.Number)
 			h.cred = h.cred || e.cred
 			if len(h.texts) < 3 && !netContains(h.texts, e.text) {
@@ -147,15 +196,4 @@ func netContains(list []string, s string) bool {
 func netMayHaveEndpoint(s string) bool {
 	return strings.Contains(s, "://") || strings.Count(s, ".") >= 3 || strings.Contains(s, "::") ||
 		strings.Count(s, ":") >= 7
-}
-
-// netIsComment reports whether a line is a comment in the common syntaxes.
-func netIsComment(s string) bool {
-	t := strings.TrimSpace(s)
-	for _, p := range []string{"#", "//", "/*", "*", "--", ";", "<!--", "%"} {
-		if strings.HasPrefix(t, p) {
-			return true
-		}
-	}
-	return false
 }

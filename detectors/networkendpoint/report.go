@@ -43,6 +43,9 @@ func netReport(pass *guard.Pass, f *guard.FileChange, cat string, hosts []*netHo
 		if h.class == "internal" {
 			ev = append(ev, "private address or internal name: informational")
 		}
+		if why := netLowWhy(h); why != "" {
+			ev = append(ev, why)
+		}
 		pass.Report(guard.Finding{
 			Severity: sev,
 			Score:    0.2 + 0.15*float64(sev),
@@ -74,13 +77,17 @@ func netDescribe(h *netHost) string {
 
 // netSeverity grades a host: medium, high in key-handling files, high for
 // metadata services and URLs with credentials, lower for internal hosts
-// and hosts the file already used.
+// and hosts the file already used, low for well-known hosts and in files
+// and lines that do not run where the keys are (tests, docs, minified
+// bundles...).
 func netSeverity(cat string, h *netHost) guard.Severity {
 	sev := guard.Medium
 	if cat == guard.CategoryKeys {
 		sev = guard.High
 	}
 	switch {
+	case netLowWhy(h) != "":
+		return guard.Low
 	case h.class == "metadata" || h.cred:
 		return guard.High
 	case h.class == "internal":
@@ -89,6 +96,20 @@ func netSeverity(cat string, h *netHost) guard.Severity {
 		sev--
 	}
 	return max(sev, guard.Info)
+}
+
+// netLowWhy says why a host is low whatever the file's role, "" when it
+// is not.
+func netLowWhy(h *netHost) string {
+	switch {
+	case h.lowered != "":
+		return "in " + h.lowered + ": low"
+	case !h.readable:
+		return "only on minified or generated lines: low"
+	case h.known && h.class != "metadata" && !h.cred:
+		return "a well-known registry, code host or service: low"
+	}
+	return ""
 }
 
 func netReportRest(pass *guard.Pass, f *guard.FileChange, cat string, rest []*netHost) {
