@@ -14,16 +14,18 @@ const (
 	kmInVendorCode = "in vendored third-party code"
 )
 
-// kmFixtureFile says why a whole file holds no shipped key: a test, test
-// data or test-vector file, or a vendored copy of a published package
-// (whose keys anyone can download from upstream). "" when it may ship.
-func kmFixtureFile(path string) string {
+// kmFixtureFile says why a whole file holds no shipped key: a vendored copy
+// of a published package (whose keys anyone can download from upstream),
+// or a test, test data or test-vector file (testpath.MatchIn: in the deploy
+// and CI areas a workflow named test.yml or a test.env holds real keys).
+// "" when it may ship.
+func kmFixtureFile(path string, deployOrCI bool) string {
 	switch {
-	case testpath.MatchWords(path):
-		return kmInTestFile
 	case strings.HasPrefix(path, "vendor/") || strings.Contains(path, "/vendor/") ||
 		strings.HasPrefix(path, "node_modules/") || strings.Contains(path, "/node_modules/"):
 		return kmInVendorCode
+	case testpath.MatchIn(path, deployOrCI):
+		return kmInTestFile
 	}
 	return ""
 }
@@ -32,11 +34,11 @@ func kmFixtureFile(path string) string {
 // test or vendored file, else those in test code that the added lines
 // themselves show: a Rust test module (#[cfg(test)] before mod) or test
 // function (#[test], #[tokio::test]).
-func kmPlace(path string, lines []guard.Line, hits []kmHit) {
+func kmPlace(path string, deployOrCI bool, lines []guard.Line, hits []kmHit) {
 	if len(hits) == 0 {
 		return
 	}
-	if where := kmFixtureFile(path); where != "" {
+	if where := kmFixtureFile(path, deployOrCI); where != "" {
 		for k := range hits {
 			hits[k].fixture = where
 		}

@@ -49,8 +49,14 @@ func TestKmFixtureFile(t *testing.T) {
 		"deploy/.env.prod":                        "",
 		"src/attestation/signer.ts":               "",
 	} {
-		if got := kmFixtureFile(path); got != want {
+		if got := kmFixtureFile(path, false); got != want {
 			t.Errorf("kmFixtureFile(%q) = %q, want %q", path, got, want)
 		}
+	}
+	if got := kmFixtureFile(".github/workflows/test.yml", true); got != "" {
+		t.Errorf("a CI workflow named test.yml is a test file: %q", got)
+	}
+	if got := kmFixtureFile("deploy/vendor/x/key.pem", true); got != kmInVendorCode {
+		t.Errorf("a vendored package in the deploy area: %q", got)
 	}
 }

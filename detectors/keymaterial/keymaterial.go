@@ -86,7 +86,7 @@ func run(pass *guard.Pass) {
 			continue
 		}
 		hits := kmScanLines(f.AddedLines, &cfg)
-		kmPlace(f.Path, f.AddedLines, hits)
+		kmPlace(f.Path, pass.InCategory(i, guard.CategoryDeploy) || pass.InCategory(i, guard.CategoryCI), f.AddedLines, hits)
 		for k := range hits {
 			if hits[k].fixture == "" {
 				shipped[hits[k].secret] = true

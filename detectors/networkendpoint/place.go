@@ -57,7 +57,7 @@ func netKeyCodePath(p string, keyWords map[string]bool) bool {
 func netLowered(pass *guard.Pass, i int) string {
 	p := pass.Files[i].Path
 	switch {
-	case testpath.MatchWords(p):
+	case testpath.MatchIn(p, pass.InCategory(i, guard.CategoryDeploy) || pass.InCategory(i, guard.CategoryCI)):
 		return "a test file"
 	case netDocFile(p):
 		return "documentation"

@@ -33,3 +33,15 @@ func MatchWords(p string) bool {
 	}
 	return false
 }
+
+// MatchIn is MatchWords, except for files of the deploy and CI areas
+// (deployOrCI), where only Match counts: there a test word in a name
+// names a test deployment or a workflow that runs the tests
+// (.github/workflows/test.yml, deploy/testnet/test.env), whose keys and
+// endpoints are real.
+func MatchIn(p string, deployOrCI bool) bool {
+	if deployOrCI {
+		return Match(p)
+	}
+	return MatchWords(p)
+}

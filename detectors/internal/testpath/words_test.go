@@ -27,3 +27,21 @@ func TestMatchWords(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchIn(t *testing.T) {
+	for _, tt := range []struct {
+		path   string
+		deploy bool
+		want   bool
+	}{
+		{".github/workflows/test.yml", true, false},
+		{"deploy/testnet/test.env", true, false},
+		{"discovery/kubernetes/pod_test.go", true, true},
+		{"deploy/test/values.yaml", true, true},
+		{"src/test_vectors.json", false, true},
+	} {
+		if got := MatchIn(tt.path, tt.deploy); got != tt.want {
+			t.Errorf("MatchIn(%q, %v) = %v, want %v", tt.path, tt.deploy, got, tt.want)
+		}
+	}
+}
