@@ -81,16 +81,24 @@
 // tags of Server; an unknown key is an error naming the line), then
 // applies the environment: each REPOGUARD_* variable of ServerEnv
 // overrides one setting, so that a container needs no file at all. Unset
-// settings take DefaultServer's values, and Validate reports the first
-// invalid one, naming the setting or the variable. Secrets come from the
-// environment or from files the configuration names (Secret,
-// ClientSecretValue) and are never logged: Server's LogValue leaves them
-// out.
+// settings take DefaultServer's values (the data directory
+// DefaultDataDir's, the same as the command line's), and Validate reports
+// the first invalid one, naming the setting or the variable: among them
+// half an App (its id, private key and webhook secret go together) or
+// half a sign-in, and a public URL that is not https (CheckPublicURL).
+// Secrets come from the environment or from files the configuration
+// names (Secret, ClientSecretValue) and are never logged: Server's
+// LogValue leaves them out.
+//
+// The App that the server's setup page registered is stored in the data
+// directory (SaveApp, StoredAppDir): LoadServer takes it when the
+// configuration names no App (UseStoredApp).
 //
 // # App manifest
 //
 // NewAppManifest builds the manifest of the GitHub App for a server at a
-// public URL: its webhook URL, sign-in callback, and the least
-// permissions and events the App needs. `repoguard app manifest` prints
-// it for GitHub's manifest flow.
+// public URL: its webhook URL, the setup page's redirect and setup URLs,
+// the sign-in callback, and the least permissions and events the App
+// needs. The setup page posts it to GitHub; `repoguard app manifest`
+// prints it.
 package configs

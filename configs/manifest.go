@@ -3,7 +3,6 @@ package configs
 import (
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -16,6 +15,7 @@ type AppManifest struct {
 	Description        string            `json:"description"`
 	HookAttributes     map[string]any    `json:"hook_attributes"`
 	RedirectURL        string            `json:"redirect_url,omitempty"`
+	SetupURL           string            `json:"setup_url,omitempty"`
 	CallbackURLs       []string          `json:"callback_urls,omitempty"`
 	Public             bool              `json:"public"`
 	DefaultPermissions map[string]string `json:"default_permissions"`
@@ -36,15 +36,28 @@ var ManifestPermissions = map[string]string{
 	"members":       "read",
 }
 
+// The server's paths that the manifest names.
+const (
+	// SetupCallbackPath is the manifest's redirect_url: GitHub sends the
+	// browser back there with the code of the registered App.
+	SetupCallbackPath = "/setup/callback"
+	// SetupInstalledPath is the manifest's setup_url: GitHub sends the
+	// browser there after the App was installed.
+	SetupInstalledPath = "/setup/installed"
+	// SignInCallbackPath is where GitHub sends a user back after signing
+	// in to the anomaly queue with the App (the manifest's callback_urls).
+	SignInCallbackPath = "/login/github/callback"
+)
+
 // NewAppManifest returns the manifest for a server reachable at publicURL
-// (its webhook is publicURL/webhook) that handles events (app.Events):
-// it subscribes to those that need a subscription, in order.
+// (see CheckPublicURL; its webhook is publicURL/webhook) that handles
+// events (app.Events): it subscribes to those that need a subscription,
+// in order.
 func NewAppManifest(name, publicURL string, events []string) (*AppManifest, error) {
-	u, err := url.Parse(publicURL)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("public URL %q: want an absolute https URL", publicURL)
+	if err := CheckPublicURL(publicURL); err != nil {
+		return nil, fmt.Errorf("public URL %w", err)
 	}
-	base := strings.TrimSuffix(u.String(), "/")
+	base := strings.TrimSuffix(publicURL, "/")
 	perms := make(map[string]string, len(ManifestPermissions))
 	for k, v := range ManifestPermissions {
 		perms[k] = v
@@ -57,7 +70,9 @@ func NewAppManifest(name, publicURL string, events []string) (*AppManifest, erro
 			"url":    base + "/webhook",
 			"active": true,
 		},
-		CallbackURLs:       []string{base + "/auth/callback"},
+		RedirectURL:        base + SetupCallbackPath,
+		SetupURL:           base + SetupInstalledPath,
+		CallbackURLs:       []string{base + SignInCallbackPath},
 		Public:             false,
 		DefaultPermissions: perms,
 		DefaultEvents:      subscriptions(events),

@@ -2,6 +2,7 @@ package configs
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -25,6 +26,17 @@ func TestAppManifest(t *testing.T) {
 	hook := got["hook_attributes"].(map[string]any)
 	if hook["url"] != "https://rg.example.com/webhook" {
 		t.Errorf("hook url %v", hook["url"])
+	}
+	// GitHub sends the code back to the setup page, the admin there after
+	// installing, and a signing-in user to the sign-in's callback.
+	for k, want := range map[string]any{
+		"redirect_url":  "https://rg.example.com/setup/callback",
+		"setup_url":     "https://rg.example.com/setup/installed",
+		"callback_urls": []any{"https://rg.example.com/login/github/callback"},
+	} {
+		if !reflect.DeepEqual(got[k], want) {
+			t.Errorf("%s %v, want %v", k, got[k], want)
+		}
 	}
 	perms := got["default_permissions"].(map[string]any)
 	for k, v := range map[string]string{"contents": "read", "pull_requests": "read", "checks": "write", "metadata": "read", "members": "read"} {

@@ -26,12 +26,15 @@ import (
 type Server struct {
 	// Listen is the host:port of the HTTP server.
 	Listen string `yaml:"listen"`
-	// DataDir holds the database, the repository cache and anything else
-	// the server writes.
+	// DataDir holds the database, the repository cache, the credentials
+	// of an App registered from the setup page and anything else the
+	// server writes (default: like `repoguard scan`, see DefaultDataDir).
 	DataDir string `yaml:"data_dir"`
 	// DB is the database file (default DataDir/repoguard.db).
 	DB string `yaml:"db"`
-	// PublicURL is the base of the details links of check runs.
+	// PublicURL is where GitHub and people reach the server: the base of
+	// the App's webhook, setup and sign-in URLs and of the details links
+	// of check runs. It is https (http only on a loopback host).
 	PublicURL string `yaml:"public_url"`
 	GitHub    GitHub `yaml:"github"`
 	// ProtectedBranches are path.Match patterns of branches that, like
@@ -131,6 +134,10 @@ type GitHub struct {
 	// with which role.
 	TriageTeams []string `yaml:"triage_teams"`
 	ReadTeams   []string `yaml:"read_teams"`
+	// StoredApp is the folder of the App credentials that the setup page
+	// stored (see StoredAppDir) when they are in use, else "". It is not
+	// a setting: LoadServer fills it.
+	StoredApp string `yaml:"-"`
 }
 
 // ServerEnv lists every setting with the environment variable that
@@ -198,7 +205,6 @@ func duration(field func(*Server) *time.Duration) func(*Server, string) error {
 func DefaultServer() Server {
 	return Server{
 		Listen:         "127.0.0.1:8080",
-		DataDir:        ".",
 		GitHub:         GitHub{APIURL: "https://api.github.com/"},
 		Workers:        4,
 		CacheMaxBytes:  20 << 30,
@@ -215,9 +221,27 @@ func DefaultServer() Server {
 }
 
 // LoadServer reads the configuration file (none when path is ""), applies
-// the environment given by getenv, fills in defaults and validates. Errors
-// name the file and line, or the variable.
+// the environment given by getenv, fills in defaults and validates. Then,
+// when the configuration names no App credentials, it takes those the
+// setup page stored in the data directory (see UseStoredApp). Errors name
+// the file and line, or the variable.
 func LoadServer(path string, getenv func(string) string) (*Server, error) {
+	cfg, err := readServer(path, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.UseStoredApp(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// readServer applies the file and the environment over the defaults and
+// fills in the data directory and database, without validating.
+func readServer(path string, getenv func(string) string) (*Server, error) {
 	cfg := DefaultServer()
 	if path != "" {
 		data, err := os.ReadFile(path)
@@ -233,10 +257,17 @@ func LoadServer(path string, getenv func(string) string) (*Server, error) {
 	if err := cfg.applyEnv(getenv); err != nil {
 		return nil, err
 	}
+	if cfg.DataDir == "" {
+		dir, err := DefaultDataDir(getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.DataDir = dir
+	}
 	if cfg.DB == "" {
 		cfg.DB = filepath.Join(cfg.DataDir, "repoguard.db")
 	}
-	return &cfg, cfg.Validate()
+	return &cfg, nil
 }
 
 func (c *Server) applyEnv(getenv func(string) string) error {
@@ -299,8 +330,8 @@ func (c *Server) Validate() error {
 		return fmt.Errorf("listen %q: want host:port", c.Listen)
 	}
 	if c.PublicURL != "" {
-		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return fmt.Errorf("public_url %q: want an absolute http(s) URL", c.PublicURL)
+		if err := CheckPublicURL(c.PublicURL); err != nil {
+			return fmt.Errorf("public_url %w", err)
 		}
 	}
 	if u, err := url.Parse(c.GitHub.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -309,8 +340,8 @@ func (c *Server) Validate() error {
 	if c.GitHub.AppID < 0 {
 		return fmt.Errorf("github.app_id %d: want a positive number", c.GitHub.AppID)
 	}
-	if c.GitHub.WebhookSecret != "" && c.GitHub.WebhookSecretFile != "" {
-		return errors.New("github: set webhook_secret or webhook_secret_file, not both")
+	if err := c.GitHub.validate(); err != nil {
+		return err
 	}
 	if c.Workers < 1 || c.Workers > 256 {
 		return fmt.Errorf("workers %d: want 1 to 256", c.Workers)
@@ -359,7 +390,8 @@ func (c *Server) Validate() error {
 	return nil
 }
 
-// AppConfigured reports whether GitHub App credentials are set.
+// AppConfigured reports whether GitHub App credentials are set (Validate
+// makes sure they come all together).
 func (c *Server) AppConfigured() bool {
 	return c.GitHub.AppID != 0 && c.GitHub.PrivateKeyFile != ""
 }
@@ -393,5 +425,6 @@ func (c Server) LogValue() slog.Value {
 		slog.Int64("app_id", c.GitHub.AppID), slog.Int("workers", c.Workers), slog.Duration("job_lease", c.JobLease),
 		slog.Duration("inbox_retention", c.InboxRetention), slog.Duration("inbox_replay_window", c.InboxReplayWindow), slog.Duration("job_deadline", c.JobDeadline),
 		slog.Bool("webhook_secret_set", c.GitHub.WebhookSecret != "" || c.GitHub.WebhookSecretFile != ""),
+		slog.String("stored_app", c.GitHub.StoredApp),
 	)
 }

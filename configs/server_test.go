@@ -36,6 +36,26 @@ func TestLoadServerExampleAndEnv(t *testing.T) {
 	if err != nil || cfg.DB != "/var/lib/rg/repoguard.db" {
 		t.Errorf("no file: %v %+v", err, cfg)
 	}
+	// No data directory anywhere: the one `repoguard scan` uses.
+	for env, want := range map[string]string{
+		"HOME=/home/ann":                           "/home/ann/.local/share/repoguard",
+		"XDG_DATA_HOME=/xdg":                       "/xdg/repoguard",
+		"REPOGUARD_DB=/x.db":                       "", // a data directory is still needed, for clones
+		"REPOGUARD_DATA_DIR=/d REPOGUARD_DB=/x.db": "/d",
+	} {
+		m := map[string]string{}
+		for _, kv := range strings.Fields(env) {
+			k, v, _ := strings.Cut(kv, "=")
+			m[k] = v
+		}
+		cfg, err := LoadServer("", envOf(m))
+		switch {
+		case want == "" && (err == nil || !strings.Contains(err.Error(), "no data directory: set --data, REPOGUARD_DATA_DIR")):
+			t.Errorf("%s: %v, want an error naming --data", env, err)
+		case want != "" && (err != nil || cfg.DataDir != want):
+			t.Errorf("%s: data dir %v (%v), want %s", env, cfg, err, want)
+		}
+	}
 }
 
 func TestLoadServerErrors(t *testing.T) {
@@ -54,6 +74,8 @@ func TestLoadServerErrors(t *testing.T) {
 		{"bad listen", write("b.yml", "listen: nowhere\n"), nil, `listen "nowhere"`},
 		{"bad env number", "", map[string]string{"REPOGUARD_APP_ID": "twelve"}, "REPOGUARD_APP_ID"},
 		{"bad public url", "", map[string]string{"REPOGUARD_PUBLIC_URL": "example.com"}, "public_url"},
+		{"plain http public url", "", map[string]string{"REPOGUARD_PUBLIC_URL": "http://rg.example.com"}, `public_url "http://rg.example.com": want https (http only on localhost)`},
+		{"public url with a query", "", map[string]string{"REPOGUARD_PUBLIC_URL": "https://rg.example.com/?a=b"}, "want an absolute https URL"},
 		{"both secrets", "", map[string]string{"REPOGUARD_WEBHOOK_SECRET": "s", "REPOGUARD_WEBHOOK_SECRET_FILE": "/f"}, "not both"},
 		{"missing file", filepath.Join(dir, "nope.yml"), nil, "nope.yml"},
 		{"no anchor count", "", map[string]string{"REPOGUARD_AUDIT_ANCHOR_EVERY": "0"}, "audit_anchor.every"},
@@ -64,6 +86,10 @@ func TestLoadServerErrors(t *testing.T) {
 		{"zero retention", write("r.yml", "inbox_retention: 0s\n"), nil, "inbox_retention 0s: want 1s or more"},
 		{"short job deadline", "", map[string]string{"REPOGUARD_JOB_DEADLINE": "500ms"}, "job_deadline 500ms: want 1s or more"},
 	} {
+		if tc.env == nil {
+			tc.env = map[string]string{}
+		}
+		tc.env["HOME"] = dir
 		_, err := LoadServer(tc.file, envOf(tc.env))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err %v, want it to mention %q", tc.name, err, tc.want)
@@ -104,8 +130,14 @@ func TestGitHubWebURL(t *testing.T) {
 
 // TestServerEnvCoversFile checks each environment variable against the
 // YAML setting it names: writing the variable's value must give the same
-// configuration as writing the setting in a file.
+// configuration as writing the setting in a file (before validation,
+// which wants some settings together).
 func TestServerEnvCoversFile(t *testing.T) {
+	home := map[string]string{"HOME": t.TempDir()}
+	none, err := readServer("", envOf(home))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, e := range ServerEnv {
 		val := map[string]string{"github.app_id": "7", "workers": "3", "cache_max_bytes": "9",
 			"shutdown_grace": "7s", "job_lease": "9s", "job_deadline": "3m", "inbox_retention": "72h", "inbox_replay_window": "960h", "log_level": "debug", "listen": "127.0.0.1:9",
@@ -126,8 +158,8 @@ func TestServerEnvCoversFile(t *testing.T) {
 			body = parts[0] + ":\n  " + parts[1] + ": " + fileVal + "\n"
 		}
 		os.WriteFile(path, []byte(body), 0o600)
-		fromFile, errF := LoadServer(path, envOf(nil))
-		fromEnv, errE := LoadServer("", envOf(map[string]string{e.Name: val}))
+		fromFile, errF := readServer(path, envOf(home))
+		fromEnv, errE := readServer("", envOf(map[string]string{"HOME": home["HOME"], e.Name: val}))
 		if errF != nil || errE != nil {
 			t.Errorf("%s / %s: %v / %v", e.Name, e.Setting, errF, errE)
 			continue
@@ -135,7 +167,7 @@ func TestServerEnvCoversFile(t *testing.T) {
 		if fmt.Sprintf("%+v", *fromFile) != fmt.Sprintf("%+v", *fromEnv) {
 			t.Errorf("%s does not set %s:\nfile %+v\nenv  %+v", e.Name, e.Setting, *fromFile, *fromEnv)
 		}
-		if fmt.Sprintf("%+v", *fromEnv) == fmt.Sprintf("%+v", DefaultServer()) {
+		if fmt.Sprintf("%+v", *fromEnv) == fmt.Sprintf("%+v", *none) {
 			t.Errorf("%s changed nothing", e.Name)
 		}
 	}

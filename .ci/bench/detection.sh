@@ -4,15 +4,19 @@
 # and print the Markdown tables of docs/detection.md.
 #
 # For each history it plants PER_CLASS commits of every attack class
-# (.ci/bench/plant.sh, seed SEED) into WORK/NAME.git, scans the copy with
-# a fresh database and scores it. The default histories are the seven
-# bare repositories in HIST_DIR (default /work/hist).
+# (.ci/bench/plant.sh, seed SEED) into WORK/NAME.git with its labels in
+# WORK/NAME.labels; then one `repoguard eval --format markdown` over the
+# copies (each judged with a fresh database) scores them and prints the
+# tables. The default histories are the seven bare repositories in
+# HIST_DIR (default /work/hist).
 #
 #   SEED=1 PER_CLASS=3 WORK=/tmp/rg-detection .ci/bench/detection.sh
 #
 # RG_BIN is the repoguard binary (default: built from this tree into
-# WORK). WORK keeps the copies, labels and per-history JSON; an existing
-# WORK/NAME.git and NAME.labels are replaced. Runs under nice.
+# WORK). WORK keeps the copies and labels (for `repoguard eval --format
+# json --labels WORK/NAME.labels WORK/NAME.git`, which lists every
+# labelled commit); an existing WORK/NAME.git and NAME.labels are
+# replaced. Runs under nice.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,20 +45,22 @@ for f in .ci/bench/plant.go .ci/bench/plant_*.go; do
 done
 nice go build -o "$WORK/plant" "${files[@]}"
 
-reports=()
+copies=()
+labels=()
 for h in "$@"; do
 	name=$(basename "$h" .git)
 	echo "detection: $name: planting" >&2
 	rm -rf "${WORK:?}/$name.git" "$WORK/$name.labels"
 	nice "$WORK/plant" -src "$h" -out "$WORK/$name.git" -seed "$SEED" -per-class "$PER_CLASS" 2>"$WORK/$name.plant.log" ||
 		{ cat "$WORK/$name.plant.log" >&2; exit 1; }
-	echo "detection: $name: scanning" >&2
-	nice "$WORK/plant" -recall -repoguard "$RG_BIN" -json "$WORK/$name.git" "$WORK/$name.labels" >"$WORK/$name.recall.json"
-	reports+=("$WORK/$name.recall.json")
+	copies+=("$WORK/$name.git")
+	labels+=(--labels "$WORK/$name.labels")
 done
+echo "detection: judging ${#copies[@]} histories" >&2
+tables=$(nice "$RG_BIN" eval --format markdown "${labels[@]}" "${copies[@]}")
 
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$ROOT" status --porcelain --untracked-files=no -- cmd guard detectors configs webhooks go.mod 2>/dev/null | head -1)
 echo "Measured $(date -u +%Y-%m-%d) at commit $rev${dirty:+ (with uncommitted changes)}, seed $SEED, $PER_CLASS commits per class; work files in $WORK."
 echo
-"$WORK/plant" -tables "${reports[@]}"
+printf '%s\n' "$tables"

@@ -1,13 +1,12 @@
-// Command plant measures repoguard's recall on known-bad commits: it
-// copies a real Git history and inserts attack commits (one or more per
-// class) at realistic points, with realistic identities and times, writes
-// a labels file naming them, and scores a repoguard scan of the copy.
+// Command plant makes known-bad commits to measure repoguard's recall on:
+// it copies a real Git history and inserts attack commits (one or more per
+// class) at realistic points, with realistic identities and times, and
+// writes a labels file naming them, which `repoguard eval --labels`
+// scores (.ci/bench/detection.sh runs both).
 //
 // Run it through .ci/bench/plant.sh (go run of these files):
 //
 //	plant.sh -src REPO.git -out OUT.git [-seed N] [-per-class K] [-classes a,b] [-labels FILE]
-//	plant.sh -recall -repoguard BIN [-json] OUT.git LABELS
-//	plant.sh -tables RECALL.json...
 //	plant.sh -list
 package main
 
@@ -32,10 +31,10 @@ func main() {
 }
 
 type options struct {
-	src, out, labels, classes, repoguard string
-	seed                                 uint64
-	perClass                             int
-	recall, tables, list, json           bool
+	src, out, labels, classes string
+	seed                      uint64
+	perClass                  int
+	list                      bool
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -48,24 +47,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.classes, "classes", "", "comma-separated classes to plant (default: all; see -list)")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of every random choice")
 	fs.IntVar(&o.perClass, "per-class", 1, "commits to plant per class")
-	fs.BoolVar(&o.recall, "recall", false, "measure recall: plant -recall -repoguard BIN OUT.git LABELS")
-	fs.StringVar(&o.repoguard, "repoguard", "", "with -recall: the repoguard binary")
-	fs.BoolVar(&o.json, "json", false, "with -recall: print JSON")
-	fs.BoolVar(&o.tables, "tables", false, "print Markdown tables of recall JSON files: plant -tables A.json B.json...")
 	fs.BoolVar(&o.list, "list", false, "list the attack classes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	switch {
-	case o.list:
+	if o.list {
 		return listClasses(stdout)
-	case o.tables:
-		return printTables(stdout, fs.Args())
-	case o.recall:
-		if o.repoguard == "" || fs.NArg() != 2 {
-			return errors.New("usage: plant -recall -repoguard BIN [-json] OUT.git LABELS")
-		}
-		return recallMain(stdout, stderr, o.repoguard, fs.Arg(0), fs.Arg(1), o.json)
 	}
 	if o.src == "" || o.out == "" || fs.NArg() != 0 {
 		return errors.New("usage: plant -src REPO.git -out OUT.git [-seed N] [-per-class K] [-classes a,b] [-labels FILE]")
@@ -133,14 +120,23 @@ func plantMain(log io.Writer, o options) error {
 	return nil
 }
 
-// writeLabels writes one line per planted commit: "<sha> <class> <what>".
+// writeLabels writes one line per planted commit: "<sha> <class> <what>",
+// by class in the order of the class list, then by place in history, so
+// that repoguard eval lists the classes in that order.
 func writeLabels(file string, o options, h *history, cls []*attackClass, res *planResult) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# planted by .ci/bench/plant.sh -seed %d -per-class %d from %s (%s, %d first-parent commits)\n",
 		o.seed, o.perClass, o.src, h.headRef, len(h.chain))
 	b.WriteString("# <sha> <class> <short description>\n")
 	plants := append([]*plantedCommit(nil), res.plants...)
-	sort.Slice(plants, func(i, j int) bool { return plants[i].point < plants[j].point })
+	rank := map[string]int{}
+	for i, c := range cls {
+		rank[c.name] = i
+	}
+	sort.SliceStable(plants, func(i, j int) bool {
+		a, b := plants[i], plants[j]
+		return rank[a.class.name] < rank[b.class.name] || rank[a.class.name] == rank[b.class.name] && a.point < b.point
+	})
 	for _, p := range plants {
 		fmt.Fprintf(&b, "%s %s %s; by %s <%s> at %s (%s)\n", p.hash, p.class.name, p.att.desc,
 			p.author.Name, p.author.Email, p.author.When.Format("2006-01-02 15:04 -0700"), p.who.Note)

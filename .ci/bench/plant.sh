@@ -3,8 +3,9 @@
 # library only) with ARGS; see `plant.sh -h` and docs/detection.md.
 #
 #   plant.sh -src REPO.git -out OUT.git -seed N [-per-class K] [-classes a,b]
-#   plant.sh -recall -repoguard BIN [-json] OUT.git LABELS
-#   plant.sh -tables RECALL.json...
+#   plant.sh -list
+#
+# `repoguard eval --labels OUT.labels OUT.git` scores a copy.
 #
 # The files are passed to `go run` one by one: .ci cannot be a package
 # path (so `go vet ./...` and `go test ./...` skip it). Its tests run with

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,7 +123,7 @@ func makeSource(t *testing.T) (string, int, string, string) {
 		if i > 0 {
 			fmt.Fprintf(&s, "from :%d\n", i)
 		}
-		for _, p := range sortedKeys(sourceFiles) {
+		for _, p := range slices.Sorted(maps.Keys(sourceFiles)) {
 			if i == 0 || (i%9 == 0 && revised(p, i) != sourceFiles[p]) {
 				c := revised(p, i)
 				fmt.Fprintf(&s, "M 100644 inline %s\ndata %d\n%s\n", p, len(c), c)
@@ -160,6 +162,38 @@ func makeSource(t *testing.T) (string, int, string, string) {
 	return dir, n, big, placeholder
 }
 
+// label is one planted commit of a labels file.
+type label struct{ hash, class, desc string }
+
+// readLabels reads back a labels file the tool wrote: its labels and the
+// reasons of its "# skipped CLASS ...: why" comments by class. (repoguard
+// eval is what parses and checks labels files; this only reads what the
+// tests made.)
+func readLabels(file string) ([]label, map[string]string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ls []label
+	skipped := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if rest, ok := strings.CutPrefix(line, "# skipped "); ok {
+			class, why, _ := strings.Cut(rest, " ")
+			skipped[class] = why
+			continue
+		}
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.SplitN(line, " ", 3)
+		if len(f) != 3 {
+			return nil, nil, fmt.Errorf("%s: want \"<sha> <class> <description>\", got %q", file, line)
+		}
+		ls = append(ls, label{f[0], f[1], f[2]})
+	}
+	return ls, skipped, nil
+}
+
 // plantInto runs the tool on src into dir/out.git and returns the labels.
 func plantInto(t *testing.T, src, dir string, seed int) ([]label, map[string]string, string) {
 	t.Helper()
@@ -196,7 +230,13 @@ func TestPlantCopy(t *testing.T) {
 	for _, e := range strings.Split(git(t, src, "log", "--format=%ae", "HEAD"), "\n") {
 		srcEmails[e] = true
 	}
-	for _, l := range labels {
+	rank := func(class string) int {
+		return slices.IndexFunc(classes, func(c *attackClass) bool { return c.name == class })
+	}
+	for i, l := range labels {
+		if i > 0 && rank(labels[i-1].class) > rank(l.class) {
+			t.Errorf("labels list %s after %s: want the order of the class list", l.class, labels[i-1].class)
+		}
 		t.Logf("%s %s %s", l.hash[:10], l.class, l.desc)
 		if !chain[l.hash] {
 			t.Errorf("%s %s is not on the first-parent chain", l.hash, l.class)

@@ -68,6 +68,18 @@ func TestRewriter(t *testing.T) {
 	}
 }
 
+func FuzzRewriter(f *testing.F) {
+	f.Add("commit refs/heads/m\nmark :1\noriginal-oid aa\ndata 2\nhi\nM 100644 11 f\n\n")
+	f.Add("data 99\nshort")
+	f.Fuzz(func(t *testing.T, s string) {
+		var out bytes.Buffer
+		if err := newRewriter(strings.NewReader(s), &out, map[string]string{"11": "22"}, nil).run(); err == nil &&
+			!strings.Contains(s, " 11 ") && out.String() != s {
+			t.Errorf("stream without replaced blobs changed:\n%q\n%q", s, out.String())
+		}
+	})
+}
+
 func TestPrTarget(t *testing.T) {
 	tests := []struct {
 		name, in, headOf string

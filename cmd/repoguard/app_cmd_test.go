@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,21 @@ func TestAppManifestEvents(t *testing.T) {
 	want := []string{"check_run", "check_suite", "merge_group", "pull_request", "pull_request_review", "push"}
 	if !slices.Equal(m.Events, want) {
 		t.Errorf("default_events %v, want %v", m.Events, want)
+	}
+}
+
+// TestAppManifestURL: the manifest's URL is https, or http on this
+// machine, and the error says so.
+func TestAppManifestURL(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"https://rg.example.com": true, "http://127.0.0.1:8080": true, "http://rg.example.com": false, "rg.example.com": false,
+	} {
+		code, _, stderr := runCmd(t, "app", "manifest", "--url", url)
+		if ok && code != exitOK {
+			t.Errorf("%s: exit %d %s", url, code, stderr)
+		}
+		if !ok && (code != exitError || !strings.Contains(stderr, "https") || strings.Count(stderr, "\n") != 1) {
+			t.Errorf("%s: exit %d %q, want 2 and one line wanting https", url, code, stderr)
+		}
 	}
 }

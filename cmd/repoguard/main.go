@@ -6,10 +6,12 @@
 // Usage:
 //
 //	repoguard scan [PATH] [flags]      scan a local repository's history
+//	repoguard eval [flags] REPO...     how noisy the policy is; recall of known-bad commits
 //	repoguard backfill PATH...         learn author profiles from history
 //	repoguard policy check FILE...     validate policy files
 //	repoguard policy show [PATH]       print the effective policy
 //	repoguard serve [--config FILE]    run the GitHub App and the anomaly queue
+//	repoguard health [--url URL]       probe a running server (container HEALTHCHECK)
 //	repoguard app manifest --url URL   print the GitHub App manifest
 //	repoguard queue list|show|ack|...  triage anomalies
 //	repoguard audit verify|export      check or export the audit log
@@ -63,9 +65,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"scan", "scan a repository's history for risky changes", runScan},
+		{"eval", "report how many commits the policy would flag, and which known-bad ones it catches", runEval},
 		{"backfill", "learn author profiles from the history of repositories", runBackfill},
 		{"policy", "check or show a policy (policy check FILE..., policy show [PATH])", runPolicy},
-		{"serve", "run the GitHub App and the anomaly queue (serve --config FILE)", runServe},
+		{"serve", "run the GitHub App and the anomaly queue (serve [--config FILE] [--data DIR])", runServe},
+		{"health", "probe a running server's /healthz (health [--url URL]); exit 1 when unhealthy", runHealth},
 		{"app", "GitHub App helpers (app manifest [--url PUBLIC_URL])", runAppCmd},
 		{"queue", "list, show and triage anomalies (queue list|show|ack|dismiss|...; queue export)", runQueue},
 		{"audit", "verify or export the hash-chained audit log (audit verify|export)", runAudit},

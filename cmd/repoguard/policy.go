@@ -12,6 +12,7 @@ import (
 	"github.com/repoguard/repoguard/detectors"
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
+	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // loadPolicy returns the effective policy for a scan and says where it came
@@ -104,6 +105,8 @@ func unwrapPathError(err error) error {
 func runPolicyShow(e *env, args []string) int {
 	fs := newFlagSet("policy show", "policy show [PATH] [--policy FILE] [--rev REV]", e.stderr)
 	file := fs.String("policy", "", "show the effective policy of `FILE`")
+	var store storeFlags
+	store.register(fs)
 	rev := fs.String("rev", "HEAD", "read the repository's policy at `REV`")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -138,8 +141,42 @@ func runPolicyShow(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	fmt.Fprintf(e.stdout, "# effective policy from %s\n%s", src, out)
+	fmt.Fprintf(e.stdout, "# effective policy from %s\n%s#\n%s", src, out, guard.ModelComment(pol.Thresholds.Budget))
+	if len(pos) > 0 {
+		lines, err := repoRates(e.ctx, &store, pos[0], pol.Thresholds.Budget)
+		if err != nil {
+			return fail(e, err)
+		}
+		for _, l := range lines {
+			fmt.Fprintln(e.stdout, strings.TrimSpace("# "+l))
+		}
+	}
 	return exitOK
+}
+
+// repoRates explains the rates the database keeps of the repository at
+// path, when there is a database; it creates none.
+func repoRates(ctx context.Context, store *storeFlags, path string, budget float64) ([]string, error) {
+	file, err := store.existing()
+	if err != nil || file == "" {
+		return nil, err
+	}
+	repo, err := gitrepo.Open(path, gitrepo.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer repo.Close()
+	db, err := sqlite.Open(ctx, file)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	name := repoName(repo, "")
+	here, org, err := sqlite.NewLearner(db).Rates(ctx, name, false)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string{"", "In " + file + ":"}, guard.ExplainRates(name, here, org, budget, 25)...), nil
 }
 
 func runDetectors(e *env, _ []string) int {

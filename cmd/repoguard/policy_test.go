@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,5 +55,34 @@ func TestPolicyShowRoundTrip(t *testing.T) {
 	code, out, _ = runCmd(t, "policy", "show", r.dir)
 	if code != exitOK || !strings.Contains(out, ".github/repoguard.yml@HEAD") || !strings.Contains(out, "approvals: 3") {
 		t.Errorf("show repo: code %d\n%s", code, out)
+	}
+}
+
+// TestPolicyShowExplainsTheModel: policy show explains how findings reach
+// the queue, and, for a repository the database knows, its threshold and
+// base rates now; it creates no database of its own.
+func TestPolicyShowExplainsTheModel(t *testing.T) {
+	r := newTestRepo(t)
+	for i := range 30 {
+		r.commit(fmt.Sprintf("change %d", i), "src/main.go", fmt.Sprintf("package main\n\nvar x = %d\n", i))
+	}
+	db := filepath.Join(t.TempDir(), "rg.db")
+	code, out, stderr := runCmd(t, "policy", "show", "--db", db, r.dir)
+	if code != exitOK || !strings.Contains(out, "# How a commit reaches the anomaly queue (thresholds.budget 0.005") ||
+		strings.Contains(out, "commits learned") {
+		t.Fatalf("before a scan: code %d %s\n%s", code, stderr, out)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("policy show created the database: %v", err)
+	}
+	if code, _, stderr := runCmd(t, "scan", "--db", db, "--fail-on", "none", r.dir); code != exitOK {
+		t.Fatalf("scan: %d %s", code, stderr)
+	}
+	_, out, _ = runCmd(t, "policy", "show", "--db", db, r.dir)
+	if !strings.Contains(out, "now: 30 commits learned, 0 brought to the queue by behaviour; queue threshold 7.6 bits") {
+		t.Errorf("after a scan:\n%s", out)
+	}
+	if _, err := configs.ParsePolicy("shown.yml", []byte(out), detectors.All()); err != nil {
+		t.Errorf("the explained policy does not parse back: %v", err)
 	}
 }

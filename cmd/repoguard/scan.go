@@ -32,23 +32,33 @@ type scanFlags struct {
 	record      bool
 	repoName    string
 	store       storeFlags
+	// judgeAll judges and learns the whole history of the tip (B of
+	// --range, else HEAD) even with --range or --since, which then only
+	// select the commits a caller reports (eval).
+	judgeAll bool
 }
 
 func (f *scanFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.rangeSpec, "range", "", "scan only `A..B` (commits reachable from B but not A) or one ref")
-	fs.StringVar(&f.since, "since", "", "scan only commits committed since `DATE` (YYYY-MM-DD, RFC 3339, or a age like 30d)")
+	fs.StringVar(&f.since, "since", "", "scan only commits committed since `DATE` (YYYY-MM-DD, RFC 3339, or an age like 30d or 2y)")
 	fs.StringVar(&f.format, "format", "text", "output `format`: text, json or sarif")
-	fs.StringVar(&f.policyFile, "policy", "", "policy `FILE` (default: .github/repoguard.yml at the scanned tip, else the built-in policy)")
 	fs.StringVar(&f.failOn, "fail-on", "high", "exit 1 when a finding reaches `SEVERITY` (info, low, medium, high, critical, or none)")
 	fs.StringVar(&f.minSeverity, "min-severity", "info", "report only findings at or above `SEVERITY`")
-	fs.BoolVar(&f.firstParent, "first-parent", false, "follow only the first parent of merge commits")
-	fs.Int64Var(&f.maxBlobSize, "max-blob-size", 1<<20, "do not diff the content of blobs larger than `BYTES`")
-	fs.IntVar(&f.workers, "workers", 2, "number of diff workers")
-	fs.BoolVar(&f.progress, "progress", true, "show a progress bar when stderr is a terminal")
+	f.registerModel(fs)
 	fs.BoolVar(&f.learn, "learn", true, "learn the scanned history into the author baselines after judging it (not with --range or --since)")
 	fs.BoolVar(&f.record, "queue", true, "record findings at or above the policy's queue severity in the anomaly queue of the database")
 	fs.StringVar(&f.repoName, "repo", "", "name of the repository in the database (default: its directory name)")
 	f.store.register(fs)
+}
+
+// registerModel registers the flags of how commits are read and judged,
+// which eval shares.
+func (f *scanFlags) registerModel(fs *flag.FlagSet) {
+	fs.StringVar(&f.policyFile, "policy", "", "policy `FILE` (default: .github/repoguard.yml at the scanned tip, else the built-in policy)")
+	fs.BoolVar(&f.firstParent, "first-parent", false, "follow only the first parent of merge commits")
+	fs.Int64Var(&f.maxBlobSize, "max-blob-size", 1<<20, "do not diff the content of blobs larger than `BYTES`")
+	fs.IntVar(&f.workers, "workers", 2, "number of diff workers")
+	fs.BoolVar(&f.progress, "progress", true, "show a progress bar when stderr is a terminal")
 }
 
 func runScan(e *env, args []string) int {
@@ -125,6 +135,12 @@ func (f *scanFlags) prepare(ctx context.Context, path string) (*scanJob, error) 
 	default:
 		return nil, fmt.Errorf("--format %q: want text, json or sarif", f.format)
 	}
+	return f.open(ctx, path)
+}
+
+// open validates the flags other than --format, opens the repository and
+// loads the policy.
+func (f *scanFlags) open(ctx context.Context, path string) (*scanJob, error) {
 	job := &scanJob{path: path}
 	var err error
 	if job.failOn, err = parseSeverityFlag("--fail-on", f.failOn, true); err != nil {
@@ -188,17 +204,18 @@ func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	j.name = repoName(j.repo, f.repoName)
 	j.record = f.record
 	j.queueName, j.web = queueName(j.name), githubWeb(j.repo)
-	if !f.learn || f.rangeSpec != "" || f.since != "" {
+	if !f.learn || (f.rangeSpec != "" || f.since != "") && !f.judgeAll {
 		return nil
 	}
-	if j.tip, err = j.repo.Resolve("HEAD"); err != nil {
+	ref := tipOf(f.rangeSpec) // HEAD for a scan
+	if j.tip, err = j.repo.Resolve(ref); err != nil {
 		return err
 	}
 	mm, err := mailmapOf(ctx, j.repo, j.tip)
 	if err != nil {
 		return err
 	}
-	j.learn = newLearnWalk(j.learner, j.repo, j.name, "HEAD", mm, j.engine, f.firstParent)
+	j.learn = newLearnWalk(j.learner, j.repo, j.name, ref, mm, j.engine, f.firstParent)
 	return nil
 }
 
@@ -250,8 +267,8 @@ func parseSeverityFlag(name, v string, allowNone bool) (guard.Severity, error) {
 	return s, nil
 }
 
-// parseSince accepts YYYY-MM-DD (UTC), RFC 3339, or an age such as 30d or
-// 12h before now.
+// parseSince accepts YYYY-MM-DD (UTC), RFC 3339, or an age before now in
+// days, weeks or years (30d, 6w, 2y) or as a Go duration (12h).
 func parseSince(v string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		return t, nil
@@ -259,13 +276,20 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, nil
 	}
-	if n, err := strconv.Atoi(strings.TrimSuffix(v, "d")); err == nil && strings.HasSuffix(v, "d") && n >= 0 {
-		return now.AddDate(0, 0, -n), nil
+	if n, err := strconv.Atoi(v[:max(len(v)-1, 0)]); err == nil && n >= 0 {
+		switch v[len(v)-1] {
+		case 'd':
+			return now.AddDate(0, 0, -n), nil
+		case 'w':
+			return now.AddDate(0, 0, -7*n), nil
+		case 'y':
+			return now.AddDate(-n, 0, 0), nil
+		}
 	}
 	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, fmt.Errorf("--since %q: want a date (2024-01-31), an RFC 3339 time or an age (30d, 12h)", v)
+	return time.Time{}, fmt.Errorf("--since %q: want a date (2024-01-31), an RFC 3339 time or an age (30d, 6w, 2y, 12h)", v)
 }
 
 // reporter writes scan results in one format.

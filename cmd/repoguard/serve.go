@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -30,15 +31,17 @@ import (
 // runServe runs the GitHub App: the webhook endpoint with its durable
 // inbox and workers, the anomaly queue UI and API, health and metrics.
 func runServe(e *env, args []string) int {
-	fs := newFlagSet("serve", "serve [--config FILE]", e.stderr)
+	fs := newFlagSet("serve", "serve [--config FILE] [--data DIR] [--db FILE]", e.stderr)
 	cfgFile := fs.String("config", "", "YAML configuration `FILE`; every setting can also come from REPOGUARD_* variables")
+	var store storeFlags
+	store.register(fs)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitError
 	}
-	cfg, err := configs.LoadServer(*cfgFile, os.Getenv)
+	cfg, err := configs.LoadServer(*cfgFile, store.overEnv(os.Getenv))
 	if err != nil {
 		return fail(e, err)
 	}
@@ -54,26 +57,36 @@ func runServe(e *env, args []string) int {
 
 // server is a wired `repoguard serve`.
 type server struct {
-	cfg     *configs.Server
+	cfg     *configs.Server // as started
 	log     *slog.Logger
 	db      *sqlite.DB
 	inbox   *sqlite.Inbox
-	pool    *webhooks.Pool
-	app     *app.App
-	local   *web.LocalLogin
-	handler http.Handler
+	store   *appStore
 	metrics *serverMetrics
 	notify  *notify.Notifier
 	anchor  *auditAnchor
+	// setup is the page that registers the App, for a server started
+	// without one; nil otherwise.
+	setup *web.Setup
+	// handler serves the routes of the server as it is: the setup page
+	// replaces them when the server becomes an App.
+	handler swapHandler
+	workers poolRunner
 	// onListen, when set, is told the address run bound (tests listen
 	// on port 0).
 	onListen func(addr string)
+
+	// mu guards the App's parts, which the setup page sets while
+	// serving.
+	mu      sync.Mutex
+	app     *app.App
+	pool    *webhooks.Pool
+	local   *web.LocalLogin
+	appInfo *web.RegisteredApp
 }
 
 func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*server, error) {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	s := &server{cfg: cfg, log: slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: level}))}
+	s := &server{cfg: cfg, log: newLogger(logOut, cfg.LogLevel)}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -104,15 +117,10 @@ func newServer(ctx context.Context, cfg *configs.Server, logOut io.Writer) (*ser
 	return s, nil
 }
 
-// wire builds the App (when GitHub credentials are set), the workers and
-// the HTTP routes.
+// wire builds the outgoing webhook, the App (when GitHub credentials
+// are set) or else the setup page that registers it, and the routes.
 func (s *server) wire(ctx context.Context) error {
 	cfg := s.cfg
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
-
 	notifier, err := s.notifier()
 	if err != nil {
 		return err
@@ -121,26 +129,71 @@ func (s *server) wire(ctx context.Context) error {
 	if notifier != nil {
 		s.anchor.notify = notifier
 	}
-	store := &appStore{DB: s.db, metrics: s.metrics, notify: notifier}
-	if cfg.AppConfigured() {
-		if err := s.wireApp(mux, store); err != nil {
+	s.store = &appStore{DB: s.db, metrics: s.metrics, notify: notifier}
+	switch {
+	case !cfg.AppConfigured():
+		s.log.Warn("no GitHub App credentials: serving the anomaly queue, and the setup page that registers the App",
+			slog.String("hint", "open the setup link printed at start, or set REPOGUARD_APP_ID, REPOGUARD_PRIVATE_KEY_FILE and REPOGUARD_WEBHOOK_SECRET_FILE"))
+		if err := s.newSetup(); err != nil {
 			return err
 		}
-	} else {
-		s.log.Warn("no GitHub App credentials: serving the anomaly queue only",
-			slog.String("hint", "set REPOGUARD_APP_ID, REPOGUARD_PRIVATE_KEY_FILE and REPOGUARD_WEBHOOK_SECRET"))
+	case cfg.PublicURL == "":
+		s.log.Warn("no public URL: check runs will have no details link to the server's pull request page",
+			slog.String("hint", "set REPOGUARD_PUBLIC_URL to the server's https address"))
 	}
-	ui, err := s.webUI(store)
+	rt, err := s.build(cfg, nil)
 	if err != nil {
 		return err
 	}
-	mux.Handle("/", ui)
-	s.handler = mux
+	s.app, s.pool, s.local = rt.app, rt.pool, rt.local
+	s.handler.set(rt.handler)
 	return nil
 }
 
-func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
-	cfg := s.cfg
+// routes are the parts of a server that depend on its configuration's
+// App.
+type routes struct {
+	handler http.Handler
+	app     *app.App // nil without App credentials
+	pool    *webhooks.Pool
+	local   *web.LocalLogin // nil with GitHub sign-in
+}
+
+// build wires the routes of cfg: health and metrics, the webhook and the
+// App with its workers when cfg has App credentials, the anomaly queue,
+// and the setup page of a server started without an App. local is the
+// one-time sign-in to keep when there is no GitHub sign-in, if any.
+func (s *server) build(cfg *configs.Server, local *web.LocalLogin) (*routes, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	rt := &routes{}
+	if cfg.AppConfigured() {
+		if err := s.wireApp(mux, cfg, rt); err != nil {
+			return nil, err
+		}
+	} else {
+		mux.HandleFunc("POST /webhook", func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, "repoguard has no GitHub App credentials yet: register the App from its setup page", http.StatusServiceUnavailable)
+		})
+	}
+	ui, local, err := s.webUI(cfg, rt.app, local)
+	if err != nil {
+		return nil, err
+	}
+	rt.local = local
+	mux.Handle("/", ui)
+	mux.Handle("GET /static/", web.Static())
+	if s.setup != nil {
+		mux.Handle("/setup", s.setup)
+		mux.Handle("/setup/", s.setup)
+	}
+	rt.handler = mux
+	return rt, nil
+}
+
+func (s *server) wireApp(mux *http.ServeMux, cfg *configs.Server, rt *routes) error {
 	key, err := os.ReadFile(cfg.GitHub.PrivateKeyFile)
 	if err != nil {
 		return fmt.Errorf("read App private key: %w", err)
@@ -154,11 +207,11 @@ func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
 	if err != nil {
 		return err
 	}
-	s.app = &app.App{
+	rt.app = &app.App{
 		Clients: func(id int64) app.GitHubClient { return gh.Installation(id) },
 		Repos: &app.RepoCache{Dir: filepath.Join(cfg.DataDir, "repos"), MaxBytes: cfg.CacheMaxBytes,
 			Token: gh.Token, Logger: s.log},
-		Store:             store,
+		Store:             s.store,
 		Profiles:          sqlite.NewLearner(s.db),
 		Detectors:         detectors.All(),
 		PublicURL:         cfg.PublicURL,
@@ -167,65 +220,15 @@ func (s *server) wireApp(mux *http.ServeMux, store *appStore) error {
 		Logger:            s.log,
 		Observer:          s.metrics,
 	}
-	s.pool = &webhooks.Pool{Inbox: s.inbox, Handle: s.app.Handle, Workers: cfg.Workers, Grace: cfg.ShutdownGrace,
+	rt.pool = &webhooks.Pool{Inbox: s.inbox, Handle: rt.app.Handle, Workers: cfg.Workers, Grace: cfg.ShutdownGrace,
 		Lease: cfg.JobLease, Deadline: cfg.JobDeadline, Observer: s.metrics, Logger: s.log}
 	hook, err := webhooks.NewHandler(webhooks.HandlerConfig{Secrets: [][]byte{secret}, Inbox: s.inbox,
-		Events: app.Events(), Notify: s.pool.Notify, Observer: s.metrics, Logger: s.log})
+		Events: app.Events(), Notify: rt.pool.Notify, Observer: s.metrics, Logger: s.log})
 	if err != nil {
 		return err
 	}
 	mux.Handle("POST /webhook", hook)
 	return nil
-}
-
-// webUI builds the anomaly queue: GitHub sign-in when the App's OAuth
-// credentials are set, else a one-time local sign-in link.
-func (s *server) webUI(store *appStore) (http.Handler, error) {
-	cfg := s.cfg
-	docs := map[string]string{}
-	for _, d := range detectors.All() {
-		docs[d.Name] = d.Doc
-	}
-	wc := web.Config{Store: s.db, PullRequests: pullViews{store: store}, BaseURL: cfg.PublicURL,
-		GitHubURL: cfg.GitHubWebURL(), DetectorDocs: docs, Logger: s.log}
-	if s.app != nil {
-		wc.OnResolve = func(ctx context.Context, a *guard.Anomaly) {
-			if a.PullRequest == 0 {
-				return
-			}
-			if err := s.app.Reevaluate(ctx, a.Repo, a.PullRequest); err != nil {
-				s.log.Error("re-evaluate after resolve", slog.String("repo", a.Repo), slog.Int("pull_request", a.PullRequest),
-					slog.String("error", err.Error()))
-			}
-		}
-		wc.ResolveSeverity = guard.Info
-	}
-	clientSecret, err := cfg.ClientSecretValue()
-	if err != nil {
-		return nil, err
-	}
-	if cfg.GitHub.ClientID != "" && clientSecret != "" {
-		gl, err := web.NewGitHubLogin(web.GitHubConfig{ClientID: cfg.GitHub.ClientID, ClientSecret: clientSecret,
-			AuthorizeURL: cfg.GitHubWebURL() + "/login/oauth/authorize", TokenURL: cfg.GitHubWebURL() + "/login/oauth/access_token",
-			APIURL: cfg.GitHub.APIURL, TriageTeams: cfg.GitHub.TriageTeams, ReadTeams: cfg.GitHub.ReadTeams})
-		if err != nil {
-			return nil, err
-		}
-		wc.SignIn = append(wc.SignIn, gl)
-	} else {
-		s.local = web.NewLocalLogin()
-		wc.SignIn = append(wc.SignIn, s.local)
-		s.warnLoopbackOnly()
-		if wc.BaseURL == "" || !isLoopbackURL(wc.BaseURL) {
-			wc.BaseURL = "http://" + loopbackAddr(cfg.Listen)
-		}
-		wc.InsecureCookies = true
-	}
-	ui, err := web.New(wc)
-	if err != nil || s.local == nil {
-		return ui, err
-	}
-	return loopbackOnly(ui), nil
 }
 
 // notifier builds the outgoing webhook for new anomalies, or nil.
@@ -285,18 +288,14 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	if s.onListen != nil {
 		s.onListen(addr)
 	}
-	if s.local != nil {
-		fmt.Fprintf(out, "repoguard: sign in at %s\n", s.local.Link("http://"+loopbackAddr(addr)))
-	}
-	hs := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+	s.printLinks(out, addr)
+	hs := &http.Server{Handler: &s.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 1 << 20}
-	poolDone := make(chan error, 1)
-	poolCtx, stopPool := context.WithCancel(context.Background())
-	defer stopPool()
+	defer s.workers.stop()
 	if s.pool != nil {
-		go func() { poolDone <- s.pool.Run(poolCtx) }()
-	} else {
-		poolDone <- nil
+		if err := s.workers.start(s.pool); err != nil {
+			return err
+		}
 	}
 	anchorCtx, stopAnchor := context.WithCancel(context.Background())
 	defer func() { stopAnchor(); <-s.anchor.done }()
@@ -305,8 +304,7 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	go func() { httpDone <- hs.Serve(ln) }()
 	select {
 	case err := <-httpDone:
-		stopPool()
-		<-poolDone
+		_ = s.workers.stop()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -314,12 +312,11 @@ func (s *server) run(ctx context.Context, out io.Writer) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
 	defer cancel()
 	_ = hs.Shutdown(shutCtx)
-	stopPool()
-	err = <-poolDone
+	err = s.workers.stop()
 	stopAnchor() // the last entries are in: anchor the final head
 	<-s.anchor.done
-	if s.app != nil {
-		s.app.Close()
+	if a := s.currentApp(); a != nil {
+		a.Close()
 	}
 	if s.notify != nil {
 		if err := s.notify.Close(); err != nil {

@@ -233,7 +233,7 @@ func TestServeWebhookListensWhereTold(t *testing.T) {
 		extra []string
 	}{
 		{"App without sign-in", true, nil},
-		{"queue only", false, []string{"REPOGUARD_APP_ID=", "REPOGUARD_PRIVATE_KEY_FILE="}},
+		{"queue only", false, []string{"REPOGUARD_APP_ID=", "REPOGUARD_PRIVATE_KEY_FILE=", "REPOGUARD_WEBHOOK_SECRET="}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newE2E(t)

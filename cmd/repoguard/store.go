@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/repoguard/repoguard/configs"
 	"github.com/repoguard/repoguard/guard"
 	"github.com/repoguard/repoguard/guard/gitrepo"
 	"github.com/repoguard/repoguard/guard/sqlite"
@@ -25,30 +26,70 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", "", "database `FILE` (overrides --data; \":memory:\" keeps nothing)")
 }
 
-// path returns the database file the flags select.
+// overEnv returns getenv with the flags in place of REPOGUARD_DATA_DIR
+// and REPOGUARD_DB where they are given, for `serve`, whose settings come
+// from variables.
+func (f *storeFlags) overEnv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		switch {
+		case name == "REPOGUARD_DATA_DIR" && f.data != "":
+			return f.data
+		case name == "REPOGUARD_DB" && f.db != "":
+			return f.db
+		}
+		return getenv(name)
+	}
+}
+
+// path returns the database file the flags select, making its folder.
 func (f *storeFlags) path() (string, error) {
 	if f.db != "" {
 		return f.db, nil
 	}
-	dir := f.data
-	if dir == "" {
-		dir = os.Getenv("REPOGUARD_DATA_DIR")
-	}
-	if dir == "" {
-		base := os.Getenv("XDG_DATA_HOME")
-		if base == "" {
-			home, err := os.UserHomeDir()
-			if err != nil {
-				return "", fmt.Errorf("no data directory: set --data or --db (%w)", err)
-			}
-			base = filepath.Join(home, ".local", "share")
-		}
-		dir = filepath.Join(base, "repoguard")
+	dir, err := f.dir()
+	if err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("data directory: %w", err)
 	}
 	return filepath.Join(dir, "repoguard.db"), nil
+}
+
+// dir returns the data directory the flags select: --data, else
+// $REPOGUARD_DATA_DIR, else the default (configs.DefaultDataDir).
+func (f *storeFlags) dir() (string, error) {
+	dir := f.data
+	if dir == "" {
+		dir = os.Getenv("REPOGUARD_DATA_DIR")
+	}
+	if dir != "" {
+		return dir, nil
+	}
+	return configs.DefaultDataDir(os.Getenv)
+}
+
+// existing returns the database file the flags select when it exists,
+// "" when it does not (or is ":memory:"); it creates nothing.
+func (f *storeFlags) existing() (string, error) {
+	p := f.db
+	if p == "" {
+		dir, err := f.dir()
+		if err != nil {
+			return "", nil
+		}
+		p = filepath.Join(dir, "repoguard.db")
+	}
+	if p == ":memory:" {
+		return "", nil
+	}
+	if _, err := os.Stat(p); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil
+		}
+		return "", fmt.Errorf("database %s: %w", p, err)
+	}
+	return p, nil
 }
 
 // open opens the database the flags select.

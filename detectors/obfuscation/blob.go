@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -35,14 +36,26 @@ func (fs *obfFile) blobs(l guard.Line) int {
 	return longest
 }
 
-// reportBlob classifies and records one long run.
+// reportBlob classifies and records one long run. A blob is data (low)
+// unless it decodes to a command, or is EVM code that the same change
+// deploys with create: then it is a payload (high).
 func (fs *obfFile) reportBlob(line int, run string) {
 	digits := strings.TrimPrefix(strings.TrimPrefix(run, "0x"), "0X")
 	ent := obfEntropy(run)
 	if textscan.AllHex(digits) {
 		sev, score, what := obfLower(guard.Low, fs.class), 0.3, "hex"
-		if obfPayload(obfPeek(digits, true)) {
+		switch {
+		case obfCommand(obfPeek(digits, true)):
 			sev, score, what = guard.High, 0.85, "hex-encoded code"
+		case fs.deploys && fs.class != obfData && obfEVMCode(digits, fs.path):
+			sev := guard.High
+			if fs.class == obfTest {
+				sev = guard.Low // tests deploy fixtures from bytecode
+			}
+			fs.aggs[obfBlobKind].add(line, sev, 0.85, "Adds EVM bytecode as a hex "+
+				"literal to %s and deploys it with create: code that cannot be reviewed runs with the contract's "+
+				"storage and funds.", fmt.Sprintf("bytecode: %d bytes", len(digits)/2), "sample: "+guard.Redact(run))
+			return
 		}
 		fs.addBlob(line, sev, score, what, run, ent)
 		return
@@ -51,11 +64,55 @@ func (fs *obfFile) reportBlob(line int, run string) {
 		return
 	}
 	switch {
-	case obfPayload(obfPeek(run, false)):
+	case obfCommand(obfPeek(run, false)):
 		fs.addBlob(line, guard.High, 0.85, "base64-encoded code", run, ent)
 	case ent >= 5.0: // random or compressed data; packed tables score less
-		fs.addBlob(line, obfLower(guard.Medium, fs.class), 0.5, "base64", run, ent)
+		fs.addBlob(line, obfLower(guard.Low, fs.class), 0.4, "base64", run, ent)
 	}
+}
+
+// obfEVMCode reports hex that is EVM code: the init code solc emits
+// (60806040...), or any hex in a Solidity or Yul file.
+func obfEVMCode(digits, p string) bool {
+	return strings.HasPrefix(digits, "6080604052") || strings.HasPrefix(digits, "6060604052") ||
+		strings.HasSuffix(p, ".sol") || strings.HasSuffix(p, ".yul")
+}
+
+// obfMinEncoded is the shortest string literal decoded to look for a
+// command in it.
+const obfMinEncoded = 24
+
+// encodedLiterals reports string literals of base64 or hex, too short to
+// be blobs, that decode to a command: a downloader packed into a
+// constant that another line decodes and runs. It reports whether it
+// found one.
+func (fs *obfFile) encodedLiterals(l guard.Line) bool {
+	s, found := l.Text, false
+	for i := 0; i < len(s); i++ {
+		if !obfIsQuote(s[i]) {
+			continue
+		}
+		k := obfLiteralEnd(s, i)
+		if k >= len(s) {
+			return found
+		}
+		lit := s[i+1 : k]
+		i = k
+		if len(lit) < obfMinEncoded || len(lit) >= fs.cfg.minBlob || obfRunEnd(lit, 0) != len(lit) {
+			continue
+		}
+		text := obfPeek(lit, textscan.AllHex(lit))
+		if text == "" && textscan.AllHex(lit) {
+			text = obfPeek(lit, false)
+		}
+		if text != "" && obfCommand(text) {
+			fs.aggs[obfBlobKind].add(l.Number, obfLower(guard.High, fs.class), 0.85,
+				"Adds a string of base64 or hex to %s that decodes to a command: a payload hidden from review.",
+				fmt.Sprintf("literal: %d chars", len(lit)), "decoded: "+strconv.Quote(obfSnippet(text, 100)))
+			found = true
+		}
+	}
+	return found
 }
 
 // addBlob records a blob with its size, entropy and a redacted sample.

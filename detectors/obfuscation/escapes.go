@@ -51,9 +51,12 @@ func obfClassifyDecoded(rs []rune) obfTextKind {
 }
 
 // obfPayload reports whether decoded text mentions a payload word.
-func obfPayload(text string) bool {
+func obfPayload(text string) bool { return obfMentions(text, obfPayloadWords) }
+
+// obfMentions reports whether text, lowered, holds one of words.
+func obfMentions(text string, words []string) bool {
 	l := strings.ToLower(text)
-	for _, w := range obfPayloadWords {
+	for _, w := range words {
 		if strings.Contains(l, w) {
 			return true
 		}

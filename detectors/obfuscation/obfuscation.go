@@ -8,6 +8,7 @@ import (
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/testpath"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -111,7 +112,7 @@ func run(pass *guard.Pass) {
 		if !f.Diffed() || len(f.AddedLines) == 0 || obfMatchAny(cfg.skip, f.Path) {
 			continue
 		}
-		fs := obfFile{path: f.Path, class: obfClassify(f, &cfg), cfg: &cfg}
+		fs := obfFile{path: f.Path, class: obfClassify(f, &cfg), cfg: &cfg, deploys: obfDeploys(f.AddedLines)}
 		for j := range f.AddedLines {
 			fs.line(f.AddedLines, j)
 		}
@@ -135,15 +136,60 @@ func obfClassify(f *guard.FileChange, cfg *obfConfig) int {
 	if obfMatchAny(cfg.generated, p) || obfGeneratedHeader(f.AddedLines) {
 		return obfGenerated
 	}
-	if testpath.Match(p) {
+	if testpath.Match(p) || obfTestName(p) {
 		return obfTest
 	}
 	switch strings.ToLower(path.Ext(p)) {
 	case ".json", ".yml", ".yaml", ".toml", ".xml", ".csv", ".tsv", ".txt", ".md", ".rst",
-		".html", ".htm", ".svg", ".css", ".scss", ".lock", ".sum", ".ini", ".cfg", ".conf", ".pem", ".crt":
+		".html", ".htm", ".svg", ".css", ".scss", ".lock", ".sum", ".ini", ".cfg", ".conf", ".pem", ".crt",
+		".patch", ".diff", ".tex", ".po", ".pot", ".ipynb", ".rtf", ".log":
 		return obfData
 	}
+	if obfMinifiedStart(f.AddedLines, cfg) {
+		return obfGenerated // a bundle, added or rebuilt
+	}
 	return obfCode
+}
+
+// obfTestName reports test sources by name where their folder does not
+// say so: tests.c, testutil.h, test-vectors.h, sha256_test_data.c.
+func obfTestName(p string) bool {
+	stem := strings.ToLower(path.Base(p))
+	stem = strings.TrimSuffix(stem, path.Ext(stem))
+	return strings.HasPrefix(stem, "test") || strings.HasSuffix(stem, "tests") ||
+		strings.Contains(stem, "_test") || strings.Contains(stem, "-test")
+}
+
+// obfMinifiedStart reports a file whose first line is added and is a
+// long line with almost no blanks: minified output.
+func obfMinifiedStart(lines []guard.Line, cfg *obfConfig) bool {
+	if len(lines) == 0 || lines[0].Number != 1 || len(lines[0].Text) <= cfg.maxLine {
+		return false
+	}
+	s, blank := lines[0].Text, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\t' {
+			blank++
+		}
+	}
+	return float64(blank) <= cfg.maxWhitespace*float64(len(s))
+}
+
+// obfDeploys reports added lines that create a contract from bytes.
+func obfDeploys(lines []guard.Line) bool {
+	for _, l := range lines {
+		t := strings.TrimSpace(l.Text)
+		if strings.HasPrefix(t, "//") || strings.HasPrefix(t, "*") {
+			continue
+		}
+		for _, c := range []string{"create(", "create2("} {
+			// create( of the EVM, not File::create( or Object.create(.
+			if i := strings.Index(t, c); i >= 0 && (i == 0 || !textscan.IsIdent(t[i-1]) && t[i-1] != '.' && t[i-1] != ':') {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // obfGeneratedHeader reports a "Code generated ... DO NOT EDIT." or
@@ -290,6 +336,7 @@ func (a *obfAgg) add(line int, sev guard.Severity, score float64, msg string, ev
 // The techniques, in the order their findings are reported.
 const (
 	obfExecKind = iota
+	obfTableKind
 	obfMangledKind
 	obfEscapeKind
 	obfCharCodeKind

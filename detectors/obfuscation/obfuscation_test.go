@@ -119,6 +119,8 @@ func FuzzObfuscation(f *testing.F) {
 	f.Add("a.js", `var _0x4a2f=['\x68\x74\x74\x70\x73\x3a\x2f\x2f'];_0x1b3c(_0x9e12);`)
 	f.Add("a.js", `String.fromCharCode(114,101,113,117,105,114,101,40,39,99,104,105)`)
 	f.Add("a.txt", "\\u{1F600}\\u{1F600}\\x41\\101\\u0041\\x42\\x43\\x44\\x45\\x46")
+	f.Add("a.go", "var t = []byte{\n\t0x3d, 0x2b, 0x2c, 0x32, 0x7e, 0x73, 0x38, 0x2d,\n\t0x2a, 0x2a, 0x2e, 0x2d, 0x64, 0x71, 0x71, 0x2d,\n}")
+	f.Add("x.sol", "hex\"6080604052aa\";\nlet a := create(0, 0, 0)")
 	f.Fuzz(func(t *testing.T, path, text string) {
 		if path == "" {
 			path = "x"

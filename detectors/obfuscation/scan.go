@@ -19,6 +19,11 @@ type obfFile struct {
 	aggs    [obfKinds]obfAgg
 	mangled map[string]int // _0x name -> first line
 	mLines  []int          // lines holding _0x names
+	// deploys is set when the added lines create a contract from
+	// bytes (create, create2): a hex blob of EVM code beside it is run.
+	deploys    bool
+	curTable   *obfTable   // the run of numbers being read
+	byteTables []*obfTable // the byte tables found
 }
 
 // line runs the checks on lines[j]. Cheap tests on length and bytes keep
@@ -33,6 +38,7 @@ func (fs *obfFile) line(lines []guard.Line, j int) {
 	if fs.class == obfGenerated {
 		return
 	}
+	fs.tables(l)
 	if strings.IndexByte(s, '\\') >= 0 {
 		fs.escapes(l)
 	}
@@ -43,6 +49,9 @@ func (fs *obfFile) line(lines []guard.Line, j int) {
 	if len(s) >= fs.cfg.minBlob && !ran { // a blob that is run is reported as such
 		blob = fs.blobs(l)
 	}
+	if len(s) >= obfMinEncoded+2 && !ran {
+		ran = fs.encodedLiterals(l)
+	}
 	if len(s) >= fs.cfg.minEntropyLen+2 && !ran {
 		fs.entropyLiterals(l)
 	}
@@ -51,8 +60,9 @@ func (fs *obfFile) line(lines []guard.Line, j int) {
 	}
 }
 
-// finish reports what needs the whole file: the _0x names.
+// finish reports what needs the whole file: byte tables, the _0x names.
 func (fs *obfFile) finish() {
+	fs.decodeTables()
 	if len(fs.mangled) < fs.cfg.minMangled {
 		return
 	}
@@ -124,7 +134,8 @@ func (fs *obfFile) minified(l guard.Line) {
 		}
 	}
 	ratio := float64(blank) / float64(len(s))
-	if ratio > fs.cfg.maxWhitespace || stmts*200 < len(s) || numeric*5 >= len(s)*4 || obfQuoted(s)*5 >= len(s)*3 {
+	if ratio > fs.cfg.maxWhitespace || stmts*200 < len(s) || numeric*5 >= len(s)*4 || obfQuoted(s)*5 >= len(s)*3 ||
+		strings.Contains(s, `r#"`) || strings.Contains(s, `R"(`) { // raw string literals hold data
 		return
 	}
 	fs.aggs[obfMinifiedKind].add(l.Number, obfLower(guard.Medium, fs.class), 0.5,

@@ -64,10 +64,10 @@
 // # Contexts
 //
 // Every call that can take long takes a context and stops with its error:
-// MergeBase, ReadFile, DiffCommits, Count, Walk and Fetch. Resolve does
-// not: a name or a hash resolves in a few object reads, and the revision
-// expressions that walk history are resolved inside go-git, which a
-// context cannot stop.
+// MergeBase, ReadFile, DiffCommits, Count, Hashes, Walk and Fetch.
+// Resolve does not: a name or a hash resolves in a few object reads, and
+// the revision expressions that walk history are resolved inside go-git,
+// which a context cannot stop.
 //
 // # Errors
 //

@@ -85,6 +85,24 @@ func (r *Repo) Count(ctx context.Context, o WalkOptions) (int, error) {
 	return len(p.nodes), nil
 }
 
+// Hashes returns the hashes of the commits a walk with o visits, in its
+// order, reading commit headers only: which commits a range or a date
+// selects, without computing their changes.
+func (r *Repo) Hashes(ctx context.Context, o WalkOptions) ([]string, error) {
+	p, err := r.plan(ctx, o, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(p.nodes))
+	for i, n := range p.nodes {
+		out[i] = n.hash.String()
+	}
+	if o.Order == OldestFirst {
+		slices.Reverse(out)
+	}
+	return out, nil
+}
+
 // planKey identifies the commits of a walk.
 type planKey struct {
 	include, exclude plumbing.Hash

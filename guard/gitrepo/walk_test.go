@@ -82,6 +82,9 @@ func TestWalkSelection(t *testing.T) {
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("walk = %v\nwant   %v", got, tc.want)
 			}
+			if hs, err := repo.Hashes(context.Background(), tc.o); err != nil || !reflect.DeepEqual(hs, tc.want) {
+				t.Errorf("Hashes = %v, %v\nwant     %v", hs, err, tc.want)
+			}
 		})
 	}
 	if got := r.log("--since=@" + fmt.Sprint(since.Unix())); !reflect.DeepEqual(got, []string{r.c6, r.m5, r.c4}) {

@@ -22,6 +22,13 @@
 // offer to confirm or withdraw it, and list suppressions waiting for a
 // second triager's approval.
 //
+// Setup is a separate handler, for /setup, that serves while the server
+// has no GitHub App: the browser that opened its one-time link posts the
+// App's manifest to GitHub (GitHub's manifest flow) with a state bound to
+// its session, and the way back with GitHub's code hands the code to
+// Register, which cmd/repoguard wires to the exchange and the switch to
+// the App. No secret of the App passes through this package.
+//
 // The package depends only on guard: the store, the pull request source
 // and the sign-in methods are interfaces that cmd/repoguard wires.
 package web

@@ -26,13 +26,24 @@ func staticHandler() http.Handler {
 	})
 }
 
-// csp allows only the UI's own styles, script and forms: an injected
-// inline script would not run even if escaping failed.
-const csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; " +
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+// Static serves the UI's embedded CSS and JavaScript under /static/ to
+// anyone: the setup page uses them before anyone can sign in.
+func Static() http.Handler { return securityHeaders(staticHandler()) }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(h http.Handler) http.Handler {
+// cspWith allows only the UI's own styles, script and forms, and forms
+// posted to formTargets too: an injected inline script would not run even
+// if escaping failed.
+func cspWith(formTargets ...string) string {
+	return "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; " +
+		strings.Join(append([]string{"form-action 'self'"}, formTargets...), " ") + "; frame-ancestors 'none'; base-uri 'none'"
+}
+
+// securityHeaders sets the headers every response of the UI carries.
+func securityHeaders(h http.Handler) http.Handler { return withSecurityHeaders(h, cspWith()) }
+
+// withSecurityHeaders sets the headers every response carries, with the
+// content security policy csp.
+func withSecurityHeaders(h http.Handler, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", csp)

@@ -19,7 +19,7 @@ var templateFS embed.FS
 
 // pageNames are the templates under templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"login", "queue", "case", "anomaly", "author", "pull", "suppressions", "error"}
+var pageNames = []string{"login", "queue", "case", "anomaly", "author", "pull", "suppressions", "error", "setup"}
 
 // pages holds one parsed template set per page.
 type pages struct{ sets map[string]*template.Template }

@@ -44,38 +44,23 @@ type SignIn interface {
 // once and expires after TTL.
 type LocalLogin struct {
 	// TTL is how long a link is valid after NewLocalLogin or Renew.
-	TTL time.Duration
-	now func() time.Time
-
-	mu      sync.Mutex
-	token   string
-	expires time.Time
-	used    bool
+	TTL  time.Duration
+	link oneTimeLink
 }
 
 // NewLocalLogin returns a local sign-in with a fresh random token valid
 // for 15 minutes.
 func NewLocalLogin() *LocalLogin {
-	l := &LocalLogin{TTL: 15 * time.Minute, now: time.Now}
+	l := &LocalLogin{TTL: 15 * time.Minute}
 	l.Renew()
 	return l
 }
 
 // Renew replaces the token with a fresh one and returns it.
-func (l *LocalLogin) Renew() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.token, l.used = rand.Text(), false
-	l.expires = l.now().Add(l.TTL)
-	return l.token
-}
+func (l *LocalLogin) Renew() string { return l.link.renew(l.TTL) }
 
 // Token returns the current token.
-func (l *LocalLogin) Token() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.token
-}
+func (l *LocalLogin) Token() string { return l.link.current() }
 
 // Link returns the sign-in link under baseURL ("http://127.0.0.1:8080").
 func (l *LocalLogin) Link(baseURL string) string {
@@ -93,15 +78,58 @@ func (l *LocalLogin) Begin(_ context.Context, r *http.Request, _ string) (*User,
 	if r.Method != http.MethodGet {
 		return nil, "", "", invalid("open the sign-in link with GET") // HEAD must not use up the link
 	}
-	got := r.URL.Query().Get("token")
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ok := subtle.ConstantTimeCompare([]byte(got), []byte(l.token)) == 1
-	if !ok || l.used || !l.now().Before(l.expires) {
+	if !l.link.use(r.URL.Query().Get("token")) {
 		return nil, "", "", forbidden("this sign-in link is wrong, used or expired; restart repoguard serve for a new one")
 	}
-	l.used = true
 	return &User{Login: "local", Role: guard.RoleTriage}, "", "", nil
+}
+
+// oneTimeLink is the secret of a link handed out of band (printed at
+// start): a random token that works once, until it expires.
+type oneTimeLink struct {
+	// now is the clock (tests); nil means time.Now.
+	now func() time.Time
+
+	mu      sync.Mutex
+	token   string
+	expires time.Time
+	used    bool
+}
+
+// renew replaces the token with a fresh one valid for ttl.
+func (o *oneTimeLink) renew(ttl time.Duration) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.token, o.used = rand.Text(), false
+	o.expires = o.clock().Add(ttl)
+	return o.token
+}
+
+// current returns the token.
+func (o *oneTimeLink) current() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.token
+}
+
+// use spends the token: it reports whether got is the token, unused and
+// unexpired, and uses it up if so.
+func (o *oneTimeLink) use(got string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ok := o.token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(o.token)) == 1
+	if !ok || o.used || !o.clock().Before(o.expires) {
+		return false
+	}
+	o.used = true
+	return true
+}
+
+func (o *oneTimeLink) clock() time.Time {
+	if o.now == nil {
+		return time.Now()
+	}
+	return o.now()
 }
 
 // Callback implements SignIn; the local link has no callback.

@@ -43,6 +43,9 @@ type Server struct {
 	pulls     map[string]*pull // "owner/repo#n"
 	members   map[string]string
 	files     map[string][]byte
+	// manifests are the Apps registered from manifests, by code.
+	manifests     map[string]*ManifestApp
+	manifestOrder []string
 }
 
 // Request is one request the server received.
@@ -74,6 +77,7 @@ func NewServer(t testing.TB) *Server {
 		pulls:     map[string]*pull{},
 		members:   map[string]string{},
 		files:     map[string][]byte{},
+		manifests: map[string]*ManifestApp{},
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
@@ -139,13 +143,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.write(rw)
 		return
 	}
-	if strings.HasPrefix(r.URL.Path, "/app/") {
+	switch {
+	case isManifestFlow(r.URL.Path):
+		// The manifest flow's web form and code exchange take no
+		// credentials.
+	case strings.HasPrefix(r.URL.Path, "/app/"):
 		rec.Auth = "jwt"
 		if err := s.verifyJWT(r.Header.Get("Authorization")); err != nil {
 			writeError(rw, http.StatusUnauthorized, "A JSON web token could not be decoded: "+err.Error())
 			return
 		}
-	} else {
+	default:
 		rec.Auth = "token"
 		inst, ok := s.installationFor(r.Header.Get("Authorization"))
 		if !ok {
@@ -184,6 +192,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.handleReviews)
 	s.mux.HandleFunc("GET /orgs/{org}/teams/{slug}/memberships/{user}", s.handleMembership)
 	s.mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", s.handleContents)
+	s.manifestRoutes()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found")
 	})
