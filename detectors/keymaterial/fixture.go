@@ -44,8 +44,14 @@ func kmPlace(path string, deployOrCI bool, lines []guard.Line, hits []kmHit) {
 		}
 		return
 	}
-	spans := kmTestSpans(lines)
-	s := 0 // hits and spans are both in line order: one pass over each
+	kmMark(hits, kmTestSpans(lines))
+	kmMark(hits, kmModuleSpans(lines))
+}
+
+// kmMark marks the hits inside spans as test code. Hits are in line order
+// and spans in order of their start: one pass over each.
+func kmMark(hits []kmHit, spans [][2]int) {
+	s := 0
 	for k := range hits {
 		for s < len(spans) && spans[s][1] < hits[k].line {
 			s++
@@ -54,6 +60,47 @@ func kmPlace(path string, deployOrCI bool, lines []guard.Line, hits []kmHit) {
 			hits[k].fixture = kmInTestCode
 		}
 	}
+}
+
+// kmModuleSpans returns the line ranges of added Rust code inside an
+// existing inline module whose tests the change also adds: from an
+// indented use declaration (impl and trait blocks have none, so an
+// indented one is in an inline module or a function), to the last line of
+// its run before the block closes (a line indented less), when the added
+// lines further down have a test attribute at the same indentation. An
+// inline module with tests is the test module whose #[cfg(test)] line the
+// change did not touch (foundry keeps its session keys' fixtures there).
+func kmModuleSpans(lines []guard.Line) [][2]int {
+	lastTest := map[string]int{} // indentation -> number of the last test attribute there
+	for j := range lines {
+		if indent, ok := kmTestAttr(lines, j); ok && indent != "" {
+			lastTest[indent] = lines[j].Number
+		}
+	}
+	if len(lastTest) == 0 {
+		return nil
+	}
+	var spans [][2]int
+	for j := 0; j < len(lines); j++ {
+		t := strings.TrimLeft(lines[j].Text, " \t")
+		indent := lines[j].Text[:len(lines[j].Text)-len(t)]
+		if indent == "" || !strings.HasPrefix(t, "use ") || lastTest[indent] <= lines[j].Number {
+			continue
+		}
+		k := j
+		for k+1 < len(lines) && lines[k+1].Number == lines[k].Number+1 && kmInside(lines[k+1].Text, indent) {
+			k++
+		}
+		spans = append(spans, [2]int{lines[j].Number, lines[k].Number})
+		j = k
+	}
+	return spans
+}
+
+// kmInside reports whether a line is blank or indented at least as deep
+// as indent: still inside the block that indent opened.
+func kmInside(s, indent string) bool {
+	return strings.TrimSpace(s) == "" || strings.HasPrefix(s, indent)
 }
 
 // kmTestSpans returns the line ranges of the added lines that are Rust test

@@ -30,6 +30,31 @@ func TestKmTestSpans(t *testing.T) {
 	}
 }
 
+func TestKmModuleSpans(t *testing.T) {
+	tests := []struct {
+		name  string
+		lines []guard.Line
+		want  string
+	}{
+		{"use in a module with tests added below", append(kmLines(3, "    use x::Y;", "", "    const K: &str = \"\";", "        \"v\";"),
+			kmLines(20, "    #[test]", "    fn t() {}")...), "[[3 6]]"},
+		{"the block closes before the key", append(kmLines(3, "    use x::Y;", "}", "const K: &str = \"\";"),
+			kmLines(20, "    #[test]")...), "[[3 3]]"},
+		{"no test below", kmLines(3, "    use x::Y;", "    const K: &str = \"\";"), "[]"},
+		{"test above only", kmLines(3, "    #[test]", "    fn t() {}", "    use x::Y;", "    const K: u8 = 1;"), "[]"},
+		{"test at another indentation", append(kmLines(3, "        use x::Y;", "        let k = 1;"),
+			kmLines(20, "    #[test]")...), "[]"},
+		{"top-level use", append(kmLines(1, "use x::Y;", "const K: u8 = 1;"), kmLines(20, "    #[test]")...), "[]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fmt.Sprint(kmModuleSpans(tt.lines)); got != tt.want {
+				t.Errorf("kmModuleSpans = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
 // kmLines numbers lines from first.
 func kmLines(first int, texts ...string) []guard.Line {
 	out := make([]guard.Line, len(texts))

@@ -112,6 +112,11 @@ var kmDevKeys = kmIndexDevKeys(map[string][]string{
 		"0f62d96d6675f32685bbdb8ac13cda7c23436f63efbb9d07700d8669ff12b7c4",
 		"8d5366123cb560bb606379f90a0bfd4769eecc0557f1b362dcae9012b548b1e5",
 	},
+	// The executor (EIP-7702 sponsor, address 0x6634F723...89ea) that
+	// Anvil's Odyssey mode publishes in its source.
+	"the Anvil Odyssey executor account": {
+		"502d47e1421cb9abef497096728e69f07543232b93ef24de4998e18b5fd9ba0f",
+	},
 	// The rich wallets of zkSync Era's local node (local-setup's
 	// rich-wallets.json, era-test-node's README).
 	"zkSync Era local-node rich wallet": {
@@ -129,12 +134,16 @@ var kmDevKeys = kmIndexDevKeys(map[string][]string{
 })
 
 // kmIndexDevKeys turns the lists of development keys into a map from key
-// to its description, "Hardhat/Anvil default account #3".
+// to its description, "Hardhat/Anvil default account #3" (no number when
+// the list has one key).
 func kmIndexDevKeys(lists map[string][]string) map[string]string {
 	out := map[string]string{}
 	for what, keys := range lists {
 		for i, k := range keys {
-			out[k] = fmt.Sprintf("%s #%d", what, i)
+			out[k] = what
+			if len(keys) > 1 {
+				out[k] = fmt.Sprintf("%s #%d", what, i)
+			}
 		}
 	}
 	return out

@@ -102,7 +102,7 @@ func TestKmTablesAreHex(t *testing.T) {
 			t.Errorf("%s is both a constant and a development key", h)
 		}
 	}
-	if len(kmDevKeys) != 50 {
-		t.Errorf("%d development keys, want 20 Hardhat, 10 ganache-cli, 10 Truffle and 10 zkSync", len(kmDevKeys))
+	if len(kmDevKeys) != 51 {
+		t.Errorf("%d development keys, want 20 Hardhat, 10 ganache-cli, 10 Truffle, 10 zkSync and Anvil's executor", len(kmDevKeys))
 	}
 }

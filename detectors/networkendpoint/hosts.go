@@ -99,10 +99,12 @@ var netDocHosts = []string{"eips.ethereum.org", "ethereum.org", "en.wikipedia.or
 	"docs.github.com", "docs.docker.com", "kubernetes.io/docs", "react.dev/errors", "reactjs.org/docs"}
 
 // netDocLine reports lines whose URLs name things rather than reach them:
-// XML namespaces, schema ids and image labels.
+// XML namespaces, schema ids and image labels (a Dockerfile's LABEL line,
+// and the OCI and label-schema keys on its continuation lines).
 func netDocLine(line string) bool {
 	return strings.Contains(line, "xmlns") || strings.Contains(line, `"$schema"`) || strings.Contains(line, `"$id"`) ||
-		strings.Contains(line, "schemaLocation") || strings.Contains(line, "org.opencontainers.image.")
+		strings.Contains(line, "schemaLocation") || strings.Contains(line, "org.opencontainers.image.") ||
+		strings.Contains(line, "org.label-schema.") || strings.HasPrefix(strings.TrimSpace(line), "LABEL ")
 }
 
 // netDocLink reports URLs that are documentation, not endpoints: licences,
