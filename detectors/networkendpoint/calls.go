@@ -15,28 +15,34 @@ type netCallAPI struct {
 	shell bool   // a command: only in files with shell syntax
 }
 
-// netCallAPIs are the outbound calls of the common languages. Each is
-// matched where an identifier starts, so "prefetch(" is no "fetch(".
+// netCallAPIs are the outbound calls of the common languages, DNS lookups
+// among them (a key can leave as a subdomain). Each is matched where an
+// identifier starts, so "prefetch(" is no "fetch(".
 var netCallAPIs = []netCallAPI{
 	// Go.
 	{text: "http.Post("}, {text: "http.PostForm("}, {text: "http.Get("}, {text: "http.Head("},
 	{text: "http.NewRequest("}, {text: "http.NewRequestWithContext("}, {text: "net.Dial("},
 	{text: "net.DialTimeout("}, {text: "net.DialUDP("}, {text: "net.DialTCP("}, {text: "tls.Dial("},
-	{text: "websocket.Dial("},
+	{text: "websocket.Dial("}, {text: "http.DefaultClient."}, {text: "net.LookupHost("}, {text: "net.LookupIP("},
+	{text: "net.LookupTXT("}, {text: "net.ResolveIPAddr("},
 	// JavaScript and TypeScript.
 	{text: "fetch("}, {text: "axios("}, {text: "axios.post("}, {text: "axios.get("}, {text: "axios.put("},
 	{text: "axios.request("}, {text: "XMLHttpRequest("}, {text: "sendBeacon("}, {text: "WebSocket("},
 	{text: "https.request("}, {text: "http.request("}, {text: "https.get("}, {text: "http.get("},
 	{text: "dgram.createSocket("}, {text: "net.connect("}, {text: "net.createConnection("},
+	{text: "$.ajax("}, {text: "$.post("}, {text: "jQuery.ajax("}, {text: "dns.resolve"}, {text: "dns.lookup("},
+	{text: "request.post("}, {text: "got.post("}, {text: "needle("}, {text: "superagent.post("},
 	// Python.
 	{text: "requests.post("}, {text: "requests.get("}, {text: "requests.put("}, {text: "requests.request("},
 	{text: "urlopen("}, {text: "httpx.post("}, {text: "httpx.get("}, {text: "httpx.Client("},
 	{text: "aiohttp.ClientSession("}, {text: "socket.socket("}, {text: "socket.create_connection("},
-	{text: "HTTPConnection("}, {text: "HTTPSConnection("},
+	{text: "HTTPConnection("}, {text: "HTTPSConnection("}, {text: "urllib3.PoolManager("}, {text: "smtplib.SMTP"},
+	{text: "dns.resolver."},
 	// Rust.
 	{text: "reqwest::get("}, {text: "reqwest::Client::new("}, {text: "reqwest::blocking::"},
 	{text: "UdpSocket::bind("}, {text: "TcpStream::connect("}, {text: "ureq::get("}, {text: "ureq::post("},
-	{text: "surf::get("}, {text: "surf::post("},
+	{text: "surf::get("}, {text: "surf::post("}, {text: "reqwest::Client::builder("},
+	{text: "TcpStream::connect_timeout("},
 	// C and C++.
 	{text: "socket(AF_INET"}, {text: "socket(PF_INET"}, {text: "sendto("}, {text: "curl_easy_perform("},
 	{text: "getaddrinfo("}, {text: "gethostbyname("}, {text: "inet_pton("}, {text: "inet_addr("},
@@ -53,7 +59,7 @@ var netCallAPIs = []netCallAPI{
 // servers keep keys).
 var (
 	netKeyWords = map[string]bool{"key": true, "keys": true, "priv": true, "privkey": true, "private": true,
-		"seckey": true, "secret": true, "mnemonic": true, "seed": true, "passphrase": true, "keypair": true}
+		"seckey": true, "secret": true, "mnemonic": true, "keystore": true, "seed": true, "passphrase": true, "keypair": true}
 	netEnvDumps = []string{"os.Environ()", "process.env", "os.environ", "env::vars(", "environ"}
 )
 
