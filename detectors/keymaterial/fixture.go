@@ -51,4 +51,3 @@ func kmPlace(path string, deployOrCI bool, lines []guard.Line, hits []kmHit) {
 		}
 	}
 }
-
