@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/testpath"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
@@ -71,11 +72,13 @@ type netCall struct {
 }
 
 // netCalls finds the outbound calls among the code lines of a file, leaving
-// out calls that only moved (the same line is among the deleted ones) and
-// imports.
+// out calls that only moved (the same line is among the deleted ones),
+// imports, and Rust test code (a test's client of a local server).
 func netCalls(f *guard.FileChange, code []string, shell bool) []netCall {
 	var out []netCall
 	var deleted map[string]bool
+	var tests [][2]int
+	cursor := 0
 	for j, c := range code {
 		api := netCallIn(c, shell)
 		if api == "" || netImport(c) {
@@ -86,8 +89,9 @@ func netCalls(f *guard.FileChange, code []string, shell bool) []netCall {
 			for _, d := range f.DeletedLines {
 				deleted[strings.TrimSpace(d.Text)] = true
 			}
+			tests = testpath.RustTestSpans(f.AddedLines)
 		}
-		if deleted[strings.TrimSpace(f.AddedLines[j].Text)] {
+		if deleted[strings.TrimSpace(f.AddedLines[j].Text)] || testpath.InSpans(tests, &cursor, f.AddedLines[j].Number) {
 			continue
 		}
 		name, _, _ := strings.Cut(api, "(")
