@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
@@ -26,13 +27,17 @@ func kmPEMAt(lines []guard.Line, j int) (kmHit, int, bool) {
 	if !ok {
 		return kmHit{}, j, false
 	}
-	body, encHeader, last := kmBlockBody(lines, j, rest)
+	b := kmBlockBody(lines, j, rest)
+	body := b.text
 	if len(body) < 64 || textscan.DistinctBytes(body) < 16 {
 		return kmHit{}, j, false
 	}
 	kind, encrypted, known := kmPEMKind(label, body)
-	encrypted = encrypted || encHeader
-	h := kmHit{line: lines[j].Number, end: lines[last].Number, secret: body, severity: guard.Critical, score: 1}
+	encrypted = encrypted || b.encrypted
+	h := kmHit{line: lines[j].Number, end: lines[b.last].Number, secret: body, severity: guard.Critical, score: 1}
+	if b.closed && !b.encrypted {
+		h.partial = kmPartial(label, body)
+	}
 	switch {
 	case encrypted:
 		h.kind = "passphrase-encrypted " + kind
@@ -43,7 +48,7 @@ func kmPEMAt(lines []guard.Line, j int) (kmHit, int, bool) {
 	default:
 		h.kind = kind
 	}
-	return h, last, true
+	return h, b.last, true
 }
 
 // kmPEMBegin finds a "-----BEGIN ... PRIVATE KEY-----" (or "---- BEGIN
@@ -140,10 +145,11 @@ func kmOpenSSHCipher(body string) string {
 // around the base64 are skipped; any other text ends the block, and so
 // does the BEGIN marker of another key, so that no line is read again for
 // each earlier marker: a file of markers costs one pass, not 300 (issue
-// 8). It also reports a legacy "Proc-Type: 4,ENCRYPTED" header.
-func kmBlockBody(lines []guard.Line, j int, rest string) (body string, encrypted bool, last int) {
+// 8). It also reports a legacy "Proc-Type: 4,ENCRYPTED" header and whether
+// the END marker closed the block.
+func kmBlockBody(lines []guard.Line, j int, rest string) kmBody {
 	var b strings.Builder
-	last = j
+	out := kmBody{last: j}
 	for k := j; k < len(lines) && k < j+kmMaxBlockLines; k++ {
 		text := rest
 		if k > j {
@@ -152,18 +158,18 @@ func kmBlockBody(lines []guard.Line, j int, rest string) (body string, encrypted
 			}
 			text = lines[k].Text
 		}
-		last = k
+		out.last = k
 		end := false
 		for _, part := range strings.Split(text, `\n`) {
 			p := strings.Trim(part, " \t\r\"'`+,;()\\")
 			switch {
 			case p == "":
 			case strings.Contains(p, "END ") && strings.Contains(p, "----"):
-				end = true
+				end, out.closed = true, true
 			case kmIsBase64(p):
 				b.WriteString(p)
 			case b.Len() == 0 && strings.Contains(p, ": "):
-				encrypted = encrypted || strings.Contains(p, "ENCRYPTED")
+				out.encrypted = out.encrypted || strings.Contains(p, "ENCRYPTED")
 			default:
 				end = true
 			}
@@ -175,7 +181,16 @@ func kmBlockBody(lines []guard.Line, j int, rest string) (body string, encrypted
 			break
 		}
 	}
-	return b.String(), encrypted, last
+	out.text = b.String()
+	return out
+}
+
+// kmBody is the body of a key block as kmBlockBody read it.
+type kmBody struct {
+	text      string // the base64, concatenated
+	encrypted bool   // a legacy Proc-Type: 4,ENCRYPTED header
+	closed    bool   // the END marker ended it
+	last      int    // index of its last line
 }
 
 // kmIsBase64 reports whether s is made only of standard base64 characters.
@@ -231,15 +246,7 @@ scan:
 		h.extra = append(h.extra, kmEncryptedNote)
 	}
 	if typ != "" {
-		h.extra = append(h.extra, "key type: "+kmClip(typ, 40))
+		h.extra = append(h.extra, "key type: "+explain.Clip(typ, 40))
 	}
 	return h, last, true
-}
-
-// kmClip shortens s to at most n bytes.
-func kmClip(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
 }

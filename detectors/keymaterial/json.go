@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
@@ -35,7 +36,7 @@ func kmKeystores(lines []guard.Line) []kmHit {
 			continue
 		}
 		h := kmHit{
-			kind: "Ethereum keystore (" + kmClip(kdf, 16) + "-encrypted private key)",
+			kind: "Ethereum keystore (" + explain.Clip(kdf, 16) + "-encrypted private key)",
 			line: l.Number, secret: strings.ToLower(ct), severity: guard.High, score: 0.85,
 			extra: []string{kmEncryptedNote},
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
-	"github.com/repoguard/repoguard/detectors/internal/testpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -28,7 +27,9 @@ var Detector = &guard.Detector{
 	Doc: "Reports private keys in added lines: PEM and OpenSSH private key blocks, PuTTY key files, " +
 		"raw 64-hex secp256k1 keys assigned to a key-like name, Solana keypair arrays, Ethereum " +
 		"keystores and BIP-39 mnemonics with a valid checksum. Evidence keeps only a redacted " +
-		"fingerprint; well-known public development keys are reported at low severity.",
+		"fingerprint. Curve parameters and hash constants are no keys; well-known development keys, " +
+		"fragments of keys, and keys in tests, test vectors and vendored packages are low unless the " +
+		"change also adds the same key where it ships.",
 	Severity: guard.Critical,
 	Settings: &Settings{
 		KeyNames:   kmDefaultKeyNames,
@@ -48,6 +49,8 @@ type kmHit struct {
 	score     float64
 	name      string   // the name the key is assigned to, when known
 	wellKnown string   // what public key this is, when it is one
+	fixture   string   // where in tests it sits (kmInTestFile...), "" in shipped code
+	partial   string   // why the encoding is a fragment of a key, when it is one
 	extra     []string // further evidence, none of it secret
 }
 
@@ -58,7 +61,14 @@ type kmConfig struct {
 	setting  int // max_per_file as set, which the summary quotes
 }
 
-// run scans the added lines of every diffed file.
+// kmFileHits are the hits of one file.
+type kmFileHits struct {
+	path string
+	hits []kmHit
+}
+
+// run scans the added lines of every diffed file, then reports, knowing
+// which keys the change also adds outside tests.
 func run(pass *guard.Pass) {
 	set := pass.Settings().(*Settings)
 	cfg := kmConfig{keyNames: map[string]bool{}, max: set.MaxPerFile, setting: set.MaxPerFile}
@@ -68,12 +78,24 @@ func run(pass *guard.Pass) {
 	if cfg.max < 1 {
 		cfg.max = 1
 	}
+	var files []kmFileHits
+	shipped := map[string]bool{} // secrets added outside tests
 	for i := range pass.Files {
 		f := &pass.Files[i]
 		if !f.Diffed() || len(f.AddedLines) == 0 {
 			continue
 		}
-		kmReport(pass, f.Path, kmScanLines(f.AddedLines, &cfg), &cfg)
+		hits := kmScanLines(f.AddedLines, &cfg)
+		kmPlace(f.Path, pass.InCategory(i, guard.CategoryDeploy) || pass.InCategory(i, guard.CategoryCI), f.AddedLines, hits)
+		for k := range hits {
+			if hits[k].fixture == "" {
+				shipped[hits[k].secret] = true
+			}
+		}
+		files = append(files, kmFileHits{f.Path, hits})
+	}
+	for _, fh := range files {
+		kmReport(pass, fh.path, fh.hits, &cfg, shipped)
 	}
 }
 
@@ -124,14 +146,14 @@ func kmBlockAt(lines []guard.Line, j int) (kmHit, int, bool) {
 
 // kmReport turns the hits of one file into findings, at most cfg.max of
 // them plus one that counts the rest.
-func kmReport(pass *guard.Pass, path string, hits []kmHit, cfg *kmConfig) {
+func kmReport(pass *guard.Pass, path string, hits []kmHit, cfg *kmConfig, shipped map[string]bool) {
 	for k := range hits {
 		h := &hits[k]
 		if k == cfg.max {
-			kmReportRest(pass, cfg.setting, path, hits[k:])
+			kmReportRest(pass, cfg.setting, path, hits[k:], shipped)
 			return
 		}
-		sev, score, note := kmSeverity(h, path)
+		sev, score, note := kmSeverity(h, shipped)
 		ev := []string{"kind: " + h.kind, "secret: " + kmRedact(h.secret, h.noPrefix)}
 		if h.wellKnown != "" {
 			ev = append(ev, "well-known: "+h.wellKnown)
@@ -148,27 +170,37 @@ func kmReport(pass *guard.Pass, path string, hits []kmHit, cfg *kmConfig) {
 	}
 }
 
-// kmSeverity returns the severity and score of a hit in a file, with a
-// note for the message when they were lowered. A well-known public key is
-// low. In a test file a critical key is high: tests are full of keys made
-// for them, and one is worth a review but not a blocked merge (a real key
-// hidden under test/ is still reported high).
-func kmSeverity(h *kmHit, path string) (guard.Severity, float64, string) {
+// kmSeverity returns the severity and score of a hit, with a note for the
+// message when they were lowered. A well-known public key is low, and so is
+// a fragment of a key (a scanner's sample). In tests (test files, test
+// vectors, Rust test code) and vendored packages a key is low: tests are
+// full of keys made for them. It is high when the change also adds the same
+// key outside tests: then it is no key made for a test. Whether a key was
+// once added outside tests earlier in the history is not known here: a
+// commit's content findings depend on the commit alone, and that earlier
+// commit was reported then.
+func kmSeverity(h *kmHit, shipped map[string]bool) (guard.Severity, float64, string) {
 	switch {
 	case h.wellKnown != "":
 		return guard.Low, 0.2, ""
-	case h.severity == guard.Critical && testpath.Match(path):
-		return guard.High, h.score * 0.8, ", a test file: high rather than critical"
+	case h.partial != "":
+		return guard.Low, 0.2, ", " + h.partial
+	case h.fixture != "" && shipped[h.secret]:
+		return min(h.severity, guard.High), h.score * 0.8, ", " + h.fixture + ", but this change also adds it where it ships"
+	case h.fixture == kmInVendorCode:
+		return guard.Low, 0.25, ", " + h.fixture + ": low, as its upstream publishes it"
+	case h.fixture != "":
+		return guard.Low, 0.25, ", " + h.fixture + ": low, as keys made for tests are"
 	}
 	return h.severity, h.score, ""
 }
 
 // kmReportRest reports the hits beyond the per-file cap as one finding.
-func kmReportRest(pass *guard.Pass, limit int, path string, rest []kmHit) {
+func kmReportRest(pass *guard.Pass, limit int, path string, rest []kmHit, shipped map[string]bool) {
 	sev := guard.Low
 	lines := make([]string, 0, len(rest))
 	for k := range rest {
-		if s, _, _ := kmSeverity(&rest[k], path); s > sev {
+		if s, _, _ := kmSeverity(&rest[k], shipped); s > sev {
 			sev = s
 		}
 		lines = append(lines, fmt.Sprint(rest[k].line))

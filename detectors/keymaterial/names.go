@@ -3,6 +3,7 @@ package keymaterial
 import (
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
@@ -39,10 +40,30 @@ var kmNotKeyWords = map[string]bool{
 	"data": true, "payload": true, "shared": true, "traffic": true, "client": true,
 }
 
+// kmModifiers are declaration keywords (Solidity, Java, C#, Rust, Swift,
+// TypeScript): before a declared name they say nothing of what it holds.
+var kmModifiers = map[string]bool{
+	"private": true, "public": true, "internal": true, "external": true, "constant": true,
+	"immutable": true, "static": true, "final": true, "const": true, "readonly": true,
+	"let": true, "var": true, "mut": true, "pub": true, "protected": true,
+}
+
+// kmAllKey reports whether every token is the bare word key or keys, as
+// in "private key: ..." where private does name what follows.
+func kmAllKey(toks []string) bool {
+	for _, t := range toks {
+		if w := strings.ToLower(t); w != "key" && w != "keys" {
+			return false
+		}
+	}
+	return true
+}
+
 // kmKeyName finds the name the value at s[:at] is assigned to: the nearest
 // identifiers before it on its line or, when the value starts the line,
 // on up to three consecutive lines above. It returns the name and whether
-// it marks a private key.
+// it marks a private key. A declaration keyword (private, const) counts
+// only when it is the name itself or stands before a bare "key".
 func kmKeyName(lines []guard.Line, j, at int, cfg *kmConfig) (string, bool) {
 	prefix := lines[j].Text[:at]
 	for back := 0; back <= 3 && j-back >= 0; back++ {
@@ -53,7 +74,10 @@ func kmKeyName(lines []guard.Line, j, at int, cfg *kmConfig) (string, bool) {
 			prefix = lines[j-back].Text
 		}
 		toks := kmNameTokens(prefix, 3)
-		for _, t := range toks {
+		for k, t := range toks {
+			if k > 0 && kmModifiers[t] && !kmAllKey(toks[:k]) {
+				continue // uint256 private constant HALF_N: private is no name here
+			}
 			switch kmClassifyName(t, cfg) {
 			case 1:
 				return kmShowName(t), true
@@ -80,7 +104,7 @@ func kmShowName(name string) string {
 			return ""
 		}
 	}
-	return kmClip(name, 40)
+	return explain.Clip(name, 40)
 }
 
 // kmNameTokens returns up to max identifiers (letters, digits, _ - . $)
@@ -173,35 +197,22 @@ func kmPlausibleName(words []string) bool {
 }
 
 // kmSplitName splits an identifier into lowercase words at _ - . $, digit
-// boundaries and camelCase humps: HexToECDSA -> hex to ecdsa.
+// boundaries and camelCase humps: HexToECDSA -> hex to ecdsa, bytes32 ->
+// bytes 32.
 func kmSplitName(name string) []string {
 	var words []string
-	start := 0
-	flush := func(end int) {
-		if end > start {
-			words = append(words, strings.ToLower(name[start:end]))
+	for _, w := range textscan.Words(strings.ReplaceAll(name, "$", "_")) {
+		start := 0
+		for i := 1; i < len(w); i++ {
+			if kmIsDigit(w[i]) != kmIsDigit(w[i-1]) {
+				words = append(words, w[start:i])
+				start = i
+			}
 		}
-		start = end
+		words = append(words, w[start:])
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '_' || c == '-' || c == '.' || c == '$':
-			flush(i)
-			start = i + 1
-		case i > start && kmIsUpper(c) && !kmIsUpper(name[i-1]):
-			flush(i) // fooBar
-		case i > start && kmIsUpper(c) && i+1 < len(name) && kmIsLower(name[i+1]):
-			flush(i) // ECDSAKey
-		case i > start && kmIsDigit(c) != kmIsDigit(name[i-1]):
-			flush(i) // bytes32
-		}
-	}
-	flush(len(name))
 	return words
 }
 
-// kmIsUpper, kmIsLower and kmIsDigit classify ASCII bytes.
-func kmIsUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func kmIsLower(c byte) bool { return c >= 'a' && c <= 'z' }
+// kmIsDigit reports an ASCII digit.
 func kmIsDigit(c byte) bool { return c >= '0' && c <= '9' }

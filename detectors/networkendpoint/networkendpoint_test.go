@@ -26,6 +26,8 @@ func TestNetFind(t *testing.T) {
 		{`oid 1.3.6.1.4.1.311`, nil},
 		{`pkg-1.2.3.4-beta`, nil},
 		{`use std::io; Foo::bar(); 0x1::coin::transfer; 12:30:45; aa:bb:cc:dd:ee:ff`, nil},
+		{`fingerprint: 93:6c:9e:29:8d:37:7b:66`, nil},
+		{`peer 2a01:4f8:c17:1234:0:0:0:1`, []string{"2a01:4f8:c17:1234::1"}},
 		{`see (https://docs.x.io/a).`, []string{"docs.x.io"}},
 		{`url: https://${HOST}/x and https://{{ .Values.h }}/`, nil},
 	}
@@ -48,12 +50,12 @@ func TestNetFindRedactsCredentials(t *testing.T) {
 }
 
 func TestNetworkEndpointNeedsCategory(t *testing.T) {
-	f := guard.FileChange{Path: "wallet/send.go", Status: guard.Modified,
+	f := guard.FileChange{Path: "relay/send.go", Status: guard.Modified,
 		AddedLines: detectortest.Lines(`const u = "https://drain.x.io/collect"`)}
 	if fs := detectortest.JudgeFiles(t, Detector, nil, f); len(fs) != 0 {
 		t.Errorf("without a classifier nothing is in a category: %+v", fs)
 	}
-	cls := detectortest.PrefixClassifier{ByPrefix: map[string]string{"wallet/": guard.CategoryKeys}}
+	cls := detectortest.PrefixClassifier{ByPrefix: map[string]string{"relay/": guard.CategoryKeys}}
 	fs := detectortest.JudgeFiles(t, Detector, cls, f)
 	if len(fs) != 1 || fs[0].Severity != guard.High || !strings.Contains(fs[0].Message, "drain.x.io") {
 		t.Fatalf("want one high finding naming the host, got %+v", fs)
