@@ -58,6 +58,12 @@
 // reads) taking batches of consecutive commits, while the caller receives
 // commits in order. The worker handles share one object cache of
 // Options.CacheSize bytes, so that a delta base resolved by one serves all.
+// Packed commits, trees and blobs are read by this package itself
+// (packread.go): a delta chain is resolved from the nearest object of it
+// that a cache keyed by pack offset holds (Options.CacheSize bytes, shared
+// by the handles), and nothing read is hashed again; go-git reads what
+// that reader leaves (loose objects, objects over the size bounds, corrupt
+// entries), as before.
 // Count keeps its list of commits for a Walk with the same options that
 // follows, so that counting for a progress bar costs nothing extra.
 //
