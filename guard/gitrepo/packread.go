@@ -54,16 +54,23 @@ func (p *packReader) packObject(t plumbing.ObjectType, h plumbing.Hash, limit in
 	return o.data, nil
 }
 
-// link is a delta of a chain waiting for its base.
+// link is a delta of a chain waiting for its base; delta holds its
+// instructions once inflated.
 type link struct {
-	loc packLoc
-	hdr entryHeader
+	loc   packLoc
+	hdr   entryHeader
+	delta []byte
 }
 
 // resolve returns the object at loc: the nearest object of its chain the
 // cache holds or that is stored whole, then each delta applied in turn.
 func (p *packReader) resolve(x *packIndex, loc packLoc, limit int64) (object, error) {
-	var chain []link
+	return p.resolveChain(x, nil, loc, limit)
+}
+
+// resolveChain resolves the object at loc, then applies to it the deltas
+// of chain, the last first.
+func (p *packReader) resolveChain(x *packIndex, chain []link, loc packLoc, limit int64) (object, error) {
 	var base object
 	for {
 		if o, ok := p.bases.get(loc); ok {
@@ -87,7 +94,7 @@ func (p *packReader) resolve(x *packIndex, loc packLoc, limit int64) (object, er
 		if hdr.size > 8*limit+2*maxSizeLen {
 			return object{}, errFallback
 		}
-		chain = append(chain, link{loc, hdr})
+		chain = append(chain, link{loc: loc, hdr: hdr})
 		next, ok := p.base(x, loc, hdr)
 		if !ok {
 			return object{}, errFallback
@@ -122,12 +129,15 @@ func (p *packReader) whole(loc packLoc, hdr entryHeader, limit int64) (object, e
 	return object{typ: hdr.typ, data: data}, nil
 }
 
-// applyDelta inflates the delta l and applies it to base, when the target
-// it declares is within limit.
+// applyDelta applies the delta l (inflated unless it was) to base, when
+// the target it declares is within limit.
 func (p *packReader) applyDelta(l link, base []byte, limit int64) ([]byte, error) {
-	delta := make([]byte, l.hdr.size)
-	if err := p.inflate.read(p.files[l.loc.pack], l.loc.offset+int64(l.hdr.len), delta); err != nil {
-		return nil, fmt.Errorf("delta at %d: %w", l.loc.offset, err)
+	delta := l.delta
+	if delta == nil {
+		var err error
+		if delta, err = p.inflateDelta(l); err != nil {
+			return nil, err
+		}
 	}
 	src, tgt, err := deltaSizes(delta)
 	if err != nil {
@@ -137,6 +147,15 @@ func (p *packReader) applyDelta(l link, base []byte, limit int64) ([]byte, error
 		return nil, errFallback
 	}
 	return packfile.PatchDelta(base, delta)
+}
+
+// inflateDelta inflates the instructions of the delta l.
+func (p *packReader) inflateDelta(l link) ([]byte, error) {
+	delta := make([]byte, l.hdr.size)
+	if err := p.inflate.read(p.files[l.loc.pack], l.loc.offset+int64(l.hdr.len), delta); err != nil {
+		return nil, fmt.Errorf("delta at %d: %w", l.loc.offset, err)
+	}
+	return delta, nil
 }
 
 // read inflates exactly len(dst) bytes of the zlib stream at off.
@@ -212,27 +231,69 @@ func (p *packReader) packBlob(h plumbing.Hash) (blob, error) {
 	if err != nil || !found {
 		return blob{}, errFallback
 	}
-	hdr, d, err := p.declare(x, loc)
-	if err != nil || !d.delta && hdr.typ != plumbing.BlobObject {
+	o, cached := p.bases.get(loc)
+	if cached && int64(len(o.data)) <= p.limit {
+		return p.loaded(o)
+	}
+	hdr, err := p.header(x, loc)
+	if err != nil {
 		return blob{}, errFallback
 	}
-	b := blob{size: d.size}
-	if d.size > p.limit {
-		b.large = true // and a delta is not even opened
-		if !d.delta {
-			head := make([]byte, min(d.size, binarySniff))
-			if err := p.inflate.head(p.files[loc.pack], loc.offset+int64(hdr.len), head); err != nil {
-				return blob{}, errFallback
-			}
-			b.binary = bytes.IndexByte(head, 0) >= 0
+	switch {
+	case cached && isDelta(hdr.typ) && o.typ == plumbing.BlobObject:
+		return blob{size: int64(len(o.data)), large: true}, nil // as if not opened
+	case hdr.typ == plumbing.BlobObject && hdr.size > p.limit:
+		return p.largeWhole(loc, hdr)
+	case hdr.typ == plumbing.BlobObject:
+		o, err = p.resolve(x, loc, p.limit)
+		if err != nil {
+			return blob{}, errFallback
 		}
-		return b, nil
-	}
-	o, err := p.resolve(x, loc, p.baseLimit)
-	if err != nil || o.typ != plumbing.BlobObject || int64(len(o.data)) != d.size {
+		return p.loaded(o)
+	case !isDelta(hdr.typ) || hdr.size > 8*p.limit+2*maxSizeLen:
 		return blob{}, errFallback
 	}
-	b.text = unsafe.String(unsafe.SliceData(o.data), len(o.data))
-	b.binary = bytes.IndexByte(o.data[:min(len(o.data), binarySniff)], 0) >= 0
-	return b, nil
+	// A delta: its instructions say its size before any base is read.
+	l := link{loc: loc, hdr: hdr}
+	if l.delta, err = p.inflateDelta(l); err != nil {
+		return blob{}, errFallback
+	}
+	_, tgt, err := deltaSizes(l.delta)
+	if err != nil || tgt > maxDeclared {
+		return blob{}, errFallback
+	}
+	if int64(tgt) > p.limit {
+		return blob{size: int64(tgt), large: true}, nil // not even opened
+	}
+	next, ok := p.base(x, loc, hdr)
+	if !ok {
+		return blob{}, errFallback
+	}
+	o, err = p.resolveChain(x, []link{l}, next, p.baseLimit)
+	if err != nil {
+		return blob{}, errFallback
+	}
+	return p.loaded(o)
+}
+
+// loaded is the blob of a resolved object within the limit.
+func (p *packReader) loaded(o object) (blob, error) {
+	if o.typ != plumbing.BlobObject || int64(len(o.data)) > p.limit {
+		return blob{}, errFallback
+	}
+	return blob{
+		size:   int64(len(o.data)),
+		text:   unsafe.String(unsafe.SliceData(o.data), len(o.data)),
+		binary: bytes.IndexByte(o.data[:min(len(o.data), binarySniff)], 0) >= 0,
+	}, nil
+}
+
+// largeWhole is a blob stored whole over the limit: its size, and whether
+// its first bytes make it binary.
+func (p *packReader) largeWhole(loc packLoc, hdr entryHeader) (blob, error) {
+	head := make([]byte, min(hdr.size, binarySniff))
+	if err := p.inflate.head(p.files[loc.pack], loc.offset+int64(hdr.len), head); err != nil {
+		return blob{}, errFallback
+	}
+	return blob{size: hdr.size, large: true, binary: bytes.IndexByte(head, 0) >= 0}, nil
 }

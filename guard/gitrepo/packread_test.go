@@ -119,3 +119,50 @@ func TestPackObjectLeavesToGoGit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPackBlobMatchesGoGit reads every blob of a repacked history as
+// readBlob does, with a size limit that leaves some over it, through the
+// pack reader: size, content and binary as go-git's bytes say, a blob over
+// the limit not loaded (and a delta over it not even known binary).
+func TestPackBlobMatchesGoGit(t *testing.T) {
+	r := randomHistory(t, 60)
+	r.write("bin.dat", "\x00"+strings.Repeat("binary\n", 100))
+	r.commit("a binary file")
+	r.git("repack", "-q", "-a", "-d", "-f")
+	const limit = 300
+	repo := r.open(Options{MaxBlobSize: limit})
+	over := 0
+	err := repo.withMain(func(h *handle) error {
+		for _, line := range strings.Split(r.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"), "\n") {
+			name, typ, _ := strings.Cut(line, " ")
+			if typ != "blob" {
+				continue
+			}
+			hash := plumbing.NewHash(name)
+			content := goGitContent(t, h, plumbing.BlobObject, hash)
+			x, loc, _, _ := h.packs.locate(hash)
+			hdr, _ := h.packs.header(x, loc)
+			want := blob{size: int64(len(content)), large: len(content) > limit}
+			if !want.large {
+				want.text = string(content)
+			}
+			if !want.large || !isDelta(hdr.typ) {
+				want.binary = bytes.IndexByte(content[:min(len(content), binarySniff)], 0) >= 0
+			}
+			if want.large {
+				over++
+			}
+			got, err := h.packs.packBlob(hash)
+			if err != nil || got != want {
+				t.Fatalf("blob %s: got %+v, %v; want %+v", name, got, err, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if over == 0 {
+		t.Fatal("no blob over the limit")
+	}
+}
