@@ -10,6 +10,9 @@
 # It builds ./cmd/repoguard (to RG_BIN, default /tmp/rg) and times
 # `repoguard scan --format json REPO`, each run with a fresh empty
 # REPOGUARD_DATA_DIR.
+# With GITLEAKS=/path/to/gitleaks the peer runs in the same batches too:
+# `gitleaks git --no-banner --report-path FILE REPO` (a real file: as root
+# gitleaks deletes a --report-path of /dev/null).
 # Until that command exists (or with WALK=1) it times the history walk of
 # guard/gitrepo alone instead: BenchmarkWalk with REPOGUARD_BENCH_REPO=REPO.
 set -euo pipefail
@@ -54,19 +57,18 @@ run() {
 	sed -i '/^Command exited with non-zero status/d' "$tmp/$name"
 }
 
+cmds="patch numstat rg"
+[ -n "${GITLEAKS:-}" ] && cmds="$cmds gitleaks"
 for i in $(seq 1 "$RUNS"); do
 	# Rotate the order so that no command always runs first.
-	case $((i % 3)) in
-	1) order="patch numstat rg" ;;
-	2) order="numstat rg patch" ;;
-	0) order="rg patch numstat" ;;
-	esac
+	order=$(echo $cmds | awk -v s="$i" '{ for (k = 0; k < NF; k++) printf "%s ", $((s - 1 + k) % NF + 1) }')
 	for what in $order; do
 		case $what in
 		patch) run patch git -C "$REPO" log -p ;;
 		numstat) run numstat git -C "$REPO" log --numstat ;;
 		rg) # A fresh database each run: no baselines learnt by the last.
 			run rg env REPOGUARD_DATA_DIR="$(mktemp -d "$tmp/data.XXXXXX")" "${RG[@]}" ;;
+		gitleaks) run gitleaks "$GITLEAKS" git --no-banner --report-path "$tmp/gitleaks.json" "$REPO" ;;
 		esac
 	done
 done
@@ -76,7 +78,7 @@ median() {
 	awk "{ print $2 }" "$1" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-for n in patch numstat rg; do
+for n in $cmds; do
 	eval "wall_$n=$(median "$tmp/$n" '$1')"
 	eval "cpu_$n=$(median "$tmp/$n" '$2 + $3')"
 	eval "rss_$n=$(median "$tmp/$n" '$4')"
@@ -95,3 +97,5 @@ row() {
 row '`git log -p`' "$wall_patch" "$cpu_patch" "$rss_patch"
 row '`git log --numstat`' "$wall_numstat" "$cpu_numstat" "$rss_numstat"
 row "$RGNAME" "$wall_rg" "$cpu_rg" "$rss_rg"
+[ -n "${GITLEAKS:-}" ] && row '`gitleaks git`' "$wall_gitleaks" "$cpu_gitleaks" "$rss_gitleaks"
+exit 0

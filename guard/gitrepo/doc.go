@@ -25,9 +25,11 @@
 // stack and one path buffer, so that it costs time and memory in the number
 // of entries, not in the square of their depth (trees nested more than
 // 65,536 levels deep are reported as corrupt). Files whose blob hashes are
-// equal are never read. Text files are line-diffed with
-// github.com/sergi/go-diff on a rune-per-line encoding made here (common
-// leading and trailing lines are trimmed first); files with a NUL byte in
+// equal are never read. Text files are line-diffed on a rune-per-line
+// encoding made here (common leading and trailing lines are trimmed
+// first) by myers.go: github.com/sergi/go-diff's DiffMainRunes carried over
+// to rune slices, the same edits (TestMyersMatchesGoDiff and a fuzz
+// target compare them) without go-diff's string conversions; files with a NUL byte in
 // their first 8000 bytes (Git's rule) are binary and blobs over
 // Options.MaxBlobSize are not diffed, but both are reported with their sizes.
 // Only the first 8000 bytes of a large blob are read, to classify it; a
@@ -75,6 +77,12 @@
 // reads) taking batches of consecutive commits, while the caller receives
 // commits in order. The worker handles share one object cache of
 // Options.CacheSize bytes, so that a delta base resolved by one serves all.
+// Packed commits, trees and blobs are read by this package itself
+// (packread.go): a delta chain is resolved from the nearest object of it
+// that a cache keyed by pack offset holds (Options.CacheSize bytes, shared
+// by the handles), and nothing read is hashed again; go-git reads what
+// that reader leaves (loose objects, objects over the size bounds, corrupt
+// entries), as before.
 // Count keeps its list of commits for a Walk with the same options that
 // follows, so that counting for a progress bar costs nothing extra.
 //

@@ -6,24 +6,20 @@ import (
 	"unicode/utf8"
 
 	"github.com/repoguard/repoguard/guard"
-	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
-// diffTimeout bounds the time go-diff spends on one file; past it the rest
+// diffTimeout bounds the time the line diff spends on one file; past it the rest
 // of the file is reported as replaced (still correct, not minimal). It stops
 // a crafted file from stalling a scan.
 const diffTimeout = 5 * time.Second
 
 // lineDiffer diffs texts line by line. It is not safe for concurrent use.
 type lineDiffer struct {
-	dmp *diffmatchpatch.DiffMatchPatch
 	ids map[string]rune
 }
 
 func newLineDiffer() *lineDiffer {
-	dmp := diffmatchpatch.New()
-	dmp.DiffTimeout = diffTimeout
-	return &lineDiffer{dmp: dmp, ids: make(map[string]rune)}
+	return &lineDiffer{ids: make(map[string]rune)}
 }
 
 // splitLines splits s after each '\n'; a last line without one is kept.
@@ -65,25 +61,36 @@ func (d *lineDiffer) diff(old, new string) (added, deleted []guard.Line) {
 		return appendLines(nil, mb, first), appendLines(nil, ma, first)
 	}
 	ra, rb, ok := d.encode(ma, mb)
-	clear(d.ids) // do not keep the texts alive
+	d.forget()
 	if !ok {
 		return appendLines(nil, mb, first), appendLines(nil, ma, first)
 	}
 	oi, ni := 0, 0
-	for _, df := range d.dmp.DiffMainRunes(ra, rb, false) {
-		n := utf8.RuneCountInString(df.Text)
-		switch df.Type {
-		case diffmatchpatch.DiffEqual:
+	for _, df := range myersDiff(ra, rb, diffTimeout) {
+		n := len(df.text)
+		switch df.op {
+		case opEqual:
 			oi, ni = oi+n, ni+n
-		case diffmatchpatch.DiffDelete:
+		case opDelete:
 			deleted = appendLines(deleted, ma[oi:oi+n], first+oi)
 			oi += n
-		case diffmatchpatch.DiffInsert:
+		case opInsert:
 			added = appendLines(added, mb[ni:ni+n], first+ni)
 			ni += n
 		}
 	}
 	return added, deleted
+}
+
+// forget empties the line identifiers, so as not to keep the texts
+// alive. clear costs the size a map once grew to: a map that a large file
+// grew is dropped instead.
+func (d *lineDiffer) forget() {
+	if len(d.ids) > 4096 {
+		d.ids = make(map[string]rune)
+		return
+	}
+	clear(d.ids)
 }
 
 // commonPrefix returns the length of the common prefix of a and b.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
 )
@@ -18,6 +19,9 @@ const binarySniff = 8000
 // objects) as a string.
 func (h *handle) readObject(t plumbing.ObjectType, hash plumbing.Hash) (s string, err error) {
 	defer recoverCorrupt(hash, &err)
+	if data, err := h.packs.packObject(t, hash, h.packs.baseLimit); err == nil {
+		return unsafe.String(unsafe.SliceData(data), len(data)), nil
+	}
 	obj, err := h.st.EncodedObject(t, hash)
 	if err != nil {
 		return "", corrupt(hash, err)
@@ -64,6 +68,9 @@ func (h *handle) readBlob(hash plumbing.Hash) (b blob, err error) {
 	}
 	if check.refuse {
 		return blob{size: check.size, large: true}, nil
+	}
+	if b, err := h.packs.packBlob(hash); err == nil {
+		return b, nil
 	}
 	obj, err := h.st.EncodedObject(plumbing.BlobObject, hash)
 	if err != nil {

@@ -97,31 +97,41 @@ func readEntryHeader(r io.ReaderAt, off int64) (entryHeader, error) {
 	return h, nil
 }
 
-// inflater inflates the start of zlib streams, reusing its buffers.
+// inflater inflates zlib streams of a pack, reusing its buffers: a small
+// one to read the start of a stream, a larger one to read a whole object.
 type inflater struct {
-	br *bufio.Reader
-	zr io.ReadCloser
+	small, large *bufio.Reader
+	zr           io.ReadCloser
 }
 
 // head inflates up to len(dst) bytes of the zlib stream at off.
 func (z *inflater) head(r io.ReaderAt, off int64, dst []byte) error {
-	src := io.NewSectionReader(r, off, math.MaxInt64-off)
-	if z.br == nil {
-		z.br = bufio.NewReaderSize(src, 512)
-	} else {
-		z.br.Reset(src)
-	}
-	var err error
-	if z.zr == nil {
-		z.zr, err = zlib.NewReader(z.br)
-	} else {
-		err = z.zr.(zlib.Resetter).Reset(z.br, nil)
-	}
-	if err != nil {
+	if err := z.reset(r, off, false); err != nil {
 		return err
 	}
-	_, err = io.ReadFull(z.zr, dst)
+	_, err := io.ReadFull(z.zr, dst)
 	return err
+}
+
+// reset starts inflating the zlib stream at off, through the large
+// buffer or the small one.
+func (z *inflater) reset(r io.ReaderAt, off int64, large bool) error {
+	src := io.NewSectionReader(r, off, math.MaxInt64-off)
+	br, size := &z.small, 512
+	if large {
+		br, size = &z.large, 32<<10
+	}
+	if *br == nil {
+		*br = bufio.NewReaderSize(src, size)
+	} else {
+		(*br).Reset(src)
+	}
+	if z.zr == nil {
+		var err error
+		z.zr, err = zlib.NewReader(*br)
+		return err
+	}
+	return z.zr.(zlib.Resetter).Reset(*br, nil)
 }
 
 // maxSizeLen is the longest encoding of a size in a delta (a 64-bit

@@ -116,6 +116,7 @@ type packReader struct {
 	index     func() (*packIndex, error)
 	files     map[int]billy.File // the packs opened
 	inflate   inflater
+	bases     *baseCache // resolved objects, shared by the Repo's handles
 	// good holds the bases whose chains were read and are within bounds;
 	// bad those whose are not.
 	good, bad map[packLoc]bool
@@ -138,9 +139,9 @@ type blobCheck struct {
 	delta bool
 }
 
-func newPackReader(index func() (*packIndex, error), limit int64) *packReader {
+func newPackReader(index func() (*packIndex, error), bases *baseCache, limit int64) *packReader {
 	limit = min(limit, maxDeclared)
-	return &packReader{limit: limit, baseLimit: limit * baseFactor, index: index,
+	return &packReader{limit: limit, baseLimit: limit * baseFactor, index: index, bases: bases,
 		files: map[int]billy.File{}, good: map[packLoc]bool{}, bad: map[packLoc]bool{}}
 }
 
@@ -161,13 +162,9 @@ func (p *packReader) close() error {
 // the blob's own declared size is only read (its first bytes inflated)
 // then. Objects in no pack, loose objects, are never deltas.
 func (p *packReader) checkBlob(h plumbing.Hash) (blobCheck, error) {
-	x, err := p.index()
-	if err != nil {
+	x, loc, found, err := p.locate(h)
+	if err != nil || !found {
 		return blobCheck{}, err
-	}
-	loc, found := x.find(h)
-	if !found {
-		return blobCheck{}, nil
 	}
 	hdr, err := p.header(x, loc)
 	if err != nil || !isDelta(hdr.typ) {
@@ -183,6 +180,16 @@ func (p *packReader) checkBlob(h plumbing.Hash) (blobCheck, error) {
 	}
 	_, d, err := p.declare(x, loc)
 	return blobCheck{refuse: true, size: d.size}, err
+}
+
+// locate finds where object h is stored in the packs; found is false
+// when it is in none.
+func (p *packReader) locate(h plumbing.Hash) (x *packIndex, loc packLoc, found bool, err error) {
+	if x, err = p.index(); err != nil {
+		return nil, loc, false, err
+	}
+	loc, found = x.find(h)
+	return x, loc, found, nil
 }
 
 // basesWithin reports whether each base of the delta whose header is hdr

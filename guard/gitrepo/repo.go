@@ -76,6 +76,9 @@ type Repo struct {
 	// packs locates objects in the pack files, for checking what their
 	// entries declare before go-git resolves them (see packs.go).
 	packs packIndexOnce
+	// bases keeps the objects the handles read from packs by where
+	// they are, for the deltas based on them (see packread.go).
+	bases *baseCache
 }
 
 // handle is one go-git storage with its own file descriptors (worker
@@ -106,6 +109,7 @@ func Open(path string, opts Options) (*Repo, error) {
 	}
 	r := &Repo{path: abs, gitDir: gitDir, opts: opts.withDefaults()}
 	r.shared = cache.NewObjectLRU(cache.FileSize(r.opts.CacheSize))
+	r.bases = newBaseCache(r.opts.CacheSize)
 	r.packs.load = func() (*packIndex, error) { return loadPackIndex(dotgit.New(r.filesystem())) }
 	// The main handle reads commit headers and small objects: it has a
 	// small cache of its own.
@@ -167,7 +171,7 @@ func (r *Repo) openHandle(objects cache.Object) (h *handle, err error) {
 		return nil, fmt.Errorf("open %s: %w", r.path, err)
 	}
 	h = &handle{st: st, repo: repo, maxBlob: r.opts.MaxBlobSize, partial: r.partial(),
-		packs: newPackReader(r.packs.get, r.opts.MaxBlobSize)}
+		packs: newPackReader(r.packs.get, r.bases, r.opts.MaxBlobSize)}
 	if sh, err := st.Shallow(); err == nil && len(sh) > 0 {
 		h.shallow = make(map[plumbing.Hash]bool, len(sh))
 		for _, c := range sh {

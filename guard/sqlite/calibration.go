@@ -94,6 +94,9 @@ func (l *Learner) Judged(ctx context.Context, repo, sha string) (*guard.Judgemen
 	if j, ok := l.judged[[2]string{repo, sha}]; ok {
 		return j, nil
 	}
+	if kept, err := l.keptOf(ctx, repo); err != nil || !kept.foreign && !kept.own[sha] {
+		return nil, err
+	}
 	var data string
 	err := l.db.db.QueryRowContext(ctx, `SELECT data FROM judgements WHERE repo = $1 AND commit_sha = $2`, repo, sha).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -107,6 +110,32 @@ func (l *Learner) Judged(ctx context.Context, repo, sha string) (*guard.Judgemen
 		return nil, fmt.Errorf("decode judgement of %s %s: %w", repo, guard.ShortHash(sha), err)
 	}
 	return j, nil
+}
+
+// keptJudgements is what a Learner knows of the judgements of a
+// repository in the database: foreign when it held some when first
+// looked at, else own lists those this Learner wrote since. A scan of a
+// new repository judges every commit: knowing that none is kept saves a
+// query per commit. (A database has one Learner at a time.)
+type keptJudgements struct {
+	foreign bool
+	own     map[string]bool
+}
+
+// keptOf returns what is known of the judgements of repo in the
+// database, asking the database the first time.
+func (l *Learner) keptOf(ctx context.Context, repo string) (*keptJudgements, error) {
+	if k := l.kept[repo]; k != nil {
+		return k, nil
+	}
+	var any bool
+	err := l.db.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM judgements WHERE repo = $1)`, repo).Scan(&any)
+	if err != nil {
+		return nil, l.db.wrap("look for judgements of "+repo, err)
+	}
+	k := &keptJudgements{foreign: any, own: map[string]bool{}}
+	l.kept[repo] = k
+	return k, nil
 }
 
 // Keep keeps the judgement of a commit of repo, written by the next
@@ -144,6 +173,9 @@ func (l *Learner) writeCalibration(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO judgements (repo, commit_sha, data, created) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (repo, commit_sha) DO NOTHING`, k[0], k[1], string(data), now); err != nil {
 			return fmt.Errorf("judgement of %s: %w", guard.ShortHash(k[1]), err)
+		}
+		if kept := l.kept[k[0]]; kept != nil && !kept.foreign {
+			kept.own[k[1]] = true // kept too when the transaction fails: then looked up in vain
 		}
 	}
 	return nil

@@ -50,13 +50,17 @@ type Learner struct {
 	// the last Commit, by (repo, commit).
 	rateCache map[ratesID]*cachedRates
 	judged    map[[2]string]*guard.Judgement
-	learned   int
-	since     time.Time
+	// kept is what is known of the judgements in the database, by repo
+	// (not emptied by reset: it follows what this Learner writes).
+	kept    map[string]*keptJudgements
+	learned int
+	since   time.Time
 }
 
 // NewLearner returns a Learner writing to db.
 func NewLearner(db *DB) *Learner {
-	l := &Learner{BatchSize: DefaultBatchSize, Interval: DefaultInterval, MaxCached: DefaultMaxCached, db: db}
+	l := &Learner{BatchSize: DefaultBatchSize, Interval: DefaultInterval, MaxCached: DefaultMaxCached, db: db,
+		kept: map[string]*keptJudgements{}}
 	l.reset()
 	return l
 }
