@@ -57,8 +57,8 @@ func TestDepLockName(t *testing.T) {
 		{"composer.lock", `            "name": "monolog/monolog",`, "monolog/monolog"},
 	}
 	for _, tt := range tests {
-		if got := depLockName(tt.base, tt.line); got != tt.want {
-			t.Errorf("depLockName(%s, %q) = %q, want %q", tt.base, tt.line, got, tt.want)
+		if got := LockName(tt.base, tt.line); got != tt.want {
+			t.Errorf("LockName(%s, %q) = %q, want %q", tt.base, tt.line, got, tt.want)
 		}
 	}
 }
@@ -113,7 +113,7 @@ func FuzzDepParse(f *testing.F) {
 		for _, base := range []string{"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "go.sum", "Cargo.lock",
 			"Gemfile.lock", "composer.lock"} {
 			for _, l := range lines {
-				depLockName(base, l.Text)
+				LockName(base, l.Text)
 			}
 		}
 	})

@@ -22,8 +22,9 @@ var (
 		"hash": true, "sources": true, "pipfile-spec": true}
 )
 
-// depLockName returns the package a lock-file line starts, or "".
-func depLockName(base, text string) string {
+// LockName returns the package that a line of the lock file named base
+// (Cargo.lock, package-lock.json, yarn.lock, go.sum, ...) starts, or "".
+func LockName(base, text string) string {
 	switch base {
 	case "package-lock.json", "npm-shrinkwrap.json", "Pipfile.lock":
 		if !strings.HasSuffix(text, "{") {
@@ -121,14 +122,14 @@ func depLockSummary(pass *guard.Pass, f *guard.FileChange, sources []string, ch 
 	base := path.Base(f.Path)
 	old := map[string]bool{}
 	for _, l := range f.DeletedLines {
-		if n := depLockName(base, l.Text); n != "" {
+		if n := LockName(base, l.Text); n != "" {
 			old[n] = true
 		}
 	}
 	var names []string
 	first := 0
 	for _, l := range f.AddedLines {
-		if n := depLockName(base, l.Text); n != "" && !old[n] {
+		if n := LockName(base, l.Text); n != "" && !old[n] {
 			old[n] = true
 			names = append(names, n)
 			if first == 0 {

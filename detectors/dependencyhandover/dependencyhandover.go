@@ -83,7 +83,7 @@ func run(pass *guard.Pass) {
 	if !isNew && !returns {
 		return
 	}
-	changes := dhChanges(pass.Files)
+	changes := dhNewCode(pass.Tree, pass.Files, dhChanges(pass.Files))
 	if len(changes) == 0 {
 		return
 	}
