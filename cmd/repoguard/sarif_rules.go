@@ -136,6 +136,10 @@ var remedies = map[string]string{
 	"dependency-change": "Confirm that the dependency is wanted and is the one you think: pin an exact " +
 		"version, fetch it from the usual registry, read any install script; a lock file resolving " +
 		"from an unexpected source needs an explanation.",
+	"dependency-handover": "Confirm who the author is and why the dependency is needed; read the " +
+		"dependency's source and who publishes it, and pin it to a reviewed version before release.",
+	"dormant-core": "Confirm with the author, through a channel other than this account, that they made " +
+		"the change; have a maintainer who stayed active review the core code it touches.",
 	"dormant-reactivation": "Confirm with the author, through a channel other than this account, that " +
 		"they made the change; check the account's recent sign-ins, keys and tokens.",
 	"feature-probe": "Build with and without the change and compare which sandbox and hardening features " +
