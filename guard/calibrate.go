@@ -315,8 +315,16 @@ func Calibrate(raw []Finding, b *Baseline, budget float64) *Judgement {
 		br := EventRate(f.Event, repo, org)
 		f.BaseRate, f.Surprise = &br, math.Round(br.Bits()*100)/100
 		f.Evidence = append(f.Evidence, "base rate: "+br.String())
-		best[f.Event] = max(best[f.Event], f.Surprise)
 		j.Findings = append(j.Findings, f)
+		if f.Severity == Info {
+			// A note: the detector itself says this is no anomaly (a
+			// daylight-saving shift of the author's zone). It is counted
+			// in the rates, so its base rate is known, but however rare
+			// it is it adds no surprise to the commit.
+			best[f.Event] = max(best[f.Event], 0)
+			continue
+		}
+		best[f.Event] = max(best[f.Event], f.Surprise)
 	}
 	for e, bits := range best {
 		j.Events = append(j.Events, e)

@@ -240,3 +240,23 @@ func TestBehaviourRules(t *testing.T) {
 		t.Errorf("score %v, want %v", a.Score, want)
 	}
 }
+
+// A note (info: the detector says it is no anomaly, such as a
+// daylight-saving shift) is counted as an event but adds no surprise,
+// however rare it is.
+func TestCalibrateNoteAddsNoSurprise(t *testing.T) {
+	rates := ratesOf(3000, nil)
+	b := &Baseline{Rates: rates}
+	note := Finding{Detector: "timezone-change", Severity: Info, Message: "one hour from a zone used before"}
+	rare := Finding{Detector: "unusual-time", Severity: Medium, Message: "3 a.m."}
+	j := Calibrate([]Finding{note, rare}, b, 0.005)
+	if want := math.Round(RateOf("unusual-time/medium", rates, nil).Bits()*100) / 100; j.Score != want {
+		t.Errorf("Score = %v, want %v (the rare event alone)", j.Score, want)
+	}
+	if strings.Join(j.Events, ",") != "timezone-change/info,unusual-time/medium" {
+		t.Errorf("Events = %v, want the note's event counted too", j.Events)
+	}
+	if jn := Calibrate([]Finding{note}, b, 0.005); jn.Score != 0 || len(jn.Findings) != 1 || jn.Findings[0].Surprise == 0 {
+		t.Errorf("note alone: score %v, findings %+v; want 0 and the note with its surprise shown", jn.Score, jn.Findings)
+	}
+}
