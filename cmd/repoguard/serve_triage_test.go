@@ -197,6 +197,10 @@ func TestServeBlockingReleaseNeedsSecondTriager(t *testing.T) {
 	if err != nil || hist[len(hist)-1].Actor != "token:carol-cli" || !strings.Contains(hist[len(hist)-1].Detail, "asked by token:bob-cli") {
 		t.Errorf("history %+v %v: want carol's confirmation of bob's request last", hist, err)
 	}
+	// Reopened, the finding fails the check again: the release that
+	// turned it to action_required no longer holds.
+	ls.wantAPI("bob reopens", http.StatusOK, tok["bob"], "POST", fmt.Sprintf("anomalies/%d/reopen", a.ID), `{}`)
+	e.waitCheck(head, "failure", completed("failure", len(cr.Updates)+2))
 }
 
 // TestServeSuppressionCannotReleaseOwnPR: a triager may not suppress

@@ -28,7 +28,7 @@ func (s *server) webUI(cfg *configs.Server, a *app.App, local *web.LocalLogin) (
 				return
 			}
 			if err := a.Reevaluate(ctx, an.Repo, an.PullRequest); err != nil {
-				s.log.Error("re-evaluate after resolve", slog.String("repo", an.Repo), slog.Int("pull_request", an.PullRequest),
+				s.log.Error("re-evaluate after triage", slog.String("repo", an.Repo), slog.Int("pull_request", an.PullRequest),
 					slog.String("error", err.Error()))
 			}
 		}

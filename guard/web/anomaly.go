@@ -190,11 +190,12 @@ func checkAction(a *guard.TriageAction) error {
 }
 
 // onReleased calls OnResolve once with the most severe of the anomalies
-// a triage action of kind released, when it is severe enough.
+// a triage action of kind released or reopened, when it is severe
+// enough: the check of its pull request is decided again either way.
 func (s *server) onReleased(ctx context.Context, kind string, as ...guard.Anomaly) {
 	var top *guard.Anomaly
 	for i := range as {
-		if released(kind, &as[i]) && (top == nil || as[i].Severity > top.Severity) {
+		if movesCheck(kind, &as[i]) && (top == nil || as[i].Severity > top.Severity) {
 			top = &as[i]
 		}
 	}
@@ -203,10 +204,12 @@ func (s *server) onReleased(ctx context.Context, kind string, as ...guard.Anomal
 	}
 }
 
-// released reports whether a triage action of kind left the anomaly
-// released: dismissed or resolved, not only asked for.
-func released(kind string, a *guard.Anomaly) bool {
-	return (kind == "resolve" || kind == "dismiss") && a.Status.Closed()
+// movesCheck reports whether a triage action of kind changed whether the
+// anomaly holds its pull request's check: released it (dismissed or
+// resolved, not only asked for), or reopened it, so that a check a
+// release turned green blocks again.
+func movesCheck(kind string, a *guard.Anomaly) bool {
+	return (kind == "resolve" || kind == "dismiss") && a.Status.Closed() || kind == "reopen" && !a.Status.Closed()
 }
 
 // pendingRelease reports whether a triage action of kind left a release

@@ -24,7 +24,8 @@ type Config struct {
 	// OnResolve is called after an anomaly of at least ResolveSeverity
 	// was released (resolved or dismissed; not when the release only
 	// waits for a second triager), so that the App can release a check
-	// run it blocked. It runs before the response, with a context that
+	// run it blocked, and after one was reopened, so that the check
+	// blocks again. It runs before the response, with a context that
 	// is not canceled when the client goes away.
 	OnResolve func(ctx context.Context, a *guard.Anomaly)
 	// ResolveSeverity is the lowest severity whose resolution calls
