@@ -41,6 +41,12 @@
 //	identity_names  (identity_key FK, name, commits, first_seen, last_seen; PK both)
 //	profiles        (repo, key, commits, first_seen, last_seen, data; PK (repo, key))
 //	cursors         (repo, ref, hash, commits, updated; PK (repo, ref))
+//	pushes          (repo, commit_sha, branch, pusher, pushed; PK all but pushed)
+//
+// pushes records who pushed each commit to each branch, from push events:
+// everyone who pushed a commit of a pull request's base..head may not
+// approve it (pushes.go), also when they pushed before the pull request
+// was opened or while it was closed.
 //
 // An identity's key is its GitHub login, lowercased, when known (from
 // GitHub or from a noreply address); otherwise the normalized email.
