@@ -29,11 +29,13 @@ const (
 )
 
 // dhNewCode drops the dependencies added by name that a lock file of the
-// tree already resolved before the change: another package of the
-// repository uses them, so the build already runs their code and the
+// tree already resolves, with no entry of theirs added by the change:
+// another package of the repository uses them at a version the new
+// requirement accepts, so the build already runs that code and the
 // change hands nobody new a way in (foundry's newcomers add workspace
-// crates to one more member all the time). Sources, ranges and scripts
-// stay. Without a tree every change stays.
+// crates to one more member all the time). A package the change makes
+// the lock resolve anew, even at another version of a known name, stays;
+// so do sources, ranges and scripts. Without a tree every change stays.
 func dhNewCode(tree guard.Tree, files []guard.FileChange, changes []dhChange) []dhChange {
 	if tree == nil {
 		return changes
@@ -49,8 +51,7 @@ func dhNewCode(tree guard.Tree, files []guard.FileChange, changes []dhChange) []
 }
 
 // dhLocked reports whether a lock file of manifest's folder or one above
-// resolved name before the change: it names the package more often than
-// the change's added lines of that file do.
+// resolves name with no entry of it added by the change.
 func dhLocked(tree guard.Tree, files []guard.FileChange, manifest, name string) bool {
 	locks := dhLocks[path.Base(manifest)]
 	dir := path.Dir(manifest)
@@ -61,7 +62,7 @@ func dhLocked(tree guard.Tree, files []guard.FileChange, manifest, name string) 
 			if err != nil || len(text) == 0 {
 				continue
 			}
-			if dhCount(lock, string(text), name) > dhAddedCount(files, p, lock, name) {
+			if dhCount(lock, string(text), name) > 0 && dhAddedCount(files, p, lock, name) == 0 {
 				return true
 			}
 		}
