@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"os"
 
 	"github.com/repoguard/repoguard/configs"
@@ -20,11 +19,8 @@ func runAppManifest(e *env, args []string) int {
 	fs := newFlagSet(e, "app manifest", "app manifest [--url PUBLIC_URL] [--name NAME]")
 	url := fs.String("url", os.Getenv("REPOGUARD_PUBLIC_URL"), "public `URL` of the server (default $REPOGUARD_PUBLIC_URL)")
 	name := fs.String("name", "repoguard", "`NAME` of the App")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	if _, code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if *url == "" {
 		return fail(e, errors.New("app manifest: give the server's public URL with --url or REPOGUARD_PUBLIC_URL"))

@@ -126,13 +126,11 @@ func runAudit(e *env, args []string) int {
 // parseNoArgs parses flags of a command that takes no positional
 // arguments; done is set with the exit code when the command must stop.
 func parseNoArgs(e *env, fs *flag.FlagSet, args []string) (code int, done bool) {
-	pos, err := parseInterspersed(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK, true
-	case err != nil:
-		return exitError, true
-	case len(pos) > 0:
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code, true
+	}
+	if len(pos) > 0 {
 		fmt.Fprintf(e.stderr, "repoguard: unexpected argument %q\n", pos[0])
 		return exitError, true
 	}

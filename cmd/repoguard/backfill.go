@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -22,12 +21,9 @@ func runBackfill(e *env, args []string) int {
 	name := fs.String("repo", "", "store the repository under `NAME` (default: its directory name; one path only)")
 	policyFile := fs.String("policy", "", "policy `FILE` for the sensitive categories (default: the repository's own, else built-in)")
 	progress := fs.Bool("progress", true, "show a progress bar when stderr is a terminal")
-	paths, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	paths, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}

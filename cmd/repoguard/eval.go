@@ -40,12 +40,9 @@ func runEval(e *env, args []string) int {
 	var f evalFlags
 	fs := newFlagSet(e, "eval", "eval [flags] REPO...")
 	f.register(fs)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) == 0 {
 		return fail(e, errors.New("eval takes one or more repository paths"))

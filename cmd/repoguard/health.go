@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,11 +24,8 @@ func runHealth(e *env, args []string) int {
 	fs := newFlagSet(e, "health", "health [--url URL] [--timeout D]")
 	target := fs.String("url", "", "`URL` to probe (default /healthz on the loopback address of $REPOGUARD_LISTEN)")
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	if _, code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	if *target == "" {
 		*target = healthURL(os.Getenv("REPOGUARD_LISTEN"))

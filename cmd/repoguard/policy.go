@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -63,18 +62,15 @@ func runPolicy(e *env, args []string) int {
 // file cannot be read.
 func runPolicyCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "policy check", "policy check FILE...")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	files, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(e.stderr, "usage: repoguard policy check FILE...")
 		return exitError
 	}
-	code := exitOK
+	code = exitOK
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
@@ -111,14 +107,14 @@ func runPolicyShow(e *env, args []string) int {
 	var store storeFlags
 	store.register(fs)
 	rev := fs.String("rev", "HEAD", "read the repository's policy at `REV`")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
-	var pol *guard.Policy
+	var (
+		pol *guard.Policy
+		err error
+	)
 	src := "built-in defaults"
 	switch {
 	case *file != "":

@@ -280,17 +280,15 @@ func (r queueRef) String() string {
 
 // parseRef parses flags around exactly one case or anomaly id.
 func parseRef(e *env, fs *flag.FlagSet, args []string) (ref queueRef, code int, done bool) {
-	pos, err := parseInterspersed(fs, args)
+	pos, code, ok := parseArgs(fs, args)
 	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return ref, exitOK, true
-	case err != nil:
-		return ref, exitError, true
+	case !ok:
+		return ref, code, true
 	case len(pos) != 1:
 		fmt.Fprintf(e.stderr, "usage: repoguard %s ID (one case, c12, or anomaly, a34 or 34)\n", fs.Name())
 		return ref, exitError, true
 	}
-	ref, err = parseQueueRef(pos[0])
+	ref, err := parseQueueRef(pos[0])
 	if err != nil {
 		return ref, fail(e, err), true
 	}

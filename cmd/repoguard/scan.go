@@ -65,12 +65,9 @@ func runScan(e *env, args []string) int {
 	var f scanFlags
 	fs := newFlagSet(e, "scan", "scan [PATH] [flags]")
 	f.register(fs)
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) > 1 {
 		return fail(e, fmt.Errorf("scan takes one repository path, got %d: %s", len(pos), strings.Join(pos, " ")))

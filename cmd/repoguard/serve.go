@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,11 +34,8 @@ func runServe(e *env, args []string) int {
 	cfgFile := fs.String("config", "", "YAML configuration `FILE`; every setting can also come from REPOGUARD_* variables")
 	var store storeFlags
 	store.register(fs)
-	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	if _, code, ok := parseArgs(fs, args); !ok {
+		return code
 	}
 	cfg, err := configs.LoadServer(*cfgFile, store.overEnv(os.Getenv))
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -112,11 +111,9 @@ func runTokenRevoke(e *env, args []string) int {
 	fs := newFlagSet(e, "token revoke", "token revoke ID [flags]")
 	df.register(fs)
 	actor := fs.String("actor", "", "record the revocation as `NAME` (default $USER)")
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	} else if err != nil {
-		return exitError
+	pos, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(e.stderr, "usage: repoguard token revoke ID")
