@@ -40,9 +40,10 @@ func dhNewCode(tree guard.Tree, files []guard.FileChange, changes []dhChange) []
 	if tree == nil {
 		return changes
 	}
+	locks := dhLockIndex{tree: tree, files: files}
 	out := changes[:0:0]
 	for _, ch := range changes {
-		if ch.Kind == dependencychange.Added && ch.Source == "" && dhLocked(tree, files, ch.path, ch.Name) {
+		if ch.Kind == dependencychange.Added && ch.Source == "" && locks.resolves(ch.path, ch.Name) {
 			continue
 		}
 		out = append(out, ch)
@@ -50,19 +51,28 @@ func dhNewCode(tree guard.Tree, files []guard.FileChange, changes []dhChange) []
 	return out
 }
 
-// dhLocked reports whether a lock file of manifest's folder or one above
+// dhLockIndex reads each lock file of a tree once, for the changes of
+// one commit.
+type dhLockIndex struct {
+	tree  guard.Tree
+	files []guard.FileChange
+	locks map[string]*dhLock // by path; nil for a path with no lock file
+}
+
+// dhLock is one lock file: the packages it has entries of in the tree,
+// and those the change adds entries of, by lowercased name.
+type dhLock struct {
+	has, added map[string]bool
+}
+
+// resolves reports whether a lock file of manifest's folder or one above
 // resolves name with no entry of it added by the change.
-func dhLocked(tree guard.Tree, files []guard.FileChange, manifest, name string) bool {
-	locks := dhLocks[path.Base(manifest)]
+func (x *dhLockIndex) resolves(manifest, name string) bool {
+	name = strings.ToLower(name)
 	dir := path.Dir(manifest)
 	for range dhLockLevels {
-		for _, lock := range locks {
-			p := path.Join(dir, lock)
-			text, err := tree.Head(p, dhLockBytes)
-			if err != nil || len(text) == 0 {
-				continue
-			}
-			if dhCount(lock, string(text), name) > 0 && dhAddedCount(files, p, lock, name) == 0 {
+		for _, base := range dhLocks[path.Base(manifest)] {
+			if l := x.lock(path.Join(dir, base), base); l != nil && l.has[name] && !l.added[name] {
 				return true
 			}
 		}
@@ -74,38 +84,34 @@ func dhLocked(tree guard.Tree, files []guard.FileChange, manifest, name string) 
 	return false
 }
 
-// dhCount counts the lines of a lock file's text that start an entry of
-// the package name.
-func dhCount(lock, text, name string) int {
-	n := 0
-	for line := range strings.Lines(text) {
-		if dhNames(lock, strings.TrimRight(line, "\r\n"), name) {
-			n++
-		}
+// lock returns the lock file at p (named base), read on first use; nil
+// when the tree has none there.
+func (x *dhLockIndex) lock(p, base string) *dhLock {
+	if l, ok := x.locks[p]; ok {
+		return l
 	}
-	return n
-}
-
-// dhAddedCount counts the lines the change adds to the lock file at p
-// that start an entry of the package name.
-func dhAddedCount(files []guard.FileChange, p, lock, name string) int {
-	n := 0
-	for i := range files {
-		if files[i].Path != p {
-			continue
+	if x.locks == nil {
+		x.locks = map[string]*dhLock{}
+	}
+	var l *dhLock
+	if text, err := x.tree.Head(p, dhLockBytes); err == nil && len(text) > 0 {
+		l = &dhLock{has: map[string]bool{}, added: map[string]bool{}}
+		for line := range strings.Lines(string(text)) {
+			if n := dependencychange.LockName(base, strings.TrimRight(line, "\r\n")); n != "" {
+				l.has[strings.ToLower(n)] = true
+			}
 		}
-		for _, l := range files[i].AddedLines {
-			if dhNames(lock, l.Text, name) {
-				n++
+		for i := range x.files {
+			if x.files[i].Path != p {
+				continue
+			}
+			for _, al := range x.files[i].AddedLines {
+				if n := dependencychange.LockName(base, al.Text); n != "" {
+					l.added[strings.ToLower(n)] = true
+				}
 			}
 		}
 	}
-	return n
-}
-
-// dhNames reports whether a lock-file line starts an entry of name
-// (Python's names compare without case, as pip does).
-func dhNames(lock, line, name string) bool {
-	got := dependencychange.LockName(lock, line)
-	return got == name || (got != "" && strings.EqualFold(got, name))
+	x.locks[p] = l
+	return l
 }
