@@ -332,7 +332,7 @@ func (b *buildCtx) newGoSigner() (*attack, error) {
 	if err != nil || m == nil {
 		return nil, skipf("%s: no package clause", user)
 	}
-	p, err := b.snap.freeName(path.Dir(user), b.rng, func(rng *rand.Rand) string { return pick(rng, []string{"signing.go", "signer.go", "hmac_sign.go"}) })
+	p, err := b.freeName(path.Dir(user), func(rng *rand.Rand) string { return pick(rng, []string{"signing.go", "signer.go", "hmac_sign.go"}) })
 	if err != nil {
 		return nil, skipf("%v", err)
 	}

@@ -78,7 +78,7 @@ func buildKeyInDeploy(b *buildCtx) (*attack, error) {
 	}
 	dir := dirs[b.rng.IntN(len(dirs))]
 	if len(b.snap.sourceFiles("solidity")) > 0 && b.rng.IntN(2) == 0 {
-		p, err := b.snap.freeName(dir, b.rng, func(*rand.Rand) string { return ".env." + env })
+		p, err := b.freeName(dir, func(*rand.Rand) string { return ".env." + env })
 		if err != nil {
 			return nil, skipf("%v", err)
 		}
@@ -90,7 +90,7 @@ func buildKeyInDeploy(b *buildCtx) (*attack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := b.snap.freeName(dir, b.rng, func(*rand.Rand) string { return kf.name })
+	p, err := b.freeName(dir, func(*rand.Rand) string { return kf.name })
 	if err != nil {
 		return nil, skipf("%v", err)
 	}

@@ -71,6 +71,13 @@ func (b *buildCtx) free(p string) bool {
 	return true
 }
 
+// freeName returns a new file's path dir/name, name made by mk, that
+// neither the tree nor another planted commit holds: a second commit
+// adding the same file would change nothing.
+func (b *buildCtx) freeName(dir string, mk func(*rand.Rand) string) (string, error) {
+	return b.snap.freeName(dir, b.rng, mk, b.free)
+}
+
 // edit rewrites an existing file with f.
 func (b *buildCtx) edit(p string, f func(string) (string, error)) (change, error) {
 	e, ok := b.snap.byPath[p]

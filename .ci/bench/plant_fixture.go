@@ -93,7 +93,7 @@ func buildUnusedBinary(b *buildCtx) (*attack, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := b.snap.freeName(dir, b.rng, fixtureName(ext))
+	p, err := b.freeName(dir, fixtureName(ext))
 	if err != nil {
 		return nil, skipf("%v", err)
 	}
@@ -215,7 +215,7 @@ func buildXZFixture(b *buildCtx) (*attack, error) {
 	if len(scripts) == 0 {
 		return nil, skipf("no build script (Makefile, CMake, autotools, meson, build.rs, justfile, package.json)")
 	}
-	fix, err := b.snap.freeName(dir, b.rng, fixtureName(ext))
+	fix, err := b.freeName(dir, fixtureName(ext))
 	if err != nil {
 		return nil, skipf("%v", err)
 	}

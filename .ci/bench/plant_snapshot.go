@@ -102,12 +102,12 @@ func (s *snapshot) referenced(word string) bool {
 }
 
 // freeName returns dir/name with name made by mk, one that the tree does
-// not hold and no text file mentions.
-func (s *snapshot) freeName(dir string, rng *rand.Rand, mk func(*rand.Rand) string) (string, error) {
+// not hold, no text file mentions and free allows.
+func (s *snapshot) freeName(dir string, rng *rand.Rand, mk func(*rand.Rand) string, free func(string) bool) (string, error) {
 	for range 20 {
 		name := mk(rng)
 		p := path.Join(dir, name)
-		if _, ok := s.byPath[p]; !ok && !s.referenced(name) {
+		if _, ok := s.byPath[p]; !ok && free(p) && !s.referenced(name) {
 			return p, nil
 		}
 	}
