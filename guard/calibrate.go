@@ -3,6 +3,7 @@ package guard
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -54,9 +55,17 @@ type Rates struct {
 	Events  map[string]int `json:"events"`
 	// Sets counts the commits by the set of events they had, the events
 	// sorted and joined by "|" ("" for none): what Threshold scores.
+	// A commit that entered the queue whatever its score is counted in
+	// Queued instead.
 	Sets map[string]int `json:"sets"`
-	// Flagged counts the commits whose behaviour score reached the
-	// threshold of their time: the share the budget holds down.
+	// Queued counts, as Sets does, the commits that content findings or
+	// behaviour rules (Detector.Rule) brought into the anomaly queue
+	// whatever their score (Judgement.Queued): they take their place in
+	// the budget before behaviour scores do.
+	Queued map[string]int `json:"queued,omitempty"`
+	// Flagged counts the commits (Queued aside) whose behaviour score
+	// reached the threshold of their time: the share the budget holds
+	// down.
 	Flagged int `json:"flagged"`
 }
 
@@ -69,6 +78,9 @@ func (r *Rates) maps() {
 	}
 	if r.Sets == nil {
 		r.Sets = map[string]int{}
+	}
+	if r.Queued == nil {
+		r.Queued = map[string]int{}
 	}
 }
 
@@ -85,10 +97,24 @@ func (r *Rates) Learn(j *Judgement) {
 			r.Events[det]++
 		}
 	}
-	r.Sets[strings.Join(j.Events, "|")]++
+	set := strings.Join(j.Events, "|")
+	if j.inQueue() {
+		r.Queued[set]++
+		return
+	}
+	r.Sets[set]++
 	if j.Threshold > 0 && j.Score >= j.Threshold {
 		r.Flagged++
 	}
+}
+
+// queued is how many commits a rule brought into the queue.
+func (r *Rates) queued() int {
+	n := 0
+	for _, k := range r.Queued {
+		n += k
+	}
+	return n
 }
 
 // Merge adds the counts of q into r.
@@ -101,6 +127,9 @@ func (r *Rates) Merge(q *Rates) {
 	for k, n := range q.Sets {
 		r.Sets[k] += n
 	}
+	for k, n := range q.Queued {
+		r.Queued[k] += n
+	}
 	r.Flagged += q.Flagged
 }
 
@@ -111,12 +140,23 @@ func (r *Rates) Clone() *Rates {
 	return q
 }
 
+// MinBehaviourShare is the part of the budget that behaviour scores keep
+// however many commits content findings and rules bring into the queue:
+// a repository whose rules fill its budget still hears of its rarest
+// behaviour.
+const MinBehaviourShare = 0.25
+
 // Threshold returns the lowest score such that at most budget of the
-// learned commits score more, each commit scored as the sum of bits(e)
-// over its events: with the rates as they are now, not as they were when
-// it was judged (bits should leave the commit's own event out, so that
-// earlier commits are scored as a new one is). 0 when none is learned or
-// none scores above 0.
+// learned commits enter the queue: the commits content findings or rules
+// brought there (Queued) first, whatever their score, then those that
+// score more, each
+// commit scored as the sum of bits(e) over its events: with the rates as
+// they are now, not as they were when it was judged (bits should leave
+// the commit's own event out, so that earlier commits are scored as a
+// new one is). Scores keep at least MinBehaviourShare of the budget.
+// When that is less than one commit, the threshold lies above the top
+// score by the bits the budget is short of one commit. 0 when none is
+// learned or none scores above 0.
 func (r *Rates) Threshold(budget float64, bits func(event string) float64) float64 {
 	type scored struct {
 		score float64
@@ -139,7 +179,17 @@ func (r *Rates) Threshold(budget float64, bits func(event string) float64) float
 		sets = append(sets, scored{s, n})
 	}
 	sort.Slice(sets, func(i, j int) bool { return sets[i].score > sets[j].score })
-	allowed := int(math.Floor(budget * float64(r.Commits)))
+	n := float64(r.Commits)
+	share := max(budget*n-float64(r.queued()), MinBehaviourShare*budget*n)
+	if share < 1 && len(sets) > 0 && sets[0].score > 0 {
+		// Less than one of the learned commits may score more: the top
+		// score is one commit in n, and each bit above it halves that,
+		// so the threshold is as many bits above it as the budget is
+		// short of one commit. A young repository's every new record
+		// does not enter the queue, only one far beyond them.
+		return math.Round((sets[0].score+math.Log2(1/share))*100)/100 + 0.01
+	}
+	allowed := int(math.Floor(share))
 	above := 0
 	for _, s := range sets {
 		if above+s.n > allowed {
@@ -283,10 +333,26 @@ type Judgement struct {
 	// with the baseline, they keep their own severity and count as
 	// content findings do.
 	Rules []Finding `json:"rules,omitempty"`
+	// Queued says that the commit's content findings or rules brought
+	// it into the queue whatever its score (one at medium or high; a
+	// critical one is outside the budget): set by Assess, it takes its
+	// place in the budget before behaviour does (see Rates.Threshold).
+	Queued bool `json:"queued,omitempty"`
 	// Baseline is a copy of the baseline the judgement was made against,
 	// for the content detectors that weigh who makes a change (see
 	// Engine.Assess); nil for a judgement the store kept. Not stored.
 	Baseline *Baseline `json:"-"`
+}
+
+// inQueue reports whether the commit entered the queue whatever its
+// score: Queued, or a rule's finding at medium or high (for a judgement
+// learned before it was assessed).
+func (j *Judgement) inQueue() bool { return j.Queued || queues(j.Rules) }
+
+// queues reports whether any of fs is medium or high: it brings its
+// commit into the queue, within the budget (a critical one is outside).
+func queues(fs []Finding) bool {
+	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity >= Medium && f.Severity < Critical })
 }
 
 // Calibrate turns the raw findings of a commit's behaviour detectors into
@@ -393,6 +459,9 @@ func Assess(j *Judgement, content []Finding, override func(detector string) Seve
 		}
 	}
 	flag := ScoreOf(severe)
+	if j != nil {
+		j.Queued = queues(severe)
+	}
 	if j != nil {
 		a.Score += j.Score
 		a.Threshold = j.Threshold

@@ -86,6 +86,78 @@ func TestThreshold(t *testing.T) {
 	}
 }
 
+// TestThresholdQueuedFirst: the commits that content findings or rules
+// brought into the queue take their places in the budget before any
+// behaviour score does, and behaviour keeps MinBehaviourShare of it.
+func TestThresholdQueuedFirst(t *testing.T) {
+	bits := func(e string) float64 { return map[string]float64{"a": 5, "b": 7}[e] }
+	build := func(queued int) *Rates {
+		r := NewRates()
+		for range 4000 - 10 - queued {
+			r.Learn(&Judgement{})
+		}
+		for range 6 {
+			r.Learn(&Judgement{Events: []string{"a"}})
+		}
+		for range 4 {
+			r.Learn(&Judgement{Events: []string{"a", "b"}})
+		}
+		for range queued {
+			// Their events are high, but they are in the queue already.
+			r.Learn(&Judgement{Events: []string{"a", "b"}, Queued: true})
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		queued int
+		want   float64
+	}{
+		{0, 0.01},  // 20 allowed: every commit with an event
+		{10, 0.01}, // 10 left: the 4 and the 6
+		{12, 5.01}, // 8 left: the 4 at 12 bits, not the 6 at 5
+		{40, 5.01}, // none left, but behaviour keeps a quarter: 5, the 4
+	} {
+		r := build(tc.queued)
+		if got := r.Threshold(0.005, bits); got != tc.want {
+			t.Errorf("%d queued: Threshold = %v, want %v", tc.queued, got, tc.want)
+		}
+		if r.Commits != 4000 || r.queued() != tc.queued || r.Events["b"] != 4+tc.queued {
+			t.Errorf("%d queued: %d commits, %d queued, b in %d", tc.queued, r.Commits, r.queued(), r.Events["b"])
+		}
+	}
+	// A young repository: 100 commits leave a budget of half a commit,
+	// so the threshold is one bit above the top score (12), not every
+	// new record.
+	young := NewRates()
+	for range 96 {
+		young.Learn(&Judgement{})
+	}
+	for _, ev := range [][]string{{"a"}, {"a"}, {"a", "b"}, {"b"}} {
+		young.Learn(&Judgement{Events: ev})
+	}
+	if got := young.Threshold(0.005, bits); got != 13.01 {
+		t.Errorf("100 commits: Threshold = %v, want 13.01 (12 + log2(1/0.5))", got)
+	}
+	// A rule's medium finding queues a judgement never assessed; a
+	// critical content finding is outside the budget.
+	r := NewRates()
+	r.Learn(&Judgement{Rules: []Finding{{Detector: "dormant-core", Severity: Medium}}})
+	r.Learn(&Judgement{Rules: []Finding{{Detector: "dormant-core", Severity: Low}}})
+	if r.queued() != 1 {
+		t.Errorf("queued = %d, want 1 (the medium rule)", r.queued())
+	}
+	for _, tc := range []struct {
+		sev  Severity
+		want bool
+	}{{Low, false}, {Medium, true}, {High, true}, {Critical, false}} {
+		j := &Judgement{}
+		Assess(j, []Finding{{Detector: "key-material", Severity: tc.sev}}, nil)
+		if j.Queued != tc.want {
+			t.Errorf("content at %v: Queued = %v, want %v", tc.sev, j.Queued, tc.want)
+		}
+	}
+}
+
 func TestCalibrateAndAssess(t *testing.T) {
 	rates := ratesOf(3000, map[string]int{"common": 600})
 	b := &Baseline{Rates: rates}

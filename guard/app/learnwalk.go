@@ -19,30 +19,36 @@ func (a *App) learnWalk(repo, ref string, r Repository, eng *guard.Engine, mm *g
 }
 
 // judgeEach makes w hand the assessment of each commit it learns (merges
-// aside) to record: its behaviour judgement under the profiles' lock,
-// its content findings outside it.
+// aside) to record. The commit is assessed, its content findings
+// included, under the profiles' lock before it is learned: whether they
+// brought it into the queue counts against the budget (Judgement.Queued).
 func (a *App) judgeEach(ctx context.Context, w *guard.LearnWalk, eng *guard.Engine, record func(*guard.Commit, judged) error) {
-	var bj *guard.Judgement
+	var as guard.Assessment
 	var detErr error
 	w.Judge = func(c *guard.Commit, j *guard.Judgement, err error) error {
-		bj, detErr = j, err
+		as, detErr = guard.Assessment{}, nil
+		if c.IsMerge() {
+			return nil
+		}
+		var cerr error
+		as, cerr = eng.Assess(guard.Subject{Commit: c}, j)
+		detErr = errors.Join(err, cerr)
 		return nil
 	}
 	w.Step = func(c *guard.Commit, _ int) error {
-		j, err := bj, detErr
-		bj, detErr = nil, nil
+		fs, err := as.Findings, detErr
+		as, detErr = guard.Assessment{}, nil
 		if c.IsMerge() {
+			return nil
+		}
+		a.logDetectorError(ctx, err)
+		if len(fs) == 0 {
 			return nil
 		}
 		key, kerr := a.profiles.key(ctx, w.Logins[c.Hash], c.Author.Email)
 		if kerr != nil {
 			return kerr
 		}
-		as, cerr := eng.Assess(guard.Subject{Commit: c}, j)
-		a.logDetectorError(ctx, errors.Join(err, cerr))
-		if len(as.Findings) == 0 {
-			return nil
-		}
-		return record(c, judged{findings: as.Findings, key: key})
+		return record(c, judged{findings: fs, key: key})
 	}
 }
