@@ -14,6 +14,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/keymaterial"
 	"github.com/repoguard/repoguard/detectors/networkendpoint"
 	"github.com/repoguard/repoguard/detectors/newauthorsensitive"
+	"github.com/repoguard/repoguard/detectors/newcomersigning"
 	"github.com/repoguard/repoguard/detectors/obfuscation"
 	"github.com/repoguard/repoguard/detectors/sabotage"
 	"github.com/repoguard/repoguard/detectors/sensitivepath"
@@ -39,6 +40,7 @@ func All() []*guard.Detector {
 		keymaterial.Detector,
 		networkendpoint.Detector,
 		newauthorsensitive.Detector,
+		newcomersigning.Detector,
 		obfuscation.Detector,
 		sabotage.Detector,
 		sensitivepath.Detector,

@@ -156,6 +156,9 @@ var remedies = map[string]string{
 		"to it; allow it in the policy when it is expected.",
 	"new-author-sensitive": "Have an established maintainer of the area review the change line by line " +
 		"before it merges, and confirm the author's identity and role.",
+	"newcomer-signing": "Confirm who the author is, through a channel other than this account, before " +
+		"the change merges; have a maintainer of the key or signing code review every line of it, and " +
+		"check that a signature check was not weakened.",
 	"obfuscation": "Ask for the readable source: decode the strings or blobs and review what they do. " +
 		"Obfuscated code has no place in reviewed source.",
 	"sabotage": "Do not release the change. Read what the code does on which machines, remove it, and " +

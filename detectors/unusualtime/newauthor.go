@@ -31,12 +31,9 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	}
 	at := c.Author.When
 	h, w := at.Hour(), max(set.LocalWindow, 0)
-	if !utNight(h, set.NightStart, set.NightEnd) {
-		return guard.Finding{}, false
-	}
-	n, total := utLocalNear(here, h, w), utSum(here.LocalHours[:])
-	even := float64(total) * float64(2*w+1) / 24
-	if total < set.MinRepoCommits || float64(n) > set.LocalQuiet*even || utLocalNear(a, h, w) > 0 {
+	n, total, ok := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
+		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}.QuietNight(here, a, at)
+	if !ok {
 		return guard.Finding{}, false
 	}
 	who := "First commit by this author"
@@ -46,14 +43,14 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	window := fmt.Sprintf("between %02d:00 and %02d:00", (h-w+24)%24, (h+w+1)%24)
 	event, zone := newAuthorHour, ""
 	if o := utOffset(at); habits.StrangeZone(here, a, o, set.RareZone) {
-		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", utFew(here.AuthorZones[o]), explain.Offset(o))
+		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", explain.Few(here.AuthorZones[o]), explain.Offset(o))
 	}
 	return guard.Finding{
 		Severity: guard.Low,
 		Score:    0.4,
 		Event:    event,
 		Message: fmt.Sprintf("%s, at %s their time (%s): %s of this repository's %s commits were made %s where their authors were%s%s.",
-			who, at.Format("15:04"), explain.Offset(utOffset(at)), utFew(n), guard.Thousands(total), window,
+			who, at.Format("15:04"), explain.Offset(utOffset(at)), explain.Few(n), guard.Thousands(total), window,
 			utShare(n, total, 2*w+1), zone),
 		Evidence: []string{
 			fmt.Sprintf("new means fewer than %d earlier commits in every repository; a night hour (%02d:00 to %02d:00 "+
@@ -62,41 +59,6 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 				explain.Plural(w, "hour"), utPercent(set.LocalQuiet)),
 		},
 	}, true
-}
-
-// utNight reports whether the hour of the day h is in [start, end),
-// which may wrap past midnight (22 to 6).
-func utNight(h, start, end int) bool {
-	if start <= end {
-		return h >= start && h < end
-	}
-	return h >= start || h < end
-}
-
-// utLocalNear counts the commits of p within w hours of the hour of the
-// day h, in their authors' zones.
-func utLocalNear(p *guard.Profile, h, w int) int {
-	n := 0
-	for d := -w; d <= w; d++ {
-		n += p.LocalHours[((h+d)%24+24)%24]
-	}
-	return n
-}
-
-func utSum(xs []int) int {
-	n := 0
-	for _, x := range xs {
-		n += x
-	}
-	return n
-}
-
-// utFew renders a count that may be none: "none", "only 12".
-func utFew(n int) string {
-	if n == 0 {
-		return "none"
-	}
-	return "only " + guard.Thousands(n)
 }
 
 // utShare compares n of total commits in a window of hours with an even

@@ -77,3 +77,11 @@ func Capital(s string) string {
 	}
 	return string(s[0]-'a'+'A') + s[1:]
 }
+
+// Few renders a count that may be none: "none", "only 12", "only 1,234".
+func Few(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return "only " + guard.Thousands(n)
+}

@@ -124,3 +124,50 @@ func ZoneUse(here *guard.Profile, o int) string {
 	}
 	return fmt.Sprintf("none of this repository's %s commits", guard.Thousands(here.Commits))
 }
+
+// Night says when a new author's hour of the day is a quiet night hour
+// in a repository: an hour in [Start, End) where the author is (which may
+// wrap past midnight), at which the hours within Window of it hold at
+// most Quiet times their even share (1/24 an hour) of the repository's
+// commits, each in its author's zone, once it has MinCommits.
+type Night struct {
+	Start, End, Window, MinCommits int
+	Quiet                          float64
+}
+
+// QuietNight reports whether at, the time of a commit by the author of
+// profile a, is a quiet night hour (see Night) of the repository whose
+// profile of everyone is here, and one the author never committed at; n
+// and total are the repository's commits within the window and in all.
+func (q Night) QuietNight(here, a *guard.Profile, at time.Time) (n, total int, ok bool) {
+	h, w := at.Hour(), max(q.Window, 0)
+	if here == nil || !night(h, q.Start, q.End) {
+		return 0, 0, false
+	}
+	n = LocalNear(here, h, w)
+	for _, x := range here.LocalHours {
+		total += x
+	}
+	even := float64(total) * float64(2*w+1) / 24
+	ok = total >= q.MinCommits && float64(n) <= q.Quiet*even && LocalNear(a, h, w) == 0
+	return n, total, ok
+}
+
+// night reports whether the hour of the day h is in [start, end), which
+// may wrap past midnight (22 to 6).
+func night(h, start, end int) bool {
+	if start <= end {
+		return h >= start && h < end
+	}
+	return h >= start || h < end
+}
+
+// LocalNear counts the commits of p within w hours of the hour of the
+// day h, in their authors' zones.
+func LocalNear(p *guard.Profile, h, w int) int {
+	n := 0
+	for d := -w; d <= w; d++ {
+		n += p.LocalHours[((h+d)%24+24)%24]
+	}
+	return n
+}
