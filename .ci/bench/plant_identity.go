@@ -36,8 +36,9 @@ const (
 	minDormantN  = 10
 )
 
-// chooseIdent picks the author of a commit planted at time at.
-func chooseIdent(h *history, at time.Time, kind whoKind, rng *rand.Rand) (ident, error) {
+// chooseIdent picks the author of a commit planted at time at; others are
+// the commits planted so far.
+func chooseIdent(h *history, at time.Time, kind whoKind, others []*plantedCommit, rng *rand.Rand) (ident, error) {
 	switch kind {
 	case whoNew:
 		return newPerson(h, at, rng)
@@ -54,7 +55,7 @@ func chooseIdent(h *history, at time.Time, kind whoKind, rng *rand.Rand) (ident,
 		id.Note = fmt.Sprintf("first-time author at 03:xx %s, a zone the repository never used", fmtOffset(off))
 		return id, nil
 	case whoReturning, whoDormantOdd:
-		return returningAuthor(h, at, kind == whoDormantOdd, rng)
+		return returningAuthor(h, at, kind == whoDormantOdd, others, rng)
 	default:
 		return activeAuthor(h, at, rng)
 	}
@@ -88,11 +89,18 @@ func activeAuthor(h *history, at time.Time, rng *rand.Rand) (ident, error) {
 }
 
 // returningAuthor draws a real author with 10+ commits who has been
-// silent for 180+ days at at.
-func returningAuthor(h *history, at time.Time, oddHour bool, rng *rand.Rand) (ident, error) {
+// silent for 180+ days at at, and whom no other planted commit makes
+// active within 180 days of at (either would no longer be a return).
+func returningAuthor(h *history, at time.Time, oddHour bool, others []*plantedCommit, rng *rand.Rand) (ident, error) {
+	busy := map[string]bool{}
+	for _, o := range others {
+		if d := o.author.When.Sub(at); d > -dormantAfter && d < dormantAfter {
+			busy[identityKey(o.author.Email)] = true
+		}
+	}
 	var pool []*authorStat
 	for _, s := range sortedStats(authorStats(h.before(at), at)) {
-		if s.count >= minDormantN && at.Sub(s.last.When) >= dormantAfter {
+		if s.count >= minDormantN && at.Sub(s.last.When) >= dormantAfter && !busy[s.key] {
 			pool = append(pool, s)
 		}
 	}

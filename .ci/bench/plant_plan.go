@@ -121,7 +121,7 @@ func (p *planner) snapshot(idx int) (*snapshot, string, error) {
 func (p *planner) try(c *attackClass, idx int) (*plantedCommit, error) {
 	h := p.hist
 	prev, next := h.chain[idx], h.chain[idx+1]
-	who, err := chooseIdent(h, prev.Committer.When, c.who, p.rng)
+	who, err := chooseIdent(h, prev.Committer.When, c.who, p.res.plants, p.rng)
 	if err != nil {
 		return nil, err
 	}

@@ -376,3 +376,29 @@ func TestNewPersonNeverReusesAnAuthor(t *testing.T) {
 		t.Errorf("newPerson = %s <%s>, an existing author", id.Name, id.Email)
 	}
 }
+
+// TestReturningAuthorNotPlantedNearby: an author another planted commit
+// makes active within 180 days is not returning, whichever was planted
+// first.
+func TestReturningAuthorNotPlantedNearby(t *testing.T) {
+	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var all []commitRec
+	for i := range 12 {
+		p := person{"Zed Rice", "zed@corp.example", at.AddDate(-3, 0, i)}
+		all = append(all, commitRec{Author: p, Committer: p})
+	}
+	h := &history{all: all}
+	if id, err := returningAuthor(h, at, true, nil, testRand()); err != nil || id.Email != "zed@corp.example" {
+		t.Fatalf("returningAuthor = %+v, %v: want Zed, silent for years", id, err)
+	}
+	for _, d := range []int{-60, 60} {
+		other := &plantedCommit{author: person{"Zed Rice", "zed@corp.example", at.AddDate(0, 0, d)}}
+		if id, err := returningAuthor(h, at, true, []*plantedCommit{other}, testRand()); err == nil {
+			t.Errorf("planted %d days away: returningAuthor = %+v, want none", d, id)
+		}
+	}
+	far := &plantedCommit{author: person{"Zed Rice", "zed@corp.example", at.AddDate(0, 0, -400)}}
+	if _, err := returningAuthor(h, at, true, []*plantedCommit{far}, testRand()); err != nil {
+		t.Errorf("planted 400 days before: %v, want Zed", err)
+	}
+}
