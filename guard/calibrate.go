@@ -108,7 +108,8 @@ func (r *Rates) Learn(j *Judgement) {
 	}
 }
 
-// queued is how many commits a rule brought into the queue.
+// queued is how many commits content findings or rules brought into the
+// queue whatever their score.
 func (r *Rates) queued() int {
 	n := 0
 	for _, k := range r.Queued {
@@ -149,11 +150,11 @@ const MinBehaviourShare = 0.25
 // Threshold returns the lowest score such that at most budget of the
 // learned commits enter the queue: the commits content findings or rules
 // brought there (Queued) first, whatever their score, then those that
-// score more, each
-// commit scored as the sum of bits(e) over its events: with the rates as
-// they are now, not as they were when it was judged (bits should leave
-// the commit's own event out, so that earlier commits are scored as a
-// new one is). Scores keep at least MinBehaviourShare of the budget.
+// score more, each commit scored as the sum of bits(e) over its events:
+// with the rates as they are now, not as they were when it was judged
+// (bits should leave the commit's own event out, so that earlier commits
+// are scored as a new one is). Scores keep at least MinBehaviourShare of
+// the budget.
 // When that is less than one commit, the threshold lies above the top
 // score by the bits the budget is short of one commit. 0 when none is
 // learned or none scores above 0.
@@ -461,8 +462,6 @@ func Assess(j *Judgement, content []Finding, override func(detector string) Seve
 	flag := ScoreOf(severe)
 	if j != nil {
 		j.Queued = queues(severe)
-	}
-	if j != nil {
 		a.Score += j.Score
 		a.Threshold = j.Threshold
 		flag += j.Score
