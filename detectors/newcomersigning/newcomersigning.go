@@ -34,8 +34,10 @@ type Settings struct {
 	LocalQuiet     float64 `setting:"local_quiet"`
 	MinRepoCommits int     `setting:"min_repo_commits"`
 	// rare_zone: a zone at most this share of the repository's commits
-	// used (one commit always) is new to it, as for timezone-change: said
-	// beside the hour, not enough alone (contributors live everywhere).
+	// used (one commit always) is new to it, as for timezone-change. A
+	// night hour in such a zone is enough where the repository's own
+	// nights are not quiet; a new zone in the day is not (contributors
+	// live everywhere).
 	RareZone float64 `setting:"rare_zone"`
 }
 
@@ -46,7 +48,7 @@ const name = "newcomer-signing"
 var Detector = &guard.Detector{
 	Name: name,
 	Doc: "Reports an author new to every repository who changes key or signing code at a night hour " +
-		"(where they are) when the repository is quiet, more so from a time zone it never used: a " +
+		"(where they are) when the repository is quiet, or from a time zone it never used: a " +
 		"false-identity hire or a taken-over new account. A rule: medium whatever the budget.",
 	Severity:  guard.Medium,
 	Behaviour: true,
@@ -82,16 +84,24 @@ func run(pass *guard.Pass) {
 	}
 	at := c.Author.When
 	_, o := at.Zone()
-	n, total, night := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
-		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}.QuietNight(here, a, at)
-	if !night {
+	q := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
+		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}
+	if !q.Hour(at.Hour()) {
 		return
 	}
-	h, w := at.Hour(), max(set.LocalWindow, 0)
-	when := []string{fmt.Sprintf("at %s their time, when this repository is quiet (%s of its %s commits "+
-		"between %02d:00 and %02d:00 where their authors were)", at.Format("15:04"), explain.Few(n),
-		guard.Thousands(total), (h-w+24)%24, (h+w+1)%24)}
-	if habits.StrangeZone(here, a, o, set.RareZone) {
+	n, total, quiet := q.QuietNight(here, a, at)
+	strange := habits.StrangeZone(here, a, o, set.RareZone)
+	if !quiet && !strange {
+		return
+	}
+	when := []string{fmt.Sprintf("at %s their time, a night hour where they are", at.Format("15:04"))}
+	if quiet {
+		h, w := at.Hour(), max(set.LocalWindow, 0)
+		when[0] = fmt.Sprintf("at %s their time, when this repository is quiet (%s of its %s commits "+
+			"between %02d:00 and %02d:00 where their authors were)", at.Format("15:04"), explain.Few(n),
+			guard.Thousands(total), (h-w+24)%24, (h+w+1)%24)
+	}
+	if strange {
 		when = append(when, fmt.Sprintf("in the time zone %s, which %s used", explain.Offset(o), habits.ZoneUse(here, o)))
 	}
 	who := "First commit by this author (no history in any repository)"

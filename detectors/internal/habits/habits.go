@@ -141,7 +141,7 @@ type Night struct {
 // and total are the repository's commits within the window and in all.
 func (q Night) QuietNight(here, a *guard.Profile, at time.Time) (n, total int, ok bool) {
 	h, w := at.Hour(), max(q.Window, 0)
-	if here == nil || !night(h, q.Start, q.End) {
+	if here == nil || !q.Hour(h) {
 		return 0, 0, false
 	}
 	n = LocalNear(here, h, w)
@@ -153,13 +153,13 @@ func (q Night) QuietNight(here, a *guard.Profile, at time.Time) (n, total int, o
 	return n, total, ok
 }
 
-// night reports whether the hour of the day h is in [start, end), which
-// may wrap past midnight (22 to 6).
-func night(h, start, end int) bool {
-	if start <= end {
-		return h >= start && h < end
+// Hour reports whether the hour of the day h is a night hour: in
+// [Start, End), which may wrap past midnight (22 to 6).
+func (q Night) Hour(h int) bool {
+	if q.Start <= q.End {
+		return h >= q.Start && h < q.End
 	}
-	return h >= start || h < end
+	return h >= q.Start || h < q.End
 }
 
 // LocalNear counts the commits of p within w hours of the hour of the
