@@ -336,7 +336,8 @@ type Judgement struct {
 	Rules []Finding `json:"rules,omitempty"`
 	// Queued says that the commit's content findings or rules brought
 	// it into the queue whatever its score (one at medium or high; a
-	// critical one is outside the budget): set by Assess, it takes its
+	// critical one is outside the budget; Assessment.Queued): set by
+	// whoever learns the commit, before it is learned, it takes its
 	// place in the budget before behaviour does (see Rates.Threshold).
 	Queued bool `json:"queued,omitempty"`
 	// Baseline is a copy of the baseline the judgement was made against,
@@ -437,6 +438,10 @@ type Assessment struct {
 	Threshold float64
 	// Risk is the score on a 0-100 scale (RiskOf).
 	Risk float64
+	// Queued says that content findings or rules at medium or high bring
+	// the commit into the queue whatever its score: what the one who
+	// learns the commit sets in its Judgement (Judgement.Queued).
+	Queued bool
 }
 
 // Assess combines a commit's behaviour judgement (nil: none) with its
@@ -460,8 +465,8 @@ func Assess(j *Judgement, content []Finding, override func(detector string) Seve
 		}
 	}
 	flag := ScoreOf(severe)
+	a.Queued = queues(severe)
 	if j != nil {
-		j.Queued = queues(severe)
 		a.Score += j.Score
 		a.Threshold = j.Threshold
 		flag += j.Score

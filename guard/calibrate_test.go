@@ -151,9 +151,9 @@ func TestThresholdQueuedFirst(t *testing.T) {
 		want bool
 	}{{Low, false}, {Medium, true}, {High, true}, {Critical, false}} {
 		j := &Judgement{}
-		Assess(j, []Finding{{Detector: "key-material", Severity: tc.sev}}, nil)
-		if j.Queued != tc.want {
-			t.Errorf("content at %v: Queued = %v, want %v", tc.sev, j.Queued, tc.want)
+		a := Assess(j, []Finding{{Detector: "key-material", Severity: tc.sev}}, nil)
+		if a.Queued != tc.want || j.Queued {
+			t.Errorf("content at %v: Queued = %v, want %v (and the judgement untouched: %v)", tc.sev, a.Queued, tc.want, j.Queued)
 		}
 	}
 }

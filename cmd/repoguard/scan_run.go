@@ -185,6 +185,11 @@ func (r *scanRun) judge(c *guard.Commit, j *guard.Judgement, detErr error) error
 	}
 	r.bar.step()
 	a, err := r.job.engine.Assess(guard.Subject{Commit: c}, j)
+	if j != nil {
+		// Learned next: whether content or rules queue it counts
+		// against the budget.
+		j.Queued = a.Queued
+	}
 	if err = errors.Join(detErr, err); err != nil {
 		r.errs = append(r.errs, err)
 	}

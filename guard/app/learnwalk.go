@@ -33,6 +33,9 @@ func (a *App) judgeEach(ctx context.Context, w *guard.LearnWalk, eng *guard.Engi
 		var cerr error
 		as, cerr = eng.Assess(guard.Subject{Commit: c}, j)
 		detErr = errors.Join(err, cerr)
+		if j != nil {
+			j.Queued = as.Queued
+		}
 		return nil
 	}
 	w.Step = func(c *guard.Commit, _ int) error {
