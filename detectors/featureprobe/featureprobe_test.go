@@ -113,25 +113,6 @@ func TestMisspelt(t *testing.T) {
 	}
 }
 
-func TestDistance(t *testing.T) {
-	tests := []struct {
-		a, b  string
-		limit int
-		want  int
-	}{
-		{"self", "slef", 2, 1},
-		{"landlock", "landlok", 2, 1},
-		{"abc", "abc", 2, 0},
-		{"abcdef", "fedcba", 2, 3},
-		{"a", "abcd", 2, 3},
-	}
-	for _, tt := range tests {
-		if got := distance(tt.a, tt.b, tt.limit); got != tt.want {
-			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func TestScanFindsProbes(t *testing.T) {
 	tests := []struct {
 		l     lang

@@ -1,6 +1,10 @@
 package featureprobe
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/repoguard/repoguard/guard"
+)
 
 // Tokens shorter than minSpelled or longer than maxSpelled are not
 // checked for misspellings: short ones are too often another word, long
@@ -64,7 +68,7 @@ func (v *vocab) misspelt(w string) (string, *feature) {
 			if len(k) < 8 {
 				limit = 1
 			}
-			if d := distance(w, k, limit); d > 0 && d <= limit && !pluralOf(w, k) {
+			if d := guard.EditDistance(w, k, limit); d > 0 && d <= limit && !pluralOf(w, k) {
 				return k, v.known[k]
 			}
 		}
@@ -86,48 +90,6 @@ func shapeOf(w string) byte {
 
 // pluralOf reports whether a and b differ by a trailing "s" only.
 func pluralOf(a, b string) bool { return a+"s" == b || b+"s" == a }
-
-// distance is the optimal-string-alignment edit distance of a and b
-// (insertions, deletions, substitutions and transpositions of adjacent
-// bytes), or limit+1 when it is more than limit.
-func distance(a, b string, limit int) int {
-	if abs(len(a)-len(b)) > limit {
-		return limit + 1
-	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-			best = min(best, cur[j])
-		}
-		if best > limit {
-			return limit + 1
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(b)], limit+1)
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
 
 // isNameChar reports the bytes of a name as build files write them:
 // identifiers, header paths and compiler flags.
