@@ -288,12 +288,13 @@ func (p *packReader) loaded(o object) (blob, error) {
 	}, nil
 }
 
-// largeWhole is a blob stored whole over the limit: its size, and whether
-// its first bytes make it binary.
+// largeWhole is a blob stored whole over the limit: its size, its first
+// bytes (as readBlob keeps them: Tree.Head) and whether they make it
+// binary.
 func (p *packReader) largeWhole(loc packLoc, hdr entryHeader) (blob, error) {
 	head := make([]byte, min(hdr.size, binarySniff))
 	if err := p.inflate.head(p.files[loc.pack], loc.offset+int64(hdr.len), head); err != nil {
 		return blob{}, errFallback
 	}
-	return blob{size: hdr.size, large: true, binary: bytes.IndexByte(head, 0) >= 0}, nil
+	return blob{size: hdr.size, large: true, binary: bytes.IndexByte(head, 0) >= 0, head: string(head)}, nil
 }
