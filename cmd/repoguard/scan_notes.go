@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
 // failWatch passes a scan's findings on to its reporter and keeps count
@@ -48,9 +49,10 @@ func (w *failWatch) why() string {
 }
 
 // databaseNote says where the database a scan created is, "" when it
-// existed already (or keeps nothing).
+// existed already, keeps nothing, or is a server's (a URL, which may
+// hold a password: never printed).
 func databaseNote(path string, existed bool) string {
-	if existed || path == ":memory:" {
+	if existed || path == ":memory:" || sqlite.IsURL(path) {
 		return ""
 	}
 	return fmt.Sprintf("created the database %s (author baselines and the anomaly queue; "+
