@@ -145,6 +145,5 @@ func queueThreshold(ctx context.Context, job *scanJob) (bits, budget float64, er
 	if budget <= 0 {
 		budget = guard.DefaultBudget
 	}
-	j := guard.Calibrate(nil, &guard.Baseline{Rates: here, OrgRates: org}, budget)
-	return j.Threshold, budget, nil
+	return guard.QueueThreshold(here, org, budget), budget, nil
 }

@@ -171,13 +171,10 @@ func (t *evalTally) finish(*scanSummary) error { return nil }
 // done completes the report: the detectors by name, each class's caught
 // commits and the detectors that caught them.
 func (t *evalTally) done() *repoEval {
-	t.rep.Detectors = t.rep.Detectors[:0]
 	for _, name := range slices.Sorted(maps.Keys(t.dets)) {
 		t.rep.Detectors = append(t.rep.Detectors, t.dets[name])
 	}
 	for _, c := range t.rep.Classes {
-		c.Caught = 0
-		clear(c.Detectors)
 		for _, le := range c.Commits {
 			c.Caught += b2i(le.Caught)
 			for _, d := range le.Detectors {

@@ -63,10 +63,7 @@ func textDetectors(w io.Writer, r *repoEval) {
 }
 
 func textRecall(w io.Writer, r *repoEval) {
-	caught := 0
-	for _, c := range r.Classes {
-		caught += c.Caught
-	}
+	caught := totalCaught(r)
 	fmt.Fprintf(w, "\nknown-bad commits (%s): %d of %d caught at medium or above (%s)\n", safe(r.Labels), caught, r.Labelled,
 		recallOf(caught, r.Labelled))
 	fmt.Fprintf(w, "%-24s %7s %6s  %s\n", "class", "caught", "recall", "caught by")
