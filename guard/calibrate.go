@@ -3,7 +3,6 @@ package guard
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -58,11 +57,11 @@ type Rates struct {
 	// A commit that entered the queue whatever its score is counted in
 	// Queued instead.
 	Sets map[string]int `json:"sets"`
-	// Queued counts, as Sets does, the commits that content findings or
-	// behaviour rules (Detector.Rule) brought into the anomaly queue
-	// whatever their score (Judgement.Queued): they take their place in
-	// the budget before behaviour scores do.
-	Queued map[string]int `json:"queued,omitempty"`
+	// Queued counts the commits that content findings or behaviour rules
+	// (Detector.Rule) brought into the anomaly queue whatever their score
+	// (Judgement.Queued): they take their place in the budget before
+	// behaviour scores do.
+	Queued int `json:"queued,omitempty"`
 	// Flagged counts the commits (Queued aside) whose behaviour score
 	// reached the threshold of their time: the share the budget holds
 	// down.
@@ -79,9 +78,6 @@ func (r *Rates) maps() {
 	if r.Sets == nil {
 		r.Sets = map[string]int{}
 	}
-	if r.Queued == nil {
-		r.Queued = map[string]int{}
-	}
 }
 
 // Learn counts one commit judged as j.
@@ -97,48 +93,14 @@ func (r *Rates) Learn(j *Judgement) {
 			r.Events[det]++
 		}
 	}
-	set := strings.Join(j.Events, "|")
 	if j.inQueue() {
-		r.Queued[set]++
+		r.Queued++
 		return
 	}
-	r.Sets[set]++
+	r.Sets[strings.Join(j.Events, "|")]++
 	if j.Threshold > 0 && j.Score >= j.Threshold {
 		r.Flagged++
 	}
-}
-
-// queued is how many commits content findings or rules brought into the
-// queue whatever their score.
-func (r *Rates) queued() int {
-	n := 0
-	for _, k := range r.Queued {
-		n += k
-	}
-	return n
-}
-
-// Merge adds the counts of q into r.
-func (r *Rates) Merge(q *Rates) {
-	r.maps()
-	r.Commits += q.Commits
-	for e, n := range q.Events {
-		r.Events[e] += n
-	}
-	for k, n := range q.Sets {
-		r.Sets[k] += n
-	}
-	for k, n := range q.Queued {
-		r.Queued[k] += n
-	}
-	r.Flagged += q.Flagged
-}
-
-// Clone returns a deep copy.
-func (r *Rates) Clone() *Rates {
-	q := NewRates()
-	q.Merge(r)
-	return q
 }
 
 // MinBehaviourShare is the part of the budget that behaviour scores keep
@@ -181,7 +143,7 @@ func (r *Rates) Threshold(budget float64, bits func(event string) float64) float
 	}
 	sort.Slice(sets, func(i, j int) bool { return sets[i].score > sets[j].score })
 	n := float64(r.Commits)
-	share := max(budget*n-float64(r.queued()), MinBehaviourShare*budget*n)
+	share := max(budget*n-float64(r.Queued), MinBehaviourShare*budget*n)
 	if share < 1 && len(sets) > 0 && sets[0].score > 0 {
 		// Less than one of the learned commits may score more: the top
 		// score is one commit in n, and each bit above it halves that,
@@ -351,10 +313,12 @@ type Judgement struct {
 // learned before it was assessed).
 func (j *Judgement) inQueue() bool { return j.Queued || queues(j.Rules) }
 
-// queues reports whether any of fs is medium or high: it brings its
-// commit into the queue, within the budget (a critical one is outside).
+// queues reports whether the most severe of fs is medium or high: it
+// brings its commit into the queue within the budget (a commit with a
+// critical one is outside the budget).
 func queues(fs []Finding) bool {
-	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity >= Medium && f.Severity < Critical })
+	worst := MaxSeverity(fs)
+	return worst >= Medium && worst < Critical
 }
 
 // Calibrate turns the raw findings of a commit's behaviour detectors into
@@ -475,6 +439,8 @@ func Assess(j *Judgement, content []Finding, override func(detector string) Seve
 	if j != nil {
 		for _, f := range j.Findings {
 			switch {
+			case f.Severity == Info:
+				// A note (see Calibrate) stays one, whatever the score.
 			case flag >= j.Threshold+6:
 				f.Severity = High
 			case flag >= j.Threshold:

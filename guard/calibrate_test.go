@@ -121,8 +121,8 @@ func TestThresholdQueuedFirst(t *testing.T) {
 		if got := r.Threshold(0.005, bits); got != tc.want {
 			t.Errorf("%d queued: Threshold = %v, want %v", tc.queued, got, tc.want)
 		}
-		if r.Commits != 4000 || r.queued() != tc.queued || r.Events["b"] != 4+tc.queued {
-			t.Errorf("%d queued: %d commits, %d queued, b in %d", tc.queued, r.Commits, r.queued(), r.Events["b"])
+		if r.Commits != 4000 || r.Queued != tc.queued || r.Events["b"] != 4+tc.queued {
+			t.Errorf("%d queued: %d commits, %d queued, b in %d", tc.queued, r.Commits, r.Queued, r.Events["b"])
 		}
 	}
 	// A young repository: 100 commits leave a budget of half a commit,
@@ -143,8 +143,8 @@ func TestThresholdQueuedFirst(t *testing.T) {
 	r := NewRates()
 	r.Learn(&Judgement{Rules: []Finding{{Detector: "dormant-core", Severity: Medium}}})
 	r.Learn(&Judgement{Rules: []Finding{{Detector: "dormant-core", Severity: Low}}})
-	if r.queued() != 1 {
-		t.Errorf("queued = %d, want 1 (the medium rule)", r.queued())
+	if r.Queued != 1 {
+		t.Errorf("queued = %d, want 1 (the medium rule)", r.Queued)
 	}
 	for _, tc := range []struct {
 		sev  Severity
@@ -155,6 +155,11 @@ func TestThresholdQueuedFirst(t *testing.T) {
 		if a.Queued != tc.want || j.Queued {
 			t.Errorf("content at %v: Queued = %v, want %v (and the judgement untouched: %v)", tc.sev, a.Queued, tc.want, j.Queued)
 		}
+	}
+	// A critical finding beside a medium one: the commit is outside the
+	// budget all the same.
+	if a := Assess(nil, []Finding{{Severity: Critical}, {Severity: Medium}}, nil); a.Queued {
+		t.Error("critical and medium: Queued, want outside the budget")
 	}
 }
 
@@ -330,5 +335,17 @@ func TestCalibrateNoteAddsNoSurprise(t *testing.T) {
 	}
 	if jn := Calibrate([]Finding{note}, b, 0.005); jn.Score != 0 || len(jn.Findings) != 1 || jn.Findings[0].Surprise == 0 {
 		t.Errorf("note alone: score %v, findings %+v; want 0 and the note with its surprise shown", jn.Score, jn.Findings)
+	}
+	// Assessed, the note stays a note, alone or beside a commit that
+	// reaches the queue; the rare event beside it does reach it.
+	for _, content := range [][]Finding{nil, {{Detector: "ci-tampering", Severity: High}}} {
+		for _, f := range Assess(j, content, nil).Findings {
+			if f.Detector == "timezone-change" && f.Severity != Info {
+				t.Errorf("with %d content findings: the note is %v, want info", len(content), f.Severity)
+			}
+			if f.Detector == "unusual-time" && len(content) > 0 && f.Severity < Medium {
+				t.Errorf("beside a high content finding the rare event is %v, want medium or above", f.Severity)
+			}
+		}
 	}
 }
