@@ -25,11 +25,9 @@ func (a *App) learnWalk(repo, ref string, r Repository, eng *guard.Engine, mm *g
 func (a *App) judgeEach(ctx context.Context, w *guard.LearnWalk, eng *guard.Engine, record func(*guard.Commit, judged) error) {
 	var as guard.Assessment
 	var detErr error
+	// The walk judges no merge (JudgeMerges is unset): Step sees the
+	// assessment Judge made of the same commit, or none.
 	w.Judge = func(c *guard.Commit, j *guard.Judgement, err error) error {
-		as, detErr = guard.Assessment{}, nil
-		if c.IsMerge() {
-			return nil
-		}
 		var cerr error
 		as, cerr = eng.Assess(guard.Subject{Commit: c}, j)
 		detErr = errors.Join(err, cerr)
@@ -41,9 +39,6 @@ func (a *App) judgeEach(ctx context.Context, w *guard.LearnWalk, eng *guard.Engi
 	w.Step = func(c *guard.Commit, _ int) error {
 		fs, err := as.Findings, detErr
 		as, detErr = guard.Assessment{}, nil
-		if c.IsMerge() {
-			return nil
-		}
 		a.logDetectorError(ctx, err)
 		if len(fs) == 0 {
 			return nil
