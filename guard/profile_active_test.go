@@ -34,4 +34,20 @@ func TestProfileActiveSince(t *testing.T) {
 			t.Errorf("%s: clone has ActiveSince %s, want %s", tt.name, c.ActiveSince, p.ActiveSince)
 		}
 	}
+	// Merging two profiles with history keeps the later start (the
+	// shorter run of activity), whichever side holds it.
+	early, late := NewProfile("alice", "r"), NewProfile("alice", "s")
+	for _, d := range []int{0, 10} {
+		early.Learn(&Commit{Author: Person{When: day(d)}, Committer: Person{When: day(d)}}, nil)
+	}
+	for _, d := range []int{0, 300, 310} {
+		late.Learn(&Commit{Author: Person{When: day(d)}, Committer: Person{When: day(d)}}, nil)
+	}
+	for _, pair := range [][2]*Profile{{early, late}, {late, early}} {
+		m := pair[0].Clone()
+		m.Merge(pair[1])
+		if !m.ActiveSince.Equal(day(300)) {
+			t.Errorf("merged ActiveSince %s, want %s", m.ActiveSince.Format(time.DateOnly), day(300).Format(time.DateOnly))
+		}
+	}
 }
