@@ -37,6 +37,7 @@ func runBackfill(e *env, args []string) int {
 	}
 	defer db.Close()
 	learner := sqlite.NewLearner(db)
+	learner.Sole = true
 	for _, p := range paths {
 		if err := backfillOne(e, learner, p, *name, *ref, *policyFile, *progress); err != nil {
 			return fail(e, err)

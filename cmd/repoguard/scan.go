@@ -217,6 +217,7 @@ func (j *scanJob) openStore(ctx context.Context, f *scanFlags) error {
 	}
 	j.dbNote = databaseNote(path, existed)
 	j.learner = sqlite.NewLearner(j.db)
+	j.learner.Sole = true // the database is the scan's while it runs
 	j.name = repoName(j.repo, f.repoName)
 	j.record = f.record
 	j.queueName, j.web = queueName(j.name), githubWeb(j.repo)

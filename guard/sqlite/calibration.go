@@ -94,8 +94,10 @@ func (l *Learner) Judged(ctx context.Context, repo, sha string) (*guard.Judgemen
 	if j, ok := l.judged[[2]string{repo, sha}]; ok {
 		return j, nil
 	}
-	if kept, err := l.keptOf(ctx, repo); err != nil || !kept.foreign && !kept.own[sha] {
-		return nil, err
+	if l.Sole {
+		if kept, err := l.keptOf(ctx, repo); err != nil || !kept.foreign && !kept.own[sha] {
+			return nil, err
+		}
 	}
 	var data string
 	err := l.db.db.QueryRowContext(ctx, `SELECT data FROM judgements WHERE repo = $1 AND commit_sha = $2`, repo, sha).Scan(&data)
@@ -112,11 +114,11 @@ func (l *Learner) Judged(ctx context.Context, repo, sha string) (*guard.Judgemen
 	return j, nil
 }
 
-// keptJudgements is what a Learner knows of the judgements of a
+// keptJudgements is what a Sole Learner knows of the judgements of a
 // repository in the database: foreign when it held some when first
 // looked at, else own lists those this Learner wrote since. A scan of a
 // new repository judges every commit: knowing that none is kept saves a
-// query per commit. (A database has one Learner at a time.)
+// query per commit.
 type keptJudgements struct {
 	foreign bool
 	own     map[string]bool
@@ -174,7 +176,7 @@ func (l *Learner) writeCalibration(ctx context.Context, tx *sql.Tx) error {
 			ON CONFLICT (repo, commit_sha) DO NOTHING`, k[0], k[1], string(data), now); err != nil {
 			return fmt.Errorf("judgement of %s: %w", guard.ShortHash(k[1]), err)
 		}
-		if kept := l.kept[k[0]]; kept != nil && !kept.foreign {
+		if kept := l.kept[k[0]]; l.Sole && kept != nil && !kept.foreign {
 			kept.own[k[1]] = true // kept too when the transaction fails: then looked up in vain
 		}
 	}

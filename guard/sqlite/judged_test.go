@@ -8,7 +8,7 @@ import (
 	"github.com/repoguard/repoguard/guard/sqlite"
 )
 
-// TestJudgedWithoutQueries: a Learner that found no judgement of a
+// TestJudgedWithoutQueries: a Sole Learner that found no judgement of a
 // repository in the database answers for the commits it did not keep
 // without asking the database (checked by closing it: a query would
 // fail), and still returns those it kept and wrote; a Learner that finds
@@ -17,6 +17,7 @@ func TestJudgedWithoutQueries(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	l := sqlite.NewLearner(db)
+	l.Sole = true
 	want := &guard.Judgement{Events: []string{"new-path"}, Score: 3.5, Threshold: 7}
 	if j, err := l.Judged(ctx, "repo", "c1"); err != nil || j != nil {
 		t.Fatalf("empty database: %v, %v", j, err)
@@ -49,5 +50,25 @@ func TestJudgedWithoutQueries(t *testing.T) {
 	}
 	if _, err := other.Judged(ctx, "repo", "c3"); err == nil {
 		t.Error("other learner answered c3 with the database closed: it did not ask")
+	}
+}
+
+// TestJudgedSharedDatabase: a Learner that is not the database's sole
+// writer (a server, one of several replicas) finds the judgement another
+// one stored after it first looked at the repository.
+func TestJudgedSharedDatabase(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	replica := sqlite.NewLearner(db)
+	if j, err := replica.Judged(ctx, "repo", "c1"); err != nil || j != nil {
+		t.Fatalf("empty database: %v, %v", j, err)
+	}
+	other := sqlite.NewLearner(db)
+	other.Keep("repo", "c1", &guard.Judgement{Score: 4.5})
+	if err := other.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := replica.Judged(ctx, "repo", "c1"); err != nil || j == nil || j.Score != 4.5 {
+		t.Errorf("after the other replica kept it: %+v, %v; want its judgement", j, err)
 	}
 }

@@ -38,6 +38,12 @@ type Learner struct {
 	// MaxCached is the number of cached profiles and identities above
 	// which a Commit empties the cache.
 	MaxCached int
+	// Sole says that no one else writes the database's judgements while
+	// this Learner lives (a scan or a backfill): a repository without
+	// any when first looked at then has only the ones this Learner
+	// writes, and Judged asks the database of no other commit. A
+	// server, one of several replicas or long-lived, leaves it false.
+	Sole bool
 
 	db       *DB
 	profiles map[profileID]*cachedProfile
