@@ -9,6 +9,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/detectors/internal/testpath"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -107,8 +108,8 @@ var (
 	// dcEntry matches the files a package starts from.
 	dcEntry = regexp.MustCompile(`(^|/)((index|main)\.(js|mjs|cjs|ts)|main\.(go|rs|c|cc|cpp|py)|lib\.rs|__init__\.py|__main__\.py)$`)
 	// dcOutside matches folders whose code is not the package's: examples,
-	// docs, tools, scripts, benchmarks, fuzzers, vendored code.
-	dcOutside = regexp.MustCompile(`(^|/)(examples?|docs?|documentation|vendor|third_party|node_modules|contrib|tools?|scripts?|` +
+	// docs, tools, scripts, benchmarks, fuzzers (vendored code: vendorpath).
+	dcOutside = regexp.MustCompile(`(^|/)(examples?|docs?|documentation|contrib|tools?|scripts?|` +
 		`benches|benchmarks?|fuzz|hack|\.github)/`)
 	// dcSource are the extensions of source code.
 	dcSource = map[string]bool{"go": true, "rs": true, "c": true, "h": true, "cc": true, "cpp": true, "cxx": true,
@@ -122,7 +123,7 @@ var (
 func dcCore(files []guard.FileChange, repo *guard.Profile, set *Settings) (core, why []string, first string) {
 	for i := range files {
 		f := &files[i]
-		if f.Status == guard.Deleted || !dcSource[guard.Ext(f.Path)] || testpath.Match(f.Path) || dcOutside.MatchString(f.Path) {
+		if f.Status == guard.Deleted || !dcSource[guard.Ext(f.Path)] || testpath.Match(f.Path) || vendorpath.Match(f.Path) || dcOutside.MatchString(f.Path) {
 			continue
 		}
 		reason, ok := dcWhy(f.Path, repo, set)
