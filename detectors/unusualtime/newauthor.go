@@ -30,9 +30,10 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 		return guard.Finding{}, false
 	}
 	at := c.Author.When
-	h, w := at.Hour(), max(set.LocalWindow, 0)
-	n, total, ok := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
-		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}.QuietNight(here, a, at)
+	w := max(set.LocalWindow, 0)
+	q := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
+		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}
+	n, total, ok := q.QuietNight(here, a, at)
 	if !ok {
 		return guard.Finding{}, false
 	}
@@ -40,7 +41,7 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	if a.Commits > 0 {
 		who = fmt.Sprintf("Author with only %s", explain.Plural(a.Commits, "earlier commit"))
 	}
-	window := fmt.Sprintf("between %02d:00 and %02d:00", (h-w+24)%24, (h+w+1)%24)
+	window := q.Between(at.Hour())
 	event, zone := newAuthorHour, ""
 	if o := utOffset(at); habits.StrangeZone(here, a, o, set.RareZone) {
 		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", explain.Few(here.AuthorZones[o]), explain.Offset(o))
