@@ -71,10 +71,7 @@ func run(pass *guard.Pass) {
 	if len(files) == 0 {
 		return
 	}
-	hour := fmt.Sprintf("none of their %s", guard.Thousands(a.Commits))
-	if near > 0 {
-		hour = fmt.Sprintf("only %d of their %s", near, guard.Thousands(a.Commits))
-	}
+	hour := explain.Few(near) + " of their " + guard.Thousands(a.Commits)
 	u := at.UTC()
 	pass.Report(guard.Finding{
 		Score: 0.7,
