@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"time"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/habits"
@@ -78,7 +77,7 @@ func run(pass *guard.Pass) {
 		Path:  first,
 		Message: fmt.Sprintf("%s with a change to core code at %s %s UTC (%s at %s), an hour unusual for them (%s commits %s): %s.",
 			explain.Capital(back.String()), u.Format("Mon"), u.Format("15:04"), at.Format("15:04"),
-			explain.Offset(dcOffset(at)), hour, habits.Window(at, set.HourWindow), explain.List(files, 3)),
+			explain.Offset(c.Author.Offset()), hour, habits.Window(at, set.HourWindow), explain.List(files, 3)),
 		Evidence: append(why,
 			fmt.Sprintf("dormant means no commit in any repository for %d days, after %d or more", set.DormantDays, set.MinCommits),
 			fmt.Sprintf("unusual means at most %s of the author's commits %s, on any day",
@@ -94,9 +93,6 @@ func dcWithin(w int) string {
 	}
 	return fmt.Sprintf("within %s of the hour (UTC)", explain.Plural(w, "hour"))
 }
-
-// dcOffset returns the zone offset of t in seconds east of UTC.
-func dcOffset(t time.Time) int { _, off := t.Zone(); return off }
 
 // dcPercent renders a share: "1%".
 func dcPercent(x float64) string { return fmt.Sprintf("%g%%", math.Round(1000*x)/10) }

@@ -83,7 +83,7 @@ func run(pass *guard.Pass) {
 		return
 	}
 	at := c.Author.When
-	_, o := at.Zone()
+	o := c.Author.Offset()
 	q := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
 		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}
 	if !q.Hour(at.Hour()) {

@@ -43,7 +43,7 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	}
 	window := q.Between(at.Hour())
 	event, zone := newAuthorHour, ""
-	if o := utOffset(at); habits.StrangeZone(here, a, o, set.RareZone) {
+	if o := c.Author.Offset(); habits.StrangeZone(here, a, o, set.RareZone) {
 		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", explain.Few(here.AuthorZones[o]), explain.Offset(o))
 	}
 	return guard.Finding{
@@ -51,7 +51,7 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 		Score:    0.4,
 		Event:    event,
 		Message: fmt.Sprintf("%s, at %s their time (%s): %s of this repository's %s commits were made %s where their authors were%s%s.",
-			who, at.Format("15:04"), explain.Offset(utOffset(at)), explain.Few(n), guard.Thousands(total), window,
+			who, at.Format("15:04"), explain.Offset(c.Author.Offset()), explain.Few(n), guard.Thousands(total), window,
 			utShare(n, total, 2*w+1), zone),
 		Evidence: []string{
 			fmt.Sprintf("new means fewer than %d earlier commits in every repository; a night hour (%02d:00 to %02d:00 "+
