@@ -144,7 +144,7 @@ func depChangeOf(eco depEco, e depEntry, old *depEntry) (Change, bool) {
 	}
 	switch {
 	case old != nil && (eco == depSubmodules || c.Source != "" || oldSource != "") &&
-		depWhere(e.spec) == depWhere(old.spec) && e.patch == old.patch:
+		depSame(eco, e.spec, old.spec) && e.patch == old.patch:
 		return Change{}, false // the same repository at another commit or tag
 	case e.patch || old != nil && (eco == depSubmodules || c.Source != ""):
 		c.Kind = Repointed
@@ -156,6 +156,17 @@ func depChangeOf(eco depEco, e depEntry, old *depEntry) (Change, bool) {
 		return Change{}, false
 	}
 	return c, true
+}
+
+// depSame reports whether two sources fetch from the same place. A
+// submodule's url is compared by its source key, as the detector's own
+// judge does (https://github.com/o/r and git@github.com:o/r.git are one
+// repository).
+func depSame(eco depEco, spec, old string) bool {
+	if eco == depSubmodules {
+		return depSourceKey(spec) == depSourceKey(old)
+	}
+	return depWhere(spec) == depWhere(old)
 }
 
 // depWhereRef cuts a ref off a source: "#ref", "@ref" after the path, and

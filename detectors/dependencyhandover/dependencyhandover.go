@@ -11,6 +11,7 @@ import (
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/detectors/internal/testpath"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -58,8 +59,9 @@ var Detector = &guard.Detector{
 }
 
 // dhSkip matches manifests that do not reach the build users get: those
-// of examples, docs and vendored code (tests and fixtures: testpath).
-var dhSkip = regexp.MustCompile(`(^|/)(examples?|docs?|vendor|third_party|node_modules)/`)
+// of examples and docs (vendored code: vendorpath; tests and fixtures:
+// testpath).
+var dhSkip = regexp.MustCompile(`(^|/)(examples?|docs?)/`)
 
 // dhInstallHooks are the npm scripts that run when the package is
 // installed as a dependency; prepare and prepack run in its own checkout
@@ -129,7 +131,7 @@ func dhChanges(files []guard.FileChange) []dhChange {
 	var out []dhChange
 	for i := range files {
 		f := &files[i]
-		if testpath.Match(f.Path) || dhSkip.MatchString(f.Path) {
+		if testpath.Match(f.Path) || vendorpath.Match(f.Path) || dhSkip.MatchString(f.Path) {
 			continue
 		}
 		for _, ch := range dependencychange.Changes(f) {

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"time"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/habits"
 	"github.com/repoguard/repoguard/detectors/internal/testpath"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -70,17 +70,14 @@ func run(pass *guard.Pass) {
 	if len(files) == 0 {
 		return
 	}
-	hour := fmt.Sprintf("none of their %s", guard.Thousands(a.Commits))
-	if near > 0 {
-		hour = fmt.Sprintf("only %d of their %s", near, guard.Thousands(a.Commits))
-	}
+	hour := explain.Few(near) + " of their " + guard.Thousands(a.Commits)
 	u := at.UTC()
 	pass.Report(guard.Finding{
 		Score: 0.7,
 		Path:  first,
 		Message: fmt.Sprintf("%s with a change to core code at %s %s UTC (%s at %s), an hour unusual for them (%s commits %s): %s.",
 			explain.Capital(back.String()), u.Format("Mon"), u.Format("15:04"), at.Format("15:04"),
-			explain.Offset(dcOffset(at)), hour, habits.Window(at, set.HourWindow), explain.List(files, 3)),
+			explain.Offset(c.Author.Offset()), hour, habits.Window(at, set.HourWindow), explain.List(files, 3)),
 		Evidence: append(why,
 			fmt.Sprintf("dormant means no commit in any repository for %d days, after %d or more", set.DormantDays, set.MinCommits),
 			fmt.Sprintf("unusual means at most %s of the author's commits %s, on any day",
@@ -97,9 +94,6 @@ func dcWithin(w int) string {
 	return fmt.Sprintf("within %s of the hour (UTC)", explain.Plural(w, "hour"))
 }
 
-// dcOffset returns the zone offset of t in seconds east of UTC.
-func dcOffset(t time.Time) int { _, off := t.Zone(); return off }
-
 // dcPercent renders a share: "1%".
 func dcPercent(x float64) string { return fmt.Sprintf("%g%%", math.Round(1000*x)/10) }
 
@@ -107,8 +101,8 @@ var (
 	// dcEntry matches the files a package starts from.
 	dcEntry = regexp.MustCompile(`(^|/)((index|main)\.(js|mjs|cjs|ts)|main\.(go|rs|c|cc|cpp|py)|lib\.rs|__init__\.py|__main__\.py)$`)
 	// dcOutside matches folders whose code is not the package's: examples,
-	// docs, tools, scripts, benchmarks, fuzzers, vendored code.
-	dcOutside = regexp.MustCompile(`(^|/)(examples?|docs?|documentation|vendor|third_party|node_modules|contrib|tools?|scripts?|` +
+	// docs, tools, scripts, benchmarks, fuzzers (vendored code: vendorpath).
+	dcOutside = regexp.MustCompile(`(^|/)(examples?|docs?|documentation|contrib|tools?|scripts?|` +
 		`benches|benchmarks?|fuzz|hack|\.github)/`)
 	// dcSource are the extensions of source code.
 	dcSource = map[string]bool{"go": true, "rs": true, "c": true, "h": true, "cc": true, "cpp": true, "cxx": true,
@@ -122,7 +116,7 @@ var (
 func dcCore(files []guard.FileChange, repo *guard.Profile, set *Settings) (core, why []string, first string) {
 	for i := range files {
 		f := &files[i]
-		if f.Status == guard.Deleted || !dcSource[guard.Ext(f.Path)] || testpath.Match(f.Path) || dcOutside.MatchString(f.Path) {
+		if f.Status == guard.Deleted || !dcSource[guard.Ext(f.Path)] || testpath.Match(f.Path) || vendorpath.Match(f.Path) || dcOutside.MatchString(f.Path) {
 			continue
 		}
 		reason, ok := dcWhy(f.Path, repo, set)

@@ -1,9 +1,8 @@
 package keymaterial
 
 import (
-	"strings"
-
 	"github.com/repoguard/repoguard/detectors/internal/testpath"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -21,8 +20,7 @@ const (
 // "" when it may ship.
 func kmFixtureFile(path string, deployOrCI bool) string {
 	switch {
-	case strings.HasPrefix(path, "vendor/") || strings.Contains(path, "/vendor/") ||
-		strings.HasPrefix(path, "node_modules/") || strings.Contains(path, "/node_modules/"):
+	case vendorpath.Match(path):
 		return kmInVendorCode
 	case testpath.MatchIn(path, deployOrCI):
 		return kmInTestFile

@@ -91,10 +91,6 @@ func (sp *netSpans) covers(i int) bool {
 	return sp.k < len(sp.spans) && sp.spans[sp.k][0] <= i
 }
 
-func netIdentChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
-}
-
 // netFindIPv4 finds dotted quads with valid octets that are not part of a
 // longer dotted sequence, an identifier or a version ("v1.2.3.4",
 // "image:1.2.3.4", "version 1.2.3.4").
@@ -102,7 +98,7 @@ func netFindIPv4(s string, spans [][2]int) []netEndpoint {
 	var out []netEndpoint
 	urls := netSpans{spans: spans}
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' || (i > 0 && (netIdentChar(s[i-1]) || s[i-1] == '.')) {
+		if s[i] < '0' || s[i] > '9' || (i > 0 && (textscan.IsIdent(s[i-1]) || s[i-1] == '.')) {
 			continue
 		}
 		end, ok := netDottedQuad(s, i)
@@ -151,10 +147,10 @@ func netDottedQuad(s string, i int) (int, bool) {
 			return k, false
 		}
 	}
-	if k < len(s) && (netIdentChar(s[k]) || s[k] == '.' && k+1 < len(s) && s[k+1] >= '0' && s[k+1] <= '9') {
+	if k < len(s) && (textscan.IsIdent(s[k]) || s[k] == '.' && k+1 < len(s) && s[k+1] >= '0' && s[k+1] <= '9') {
 		return k, false
 	}
-	if k+1 < len(s) && s[k] == '-' && netIdentChar(s[k+1]) {
+	if k+1 < len(s) && s[k] == '-' && textscan.IsIdent(s[k+1]) {
 		return k, false // 1.2.3.4-beta
 	}
 	return k, true
@@ -163,7 +159,7 @@ func netDottedQuad(s string, i int) (int, bool) {
 // netVersionContext reports whether the quad at s[i:] reads as a version:
 // an image tag ("name:1.2.3.4") or after the word "version".
 func netVersionContext(s string, i int) bool {
-	if i >= 2 && s[i-1] == ':' && netIdentChar(s[i-2]) {
+	if i >= 2 && s[i-1] == ':' && textscan.IsIdent(s[i-2]) {
 		return true
 	}
 	before := strings.ToLower(s[max(0, i-16):i])
@@ -178,18 +174,18 @@ func netFindIPv6(s string, spans [][2]int) []netEndpoint {
 	var out []netEndpoint
 	urls := netSpans{spans: spans}
 	for i := 0; i < len(s); {
-		if !netHex6Char(s[i]) || (i > 0 && (netIdentChar(s[i-1]) || s[i-1] == ':' || s[i-1] == '.')) {
+		if !(textscan.IsHex(s[i]) || s[i] == ':') || (i > 0 && (textscan.IsIdent(s[i-1]) || s[i-1] == ':' || s[i-1] == '.')) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && (netHex6Char(s[j]) || s[j] == '.') {
+		for j < len(s) && (textscan.IsHex(s[j]) || s[j] == ':' || s[j] == '.') {
 			j++
 		}
 		tok := strings.TrimRight(s[i:j], ".")
 		start := i
 		i = j
-		if j < len(s) && netIdentChar(s[j]) || urls.covers(start) || strings.Count(tok, ":") < 2 ||
+		if j < len(s) && textscan.IsIdent(s[j]) || urls.covers(start) || strings.Count(tok, ":") < 2 ||
 			!strings.ContainsAny(tok, "0123456789") || (!strings.Contains(tok, "::") && strings.Count(tok, ":") != 7) ||
 			netByteGroups(tok) {
 			continue
@@ -216,8 +212,4 @@ func netByteGroups(tok string) bool {
 		}
 	}
 	return true
-}
-
-func netHex6Char(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':'
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/repoguard/repoguard/detectors/internal/testpath"
 	"github.com/repoguard/repoguard/detectors/internal/textscan"
+	"github.com/repoguard/repoguard/detectors/internal/vendorpath"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -64,7 +65,7 @@ func netLowered(pass *guard.Pass, i int) string {
 	case netInDir(p, "examples", "example", "samples", "sample") || strings.HasSuffix(p, ".example") ||
 		strings.HasSuffix(p, ".sample"):
 		return "an example"
-	case netInDir(p, "vendor", "node_modules", "third_party"):
+	case vendorpath.Match(p):
 		return "vendored third-party code"
 	case pass.Classifier != nil && pass.Classifier.Asset(p):
 		return "an asset folder"

@@ -83,7 +83,7 @@ func run(pass *guard.Pass) {
 		return
 	}
 	at := c.Author.When
-	_, o := at.Zone()
+	o := c.Author.Offset()
 	q := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
 		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}
 	if !q.Hour(at.Hour()) {
@@ -96,10 +96,9 @@ func run(pass *guard.Pass) {
 	}
 	when := []string{fmt.Sprintf("at %s their time, a night hour where they are", at.Format("15:04"))}
 	if quiet {
-		h, w := at.Hour(), max(set.LocalWindow, 0)
 		when[0] = fmt.Sprintf("at %s their time, when this repository is quiet (%s of its %s commits "+
-			"between %02d:00 and %02d:00 where their authors were)", at.Format("15:04"), explain.Few(n),
-			guard.Thousands(total), (h-w+24)%24, (h+w+1)%24)
+			"%s where their authors were)", at.Format("15:04"), explain.Few(n),
+			guard.Thousands(total), q.Between(at.Hour()))
 	}
 	if strange {
 		when = append(when, fmt.Sprintf("in the time zone %s, which %s used", explain.Offset(o), habits.ZoneUse(here, o)))

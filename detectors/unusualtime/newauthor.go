@@ -30,9 +30,10 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 		return guard.Finding{}, false
 	}
 	at := c.Author.When
-	h, w := at.Hour(), max(set.LocalWindow, 0)
-	n, total, ok := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
-		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}.QuietNight(here, a, at)
+	w := max(set.LocalWindow, 0)
+	q := habits.Night{Start: set.NightStart, End: set.NightEnd, Window: set.LocalWindow,
+		MinCommits: set.MinRepoCommits, Quiet: set.LocalQuiet}
+	n, total, ok := q.QuietNight(here, a, at)
 	if !ok {
 		return guard.Finding{}, false
 	}
@@ -40,9 +41,9 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 	if a.Commits > 0 {
 		who = fmt.Sprintf("Author with only %s", explain.Plural(a.Commits, "earlier commit"))
 	}
-	window := fmt.Sprintf("between %02d:00 and %02d:00", (h-w+24)%24, (h+w+1)%24)
+	window := q.Between(at.Hour())
 	event, zone := newAuthorHour, ""
-	if o := utOffset(at); habits.StrangeZone(here, a, o, set.RareZone) {
+	if o := c.Author.Offset(); habits.StrangeZone(here, a, o, set.RareZone) {
 		event, zone = newAuthorHourNewZone, fmt.Sprintf(", and %s used the time zone %s", explain.Few(here.AuthorZones[o]), explain.Offset(o))
 	}
 	return guard.Finding{
@@ -50,7 +51,7 @@ func utNewAuthorHour(set *Settings, b *guard.Baseline, c *guard.Commit) (guard.F
 		Score:    0.4,
 		Event:    event,
 		Message: fmt.Sprintf("%s, at %s their time (%s): %s of this repository's %s commits were made %s where their authors were%s%s.",
-			who, at.Format("15:04"), explain.Offset(utOffset(at)), explain.Few(n), guard.Thousands(total), window,
+			who, at.Format("15:04"), explain.Offset(c.Author.Offset()), explain.Few(n), guard.Thousands(total), window,
 			utShare(n, total, 2*w+1), zone),
 		Evidence: []string{
 			fmt.Sprintf("new means fewer than %d earlier commits in every repository; a night hour (%02d:00 to %02d:00 "+

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
 	"github.com/repoguard/repoguard/detectors/internal/habits"
@@ -169,7 +168,6 @@ func run(pass *guard.Pass) {
 			fmt.Sprintf("organization commits at this hour of the week: %d of %s", b.Org.HourOfWeek[w], guard.Thousands(b.Org.Commits)),
 		},
 	}
-	at := c.Author.When
 	if minN := set.MinCommits; a.Commits < minN {
 		f.Severity, f.Score = guard.Low, min(f.Score, 0.5)
 		own := "With no commits of their own yet"
@@ -177,9 +175,9 @@ func run(pass *guard.Pass) {
 			own = fmt.Sprintf("With only %s of their own (fewer than %d)", explain.Plural(a.Commits, "commit"), minN)
 		}
 		f.Message = fmt.Sprintf("%s %s, the author is judged mostly against the organization's hours.",
-			utMessage(b.Org, at, "organization commits"), own)
+			utMessage(b.Org, c.Author, "organization commits"), own)
 	} else {
-		f.Message = utMessage(a, at, "commits")
+		f.Message = utMessage(a, c.Author, "commits")
 	}
 	pass.Report(f)
 }
@@ -195,20 +193,18 @@ func utScore(tail, maxTail float64) float64 {
 
 // utMessage explains the commit's hour with the profile's commits in the
 // five-hour window around it, on any day of the week.
-func utMessage(p *guard.Profile, at time.Time, noun string) string {
+func utMessage(p *guard.Profile, author guard.Person, noun string) string {
+	at := author.When
 	u := at.UTC()
 	n, window := habits.NearHour(p, at, 2), habits.Window(at, 2)
 	when := fmt.Sprintf("authored %s %s UTC, %s at %s", u.Format("Mon"), u.Format("15:04"),
-		at.Format("15:04"), explain.Offset(utOffset(at)))
+		at.Format("15:04"), explain.Offset(author.Offset()))
 	span := strings.Replace(explain.History(p), "commits", noun, 1)
 	if n == 0 {
 		return fmt.Sprintf("First commit %s in %s (%s).", window, span, when)
 	}
 	return fmt.Sprintf("Only %d of %s fell %s (%s).", n, span, window, when)
 }
-
-// utOffset returns the zone offset of t in seconds east of UTC.
-func utOffset(t time.Time) int { _, off := t.Zone(); return off }
 
 // utUsualHours renders the shortest run of hours of the day (UTC) that
 // holds at least 80% of the author's commits.

@@ -162,6 +162,14 @@ func (q Night) Hour(h int) bool {
 	return h >= q.Start || h < q.End
 }
 
+// Between renders the hours within the window of the hour of the day h,
+// where each commit's author was: "between 02:00 and 05:00". (Window
+// names the width, so the method is not Window.)
+func (q Night) Between(h int) string {
+	w := max(q.Window, 0)
+	return fmt.Sprintf("between %02d:00 and %02d:00", ((h-w)%24+24)%24, (h+w+1)%24)
+}
+
 // LocalNear counts the commits of p within w hours of the hour of the
 // day h, in their authors' zones.
 func LocalNear(p *guard.Profile, h, w int) int {

@@ -108,3 +108,19 @@ func TestReturnsStillComing(t *testing.T) {
 		})
 	}
 }
+
+func TestNightBetween(t *testing.T) {
+	for _, tt := range []struct {
+		w, h int
+		want string
+	}{
+		{1, 3, "between 02:00 and 05:00"},
+		{1, 0, "between 23:00 and 02:00"},
+		{2, 23, "between 21:00 and 02:00"},
+		{-1, 4, "between 04:00 and 05:00"},
+	} {
+		if got := (Night{Window: tt.w}).Between(tt.h); got != tt.want {
+			t.Errorf("Night{Window: %d}.Between(%d) = %q, want %q", tt.w, tt.h, got, tt.want)
+		}
+	}
+}
