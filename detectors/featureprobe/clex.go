@@ -260,7 +260,7 @@ func (lx *cLexer) word() {
 	lx.i += identLen(lx.s[start:])
 	w := lx.s[start:lx.i]
 	lx.idents = append(lx.idents, token{off: lx.base + start, text: w})
-	lone := lx.atLineStart && lineIsOnly(lx.s, start, lx.i)
+	lone := lx.atLineStart && lineIsOnly(lx.s, lx.i)
 	if lone && len(w) <= 3 && !cKeywords[w] && (lx.prev == ";" || lx.prev == "{" || lx.prev == "}" || lx.prev == "") {
 		lx.flushStray(false)
 		lx.stray = &token{off: start, text: w}
@@ -491,8 +491,9 @@ func lineEnd(s string, i int) int {
 	return len(s)
 }
 
-// lineIsOnly reports whether s[start:end] is all of its line but blanks.
-func lineIsOnly(s string, start, end int) bool {
+// lineIsOnly reports whether nothing but blanks follows s[:end] on its
+// line.
+func lineIsOnly(s string, end int) bool {
 	return strings.TrimSpace(s[end:lineEnd(s, end)]) == ""
 }
 

@@ -230,12 +230,6 @@ func joined(t string) bool {
 	return i >= 0 && subPathAfter(t[i+len(s):])
 }
 
-// joinedVar reports a variable joined with a subfolder where it is used.
-func joinedVar(c, v string) bool {
-	i := indexWord(c, v)
-	return i >= 0 && subPathAfter(c[i+len(v):])
-}
-
 // subPathAfter reports text that goes on with a subfolder: `/x`,
 // `, ".x"`, `+ "/x"`, `/ ".x"` or `.join(`.
 func subPathAfter(rest string) bool {
