@@ -3,6 +3,8 @@ package featureprobe
 import (
 	"fmt"
 	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 )
 
 // dialect says how a C test program is embedded in a build file, which
@@ -154,7 +156,7 @@ func (lx *cLexer) valueAt(i int) int {
 		if end := strings.IndexByte(s, '}'); end > 0 && !strings.Contains(s[:end], "\n") {
 			return end + 1
 		}
-	case lx.d == m4Quoted && len(s) > 1 && s[0] == '$' && (isIdentChar(s[1])):
+	case lx.d == m4Quoted && len(s) > 1 && s[0] == '$' && (textscan.IsIdent(s[1])):
 		return 1 + identLen(s[1:])
 	case lx.d == m4Quoted && s[0] == '@':
 		for _, q := range []string{"@<:@", "@:>@", "@S|@", "@%:@", "@&t@", "@{:@", "@:}@"} {
@@ -275,7 +277,7 @@ func (lx *cLexer) number() {
 	j := lx.i + 1
 	for j < len(lx.s) {
 		c := lx.s[j]
-		if isIdentChar(c) || c == '.' || (c == '+' || c == '-') && strings.ContainsRune("eEpP", rune(lx.s[j-1])) {
+		if textscan.IsIdent(c) || c == '.' || (c == '+' || c == '-') && strings.ContainsRune("eEpP", rune(lx.s[j-1])) {
 			j++
 			continue
 		}
@@ -470,13 +472,11 @@ func init() {
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-func isIdentChar(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
-
 // identLen returns the length of the identifier characters at the start
 // of s.
 func identLen(s string) int {
 	n := 0
-	for n < len(s) && isIdentChar(s[n]) {
+	for n < len(s) && textscan.IsIdent(s[n]) {
 		n++
 	}
 	return n
