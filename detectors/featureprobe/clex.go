@@ -204,8 +204,13 @@ func headerName(rest string) string {
 	if rest == "" {
 		return ""
 	}
-	closer := map[byte]byte{'<': '>', '"': '"'}[rest[0]]
-	if closer == 0 {
+	var closer byte
+	switch rest[0] {
+	case '<':
+		closer = '>'
+	case '"':
+		closer = '"'
+	default:
 		return ""
 	}
 	end := strings.IndexByte(rest[1:], closer)
