@@ -22,10 +22,10 @@ const (
 // rule the change adds explains nothing; and a build change that names
 // the binary (the xz pattern) keeps it where it is. A build change that
 // raised it without naming it is explained too: a step is taken back
-// for it. It stays low at least. It reports whether it stepped down.
-func (j *bisJudge) cleaned(c *bisCandidate, namedByBuild bool) bool {
+// for it. It stays low at least.
+func (j *bisJudge) cleaned(c *bisCandidate, namedByBuild bool) {
 	if c.sev <= guard.Low || namedByBuild || j.pass.Tree == nil {
-		return false
+		return
 	}
 	dir, base := path.Dir(c.file.Path), path.Base(c.file.Path)
 	read := 0
@@ -37,16 +37,36 @@ func (j *bisJudge) cleaned(c *bisCandidate, namedByBuild bool) bool {
 			continue
 		}
 		read++
-		text, err := j.pass.Tree.Head(f.Path, bisCleanRead)
-		if err != nil {
+		b := j.buildText(f.Path)
+		if !b.ok {
 			continue
 		}
-		if tok := bisCleanedBy(string(text), base, j.addedLines(f.Path)); tok != "" {
+		if tok := bisCleanedBy(b.text, base, b.added); tok != "" {
 			j.stepDownCleaned(c, f.Path, tok)
-			return true
+			return
 		}
 	}
-	return false
+}
+
+// bisBuildText is the head of a build file of the tree, as cleaned
+// reads it, and the lines the change adds to it.
+type bisBuildText struct {
+	text  string
+	added map[string]bool
+	ok    bool // false when the tree could not give it
+}
+
+// buildText reads the build file at p once per change.
+func (j *bisJudge) buildText(p string) bisBuildText {
+	if b, ok := j.buildTexts[p]; ok {
+		return b
+	}
+	var b bisBuildText
+	if text, err := j.pass.Tree.Head(p, bisCleanRead); err == nil {
+		b = bisBuildText{text: string(text), added: j.addedLines(p), ok: true}
+	}
+	j.buildTexts[p] = b
+	return b
 }
 
 func (j *bisJudge) stepDownCleaned(c *bisCandidate, by, tok string) {
@@ -125,7 +145,7 @@ func bisCleans(w, base string) bool {
 	if w == base {
 		return true
 	}
-	if len(strings.NewReplacer("*", "", "?", "").Replace(w)) < 2 {
+	if len(w)-strings.Count(w, "*")-strings.Count(w, "?") < 2 {
 		return false
 	}
 	ok, _ := path.Match(w, base)

@@ -20,12 +20,13 @@ type bisJudge struct {
 	binaries   map[string]bool // the binaries among them
 	treeErr    error           // why the tree could not be read, besides its bounds
 	dirs       map[string][]guard.TreeFile
+	buildTexts map[string]bisBuildText // the build files cleaned read
 }
 
 func newBisJudge(pass *guard.Pass, set *Settings) *bisJudge {
 	j := &bisJudge{pass: pass, fixtures: bisLowerSet(set.FixtureDirs), junk: bisNameMatcher(set.JunkFiles),
 		buildMatch: bisNameMatcher(set.BuildFiles), changed: map[string]bool{}, binaries: map[string]bool{},
-		dirs: map[string][]guard.TreeFile{}}
+		dirs: map[string][]guard.TreeFile{}, buildTexts: map[string]bisBuildText{}}
 	var builds []string
 	for i := range pass.Files {
 		f := &pass.Files[i]

@@ -37,11 +37,11 @@ var (
 
 // ciDumpTarget returns the file a line writes the environment to, "" when
 // it writes none.
-func ciDumpTarget(code string) string {
+func ciDumpTarget(code string, envDump bool) string {
 	if m := ciDumpFile.FindStringSubmatch(code); m != nil {
 		return m[1]
 	}
-	if !ciEnvDump.MatchString(code) {
+	if !envDump {
 		return ""
 	}
 	if m := ciOutFile.FindStringSubmatch(code); m != nil {
@@ -63,7 +63,8 @@ func (c *ciFile) exfiltration() {
 		if code == "" || !c.isNew(l) {
 			continue
 		}
-		if f := ciDumpTarget(code); f != "" && !ciSends.MatchString(code) {
+		sends, envDump := ciSends.MatchString(code), ciEnvDump.MatchString(code)
+		if f := ciDumpTarget(code, envDump); f != "" && !sends {
 			dumps[f] = l
 			continue
 		}
@@ -71,17 +72,28 @@ func (c *ciFile) exfiltration() {
 		case ciReverseShell.MatchString(code):
 			c.report(guard.Critical, l.Number, fmt.Sprintf("Opens a reverse shell in %s: whoever listens at the "+
 				"other end can run commands with the job's secrets and token.", c.where()), explain.Line(l))
-		case ciSends.MatchString(code) && ciEnvDump.MatchString(code):
+		case sends && envDump:
 			c.reportExfil(l, code)
-		case ciSends.MatchString(code):
-			for f, dl := range dumps {
-				if strings.Contains(code, f) {
-					c.reportExfil(l, code, explain.Line(dl))
-					break
-				}
+		case sends:
+			if dl, ok := ciSentDump(code, dumps); ok {
+				c.reportExfil(l, code, explain.Line(dl))
 			}
 		}
 	}
+}
+
+// ciSentDump returns the line that wrote a file of dumps (by the file's
+// name) that code sends: the first such line of the file when it sends
+// several.
+func ciSentDump(code string, dumps map[string]guard.Line) (guard.Line, bool) {
+	var first guard.Line
+	found := false
+	for f, dl := range dumps {
+		if strings.Contains(code, f) && (!found || dl.Number < first.Number) {
+			first, found = dl, true
+		}
+	}
+	return first, found
 }
 
 func (c *ciFile) reportExfil(l guard.Line, code string, ev ...string) {

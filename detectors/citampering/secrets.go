@@ -165,6 +165,9 @@ func (c *ciFile) secretFlow(u ciSecretUse, name string, uploads []string) (guard
 	return guard.Low, ""
 }
 
+// ciBare strips the separators of an action's owner and repository.
+var ciBare = strings.NewReplacer("-", "", "_", "", ".", "")
+
 // ciGenericWords are words of secret names that do not say whom the
 // secret is for.
 var ciGenericWords = map[string]bool{"token": true, "key": true, "secret": true, "api": true, "password": true,
@@ -179,8 +182,7 @@ func ciSecretFor(name, action string) bool {
 	ref, _, _ := strings.Cut(strings.ToLower(action), "@")
 	owner, repo, _ := strings.Cut(ref, "/")
 	repo, _, _ = strings.Cut(repo, "/")
-	bare := strings.NewReplacer("-", "", "_", "", ".", "")
-	owner, repo = bare.Replace(owner), bare.Replace(repo)
+	owner, repo = ciBare.Replace(owner), ciBare.Replace(repo)
 	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' }) {
 		if len(w) >= 3 && !ciGenericWords[w] && (strings.Contains(owner, w) || w == repo ||
 			len(owner) >= 3 && strings.Contains(w, owner)) {

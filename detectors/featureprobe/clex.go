@@ -3,6 +3,8 @@ package featureprobe
 import (
 	"fmt"
 	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 )
 
 // dialect says how a C test program is embedded in a build file, which
@@ -154,7 +156,7 @@ func (lx *cLexer) valueAt(i int) int {
 		if end := strings.IndexByte(s, '}'); end > 0 && !strings.Contains(s[:end], "\n") {
 			return end + 1
 		}
-	case lx.d == m4Quoted && len(s) > 1 && s[0] == '$' && (isIdentChar(s[1])):
+	case lx.d == m4Quoted && len(s) > 1 && s[0] == '$' && (textscan.IsIdent(s[1])):
 		return 1 + identLen(s[1:])
 	case lx.d == m4Quoted && s[0] == '@':
 		for _, q := range []string{"@<:@", "@:>@", "@S|@", "@%:@", "@&t@", "@{:@", "@:}@"} {
@@ -202,8 +204,13 @@ func headerName(rest string) string {
 	if rest == "" {
 		return ""
 	}
-	closer := map[byte]byte{'<': '>', '"': '"'}[rest[0]]
-	if closer == 0 {
+	var closer byte
+	switch rest[0] {
+	case '<':
+		closer = '>'
+	case '"':
+		closer = '"'
+	default:
 		return ""
 	}
 	end := strings.IndexByte(rest[1:], closer)
@@ -260,7 +267,7 @@ func (lx *cLexer) word() {
 	lx.i += identLen(lx.s[start:])
 	w := lx.s[start:lx.i]
 	lx.idents = append(lx.idents, token{off: lx.base + start, text: w})
-	lone := lx.atLineStart && lineIsOnly(lx.s, start, lx.i)
+	lone := lx.atLineStart && lineIsOnly(lx.s, lx.i)
 	if lone && len(w) <= 3 && !cKeywords[w] && (lx.prev == ";" || lx.prev == "{" || lx.prev == "}" || lx.prev == "") {
 		lx.flushStray(false)
 		lx.stray = &token{off: start, text: w}
@@ -275,7 +282,7 @@ func (lx *cLexer) number() {
 	j := lx.i + 1
 	for j < len(lx.s) {
 		c := lx.s[j]
-		if isIdentChar(c) || c == '.' || (c == '+' || c == '-') && strings.ContainsRune("eEpP", rune(lx.s[j-1])) {
+		if textscan.IsIdent(c) || c == '.' || (c == '+' || c == '-') && strings.ContainsRune("eEpP", rune(lx.s[j-1])) {
 			j++
 			continue
 		}
@@ -470,13 +477,11 @@ func init() {
 
 func isIdentStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-func isIdentChar(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
-
 // identLen returns the length of the identifier characters at the start
 // of s.
 func identLen(s string) int {
 	n := 0
-	for n < len(s) && isIdentChar(s[n]) {
+	for n < len(s) && textscan.IsIdent(s[n]) {
 		n++
 	}
 	return n
@@ -491,8 +496,9 @@ func lineEnd(s string, i int) int {
 	return len(s)
 }
 
-// lineIsOnly reports whether s[start:end] is all of its line but blanks.
-func lineIsOnly(s string, start, end int) bool {
+// lineIsOnly reports whether nothing but blanks follows s[:end] on its
+// line.
+func lineIsOnly(s string, end int) bool {
 	return strings.TrimSpace(s[end:lineEnd(s, end)]) == ""
 }
 

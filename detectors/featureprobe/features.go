@@ -120,20 +120,3 @@ func featuresIn(s string) []*feature {
 	}
 	return out
 }
-
-// mainFeature returns the first feature of fs, sandboxes first, or nil.
-func mainFeature(fs []*feature) *feature {
-	if len(fs) == 0 {
-		return nil
-	}
-	return fs[0]
-}
-
-// featureNames joins the names of fs.
-func featureNames(fs []*feature) string {
-	names := make([]string, len(fs))
-	for i, f := range fs {
-		names[i] = f.name
-	}
-	return strings.Join(names, ", ")
-}

@@ -3,6 +3,7 @@ package featureprobe
 import (
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -94,7 +95,7 @@ func pluralOf(a, b string) bool { return a+"s" == b || b+"s" == a }
 // isNameChar reports the bytes of a name as build files write them:
 // identifiers, header paths and compiler flags.
 func isNameChar(c byte) bool {
-	return isIdentChar(c) || c == '.' || c == '/' || c == '-' || c == '=' || c == '+'
+	return textscan.IsIdent(c) || c == '.' || c == '/' || c == '-' || c == '=' || c == '+'
 }
 
 // nameAround returns the name of s that holds s[from:to] (the name

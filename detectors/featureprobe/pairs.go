@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -140,7 +141,7 @@ var directives = words(`include if ifdef ifndef elif else endif define undef err
 func isDirectiveLine(t string) bool {
 	rest := strings.TrimLeft(strings.TrimPrefix(t, "#"), " \t")
 	for _, d := range directives {
-		if strings.HasPrefix(rest, d) && (len(rest) == len(d) || !isIdentChar(rest[len(d)])) {
+		if strings.HasPrefix(rest, d) && (len(rest) == len(d) || !textscan.IsIdent(rest[len(d)])) {
 			return true
 		}
 	}

@@ -2,9 +2,8 @@ package featureprobe
 
 import (
 	"fmt"
-	"strings"
 
-	"github.com/repoguard/repoguard/guard"
+	"github.com/repoguard/repoguard/detectors/internal/explain"
 )
 
 // probeFault is a fault of a probe the added lines hold, with what it
@@ -171,16 +170,5 @@ func (c *checker) reportFault(t *text, f probeFault) {
 	c.report(problem{line: line, feature: f.feature,
 		what: fmt.Sprintf("Breaks the %s probe%s: %q on line %d (%s) %s", f.feature.name, probe,
 			f.text, line, where, f.why),
-		evidence: []string{lineEvidence(t.lines[idx])}})
-}
-
-func lineEvidence(l guard.Line) string {
-	txt := strings.TrimSpace(l.Text)
-	if txt == "" {
-		txt = "(blank)"
-	}
-	if len(txt) > 160 {
-		txt = txt[:157] + "..."
-	}
-	return fmt.Sprintf("line %d: %s", l.Number, txt)
+		evidence: []string{explain.Line(t.lines[idx])}})
 }

@@ -3,6 +3,8 @@ package featureprobe
 import (
 	"path"
 	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 )
 
 // lang is the language of a build file that probes features.
@@ -288,7 +290,7 @@ func scanMeson(s string) *scanned {
 // "cc.compiles"), "compiler" when there is none.
 func receiver(s string, dot int) string {
 	k := dot
-	for k > 0 && isIdentChar(s[k-1]) && dot-k < 64 {
+	for k > 0 && textscan.IsIdent(s[k-1]) && dot-k < 64 {
 		k--
 	}
 	if k == dot {

@@ -1,6 +1,10 @@
 package featureprobe
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
+)
 
 // scanM4 finds autoconf's probe macros, the C programs of AC_LANG_SOURCE,
 // AC_LANG_PROGRAM and AC_TRY_*, and comments (dnl and # outside quotes),
@@ -53,7 +57,7 @@ func (m *m4Scan) step(i int) int {
 		end := lineEnd(s, i)
 		m.out.comments = append(m.out.comments, span{i, end})
 		return end
-	case isIdentStart(c) && (i == 0 || !isIdentChar(s[i-1])):
+	case isIdentStart(c) && (i == 0 || !textscan.IsIdent(s[i-1])):
 		j := i + identLen(s[i:])
 		if j < len(s) && s[j] == '(' && (m4Probes[s[i:j]] || m4Programs[s[i:j]]) {
 			m.open = append(m.open, m4Open{name: s[i:j], start: i, level: m.quote, depth: m.parens[m.quote] + 1, from: j + 1})
@@ -115,8 +119,8 @@ func (m *m4Scan) finish(end int, complete bool) {
 
 // isWordAt reports whether the word w stands at s[i:].
 func isWordAt(s string, i int, w string) bool {
-	return strings.HasPrefix(s[i:], w) && (i+len(w) == len(s) || !isIdentChar(s[i+len(w)])) &&
-		(i == 0 || !isIdentChar(s[i-1]))
+	return strings.HasPrefix(s[i:], w) && (i+len(w) == len(s) || !textscan.IsIdent(s[i+len(w)])) &&
+		(i == 0 || !textscan.IsIdent(s[i-1]))
 }
 
 // unquote strips blanks and up to three levels of m4 quotes around a

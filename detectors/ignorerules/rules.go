@@ -72,11 +72,13 @@ func parseRule(k fileKind, line string, review []string) (rule, bool) {
 			return rule{}, false
 		}
 		p := strings.TrimPrefix(t, `\`) // \# and \! stand for the character
-		e := map[fileKind]effect{gitIgnore: untracked, dockerIgnore: dockerOut, npmIgnore: npmOut}[k]
-		return rule{text: t, pattern: p, effect: e}, true
+		return rule{text: t, pattern: p, effect: ignoreEffects[k]}, true
 	}
 	return rule{}, false
 }
+
+// ignoreEffects are what a rule of each kind of ignore file does.
+var ignoreEffects = map[fileKind]effect{gitIgnore: untracked, dockerIgnore: dockerOut, npmIgnore: npmOut}
 
 // parseAttributes reads a .gitattributes line: a pattern (quoted when it
 // holds blanks) and its attributes.

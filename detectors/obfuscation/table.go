@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -75,13 +76,13 @@ func (fs *obfFile) tables(l guard.Line) {
 // there is none): 0x1f, 31, 31u. A number that is part of a name or a
 // float is not one.
 func obfNumberEnd(s string, i int) int {
-	if i >= len(s) || s[i] < '0' || s[i] > '9' || i > 0 && (isWordByte(s[i-1]) || s[i-1] == '.') {
+	if i >= len(s) || s[i] < '0' || s[i] > '9' || i > 0 && (textscan.IsIdent(s[i-1]) || s[i-1] == '.') {
 		return i
 	}
 	k := i + 1
 	if s[i] == '0' && k < len(s) && (s[k] == 'x' || s[k] == 'X') {
 		k++
-		for k < len(s) && isHexByte(s[k]) {
+		for k < len(s) && textscan.IsHex(s[k]) {
 			k++
 		}
 	} else {
@@ -92,18 +93,10 @@ func obfNumberEnd(s string, i int) int {
 	for k < len(s) && (s[k] == 'u' || s[k] == 'U' || s[k] == 'l' || s[k] == 'L') {
 		k++
 	}
-	if k < len(s) && (isWordByte(s[k]) || s[k] == '.') {
+	if k < len(s) && (textscan.IsIdent(s[k]) || s[k] == '.') {
 		return i
 	}
 	return k
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
-func isHexByte(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // endTable closes the current run and keeps it when it is a byte table.

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -234,11 +235,6 @@ func blocks(lines []guard.Line) [][]guard.Line {
 	return out
 }
 
-// isIdent reports the bytes of identifiers.
-func isIdent(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-}
-
 // hasWord reports whether w occurs in s with no identifier byte before
 // it, nor after it when w ends with one.
 func hasWord(s, w string) bool { return indexWord(s, w) >= 0 }
@@ -251,9 +247,9 @@ func indexWord(s, w string) int {
 			return -1
 		}
 		i += off
-		before := i == 0 || !isIdent(s[i-1])
+		before := i == 0 || !textscan.IsIdent(s[i-1])
 		end := i + len(w)
-		after := end >= len(s) || !isIdent(s[end]) || !isIdent(w[len(w)-1])
+		after := end >= len(s) || !textscan.IsIdent(s[end]) || !textscan.IsIdent(w[len(w)-1])
 		if before && after {
 			return i
 		}

@@ -36,12 +36,12 @@ var programMarks = newTokenSet([]string{"package main", "func main()", "int main
 
 // exits reports library code that ends or crashes the process: low, or
 // medium when the policy says the repository holds only libraries.
-func (sf *sabFile) exits(ls []srcLine, medium bool) {
+func (sf *sabFile) exits(ls []srcLine) {
 	if sf.role != roleLibrary {
 		return
 	}
 	sev := guard.Low
-	if medium {
+	if sf.exitsMedium {
 		sev = guard.Medium
 	}
 	for i := range ls {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -381,7 +382,7 @@ func shellBody(ls []srcLine, i int) (string, bool) {
 	var b strings.Builder
 	depth := 0
 	for j := i; j < len(ls) && j-i <= maxBody; j++ {
-		for _, w := range strings.FieldsFunc(ls[j].code, func(r rune) bool { return r > 0x7f || !isIdent(byte(r)) }) {
+		for _, w := range strings.FieldsFunc(ls[j].code, func(r rune) bool { return r > 0x7f || !textscan.IsIdent(byte(r)) }) {
 			switch w {
 			case "do":
 				depth++

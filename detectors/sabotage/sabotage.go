@@ -187,7 +187,7 @@ func (sf *sabFile) block(ls []srcLine) {
 		sf.geoAt = h
 	}
 	sf.wipes(ls)
-	sf.exits(ls, sf.exitsMedium)
+	sf.exits(ls)
 }
 
 // harms are the kinds a geographic branch may guard, with what they do.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/repoguard/repoguard/detectors/internal/explain"
+	"github.com/repoguard/repoguard/detectors/internal/textscan"
 	"github.com/repoguard/repoguard/guard"
 )
 
@@ -189,7 +190,7 @@ func argAt(s string, i int) bool {
 	for steps := 0; i > 0 && steps < 256; steps++ {
 		c := s[i-1]
 		switch {
-		case isIdent(c) || c == '.' || c == ':':
+		case textscan.IsIdent(c) || c == '.' || c == ':':
 			i--
 		case c == ')':
 			k := strings.LastIndexByte(s[:i-1], '(')
@@ -230,16 +231,10 @@ func joined(t string) bool {
 	return i >= 0 && subPathAfter(t[i+len(s):])
 }
 
-// joinedVar reports a variable joined with a subfolder where it is used.
-func joinedVar(c, v string) bool {
-	i := indexWord(c, v)
-	return i >= 0 && subPathAfter(c[i+len(v):])
-}
-
 // subPathAfter reports text that goes on with a subfolder: `/x`,
 // `, ".x"`, `+ "/x"`, `/ ".x"` or `.join(`.
 func subPathAfter(rest string) bool {
-	if len(rest) > 1 && rest[0] == '/' && (isIdent(rest[1]) || rest[1] == '.' || rest[1] == '-') {
+	if len(rest) > 1 && rest[0] == '/' && (textscan.IsIdent(rest[1]) || rest[1] == '.' || rest[1] == '-') {
 		return true
 	}
 	rest = strings.TrimLeft(rest, " )")
