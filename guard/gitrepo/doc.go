@@ -75,14 +75,15 @@
 // object read. Walk computes changes on Options.Workers goroutines, each with
 // its own repository handle (go-git storage is not safe for concurrent
 // reads) taking batches of consecutive commits, while the caller receives
-// commits in order. The worker handles share one object cache of
-// Options.CacheSize bytes, so that a delta base resolved by one serves all.
+// commits in order. The worker handles share one cache of resolved
+// objects of Options.CacheSize bytes, so that a delta base resolved by one
+// serves all.
 // Packed commits, trees and blobs are read by this package itself
 // (packread.go): a delta chain is resolved from the nearest object of it
 // that a cache keyed by pack offset holds (Options.CacheSize bytes, shared
 // by the handles), and nothing read is hashed again; go-git reads what
 // that reader leaves (loose objects, objects over the size bounds, corrupt
-// entries), as before.
+// entries), with a small cache of its own.
 // Count keeps its list of commits for a Walk with the same options that
 // follows, so that counting for a progress bar costs nothing extra.
 //

@@ -26,10 +26,10 @@ const (
 
 // Options tune a Repo. The zero value gives the defaults.
 type Options struct {
-	// CacheSize is the size in bytes of the object cache that the
-	// workers' repository handles share (DefaultCacheSize when 0). It
-	// mostly holds delta bases: a larger cache spends memory for little
-	// speed.
+	// CacheSize is the size in bytes of the cache of resolved pack
+	// objects that the workers' repository handles share
+	// (DefaultCacheSize when 0). It mostly holds delta bases: a larger
+	// cache spends memory for little speed.
 	CacheSize int64
 	// MaxBlobSize is the largest blob that is line-diffed
 	// (DefaultMaxBlobSize when 0); larger files are reported with
@@ -108,8 +108,11 @@ func Open(path string, opts Options) (*Repo, error) {
 		return nil, newError(ErrNotRepository, err, "%s: not a git repository", path)
 	}
 	r := &Repo{path: abs, gitDir: gitDir, opts: opts.withDefaults()}
-	r.shared = cache.NewObjectLRU(cache.FileSize(r.opts.CacheSize))
+	// The pack reader's cache holds the budget: go-git's shared cache
+	// only serves what that reader leaves (loose objects, objects over
+	// its bounds), so it gets the main handle's small size.
 	r.bases = newBaseCache(r.opts.CacheSize)
+	r.shared = cache.NewObjectLRU(mainCacheSize)
 	r.packs.load = func() (*packIndex, error) { return loadPackIndex(dotgit.New(r.filesystem())) }
 	// The main handle reads commit headers and small objects: it has a
 	// small cache of its own.
