@@ -69,7 +69,7 @@ func (h *handle) readBlob(hash plumbing.Hash) (b blob, err error) {
 	if check.refuse {
 		return blob{size: check.size, large: true}, nil
 	}
-	if b, err := h.packs.packBlob(hash); err == nil {
+	if b, err := h.packs.packBlob(check); err == nil {
 		return b, nil
 	}
 	obj, err := h.st.EncodedObject(plumbing.BlobObject, hash)

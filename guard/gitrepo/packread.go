@@ -222,23 +222,20 @@ func (c *baseCache) put(loc packLoc, o object) {
 	}
 }
 
-// packBlob reads blob h from the packs as readBlob does: its declared
-// size, and its content when within the limit, else when it is stored
-// whole its first bytes (whether it is binary). It is called after
-// checkBlob allowed the blob, whose chain is then within bounds.
-func (p *packReader) packBlob(h plumbing.Hash) (blob, error) {
-	x, loc, found, err := p.locate(h)
-	if err != nil || !found {
+// packBlob reads the blob checkBlob found in the packs as readBlob does:
+// its declared size, and its content when within the limit, else when it
+// is stored whole its first bytes (whether it is binary). checkBlob
+// allowed it, so its chain is within bounds.
+func (p *packReader) packBlob(c blobCheck) (blob, error) {
+	if c.entry == nil {
 		return blob{}, errFallback
 	}
+	x, loc, hdr := c.entry.x, c.entry.loc, c.entry.hdr
 	o, cached := p.bases.get(loc)
 	if cached && int64(len(o.data)) <= p.limit {
 		return p.loaded(o)
 	}
-	hdr, err := p.header(x, loc)
-	if err != nil {
-		return blob{}, errFallback
-	}
+	var err error
 	switch {
 	case cached && isDelta(hdr.typ) && o.typ == plumbing.BlobObject:
 		return blob{size: int64(len(o.data)), large: true}, nil // as if not opened

@@ -156,7 +156,11 @@ func TestPackBlobMatchesGoGit(t *testing.T) {
 			if want.large {
 				over++
 			}
-			got, err := h.packs.packBlob(hash)
+			check, err := h.packs.checkBlob(hash)
+			if err != nil || check.refuse {
+				t.Fatalf("blob %s: check %+v, %v", name, check, err)
+			}
+			got, err := h.packs.packBlob(check)
 			if err != nil || got != want {
 				t.Fatalf("blob %s: got %+v, %v; want %+v", name, got, err, want)
 			}

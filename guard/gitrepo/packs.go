@@ -137,6 +137,17 @@ type blobCheck struct {
 	// delta: go-git resolves the blob in memory, so it must not read it
 	// when its size (go-git's, once opened) is over the limit.
 	delta bool
+	// entry is where the blob is in the packs (nil: in none), for
+	// packBlob.
+	entry *packEntry
+}
+
+// packEntry is an object found in the packs: its index, location and
+// header.
+type packEntry struct {
+	x   *packIndex
+	loc packLoc
+	hdr entryHeader
 }
 
 func newPackReader(index func() (*packIndex, error), bases *baseCache, limit int64) *packReader {
@@ -167,15 +178,19 @@ func (p *packReader) checkBlob(h plumbing.Hash) (blobCheck, error) {
 		return blobCheck{}, err
 	}
 	hdr, err := p.header(x, loc)
-	if err != nil || !isDelta(hdr.typ) {
+	if err != nil {
 		return blobCheck{}, err
+	}
+	e := &packEntry{x, loc, hdr}
+	if !isDelta(hdr.typ) {
+		return blobCheck{entry: e}, nil
 	}
 	// An instruction is at most 8 bytes and makes at least one byte of
 	// the target.
 	if hdr.size <= 8*p.limit+2*maxSizeLen {
 		ok, err := p.basesWithin(x, loc, hdr)
 		if ok || err != nil {
-			return blobCheck{delta: true}, err
+			return blobCheck{delta: true, entry: e}, err
 		}
 	}
 	_, d, err := p.declare(x, loc)
