@@ -101,6 +101,7 @@ type liveServer struct {
 	t    testing.TB
 	url  string
 	logs *logtest.Buffer
+	out  *logtest.Buffer // what serve prints on standard output: its one-time links
 	stop func() error // graceful shutdown, once
 }
 
@@ -120,7 +121,7 @@ func (e *e2e) start(extra ...string) *liveServer {
 // and shown if the test fails, unless logOut takes it.
 func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServer {
 	t.Helper()
-	ls := &liveServer{t: t, logs: &logtest.Buffer{}}
+	ls := &liveServer{t: t, logs: &logtest.Buffer{}, out: &logtest.Buffer{}}
 	if logOut == nil {
 		logOut = ls.logs
 	}
@@ -134,7 +135,7 @@ func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServe
 	addrc := make(chan string, 1)
 	s.onListen = func(addr string) { addrc <- addr }
 	done := make(chan error, 1)
-	go func() { done <- s.run(ctx, io.Discard) }()
+	go func() { done <- s.run(ctx, ls.out) }()
 	ls.stop = sync.OnceValue(func() error { cancel(); return <-done })
 	t.Cleanup(func() {
 		if err := ls.stop(); err != nil {

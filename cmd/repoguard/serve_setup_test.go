@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"html"
 	"io"
 	"net/http"
@@ -109,12 +108,10 @@ func TestServeSetupRegistersTheApp(t *testing.T) {
 	if code, body := post(t, ls.url, opened, e2eSecret); code != http.StatusServiceUnavailable || !strings.Contains(body, "setup page") {
 		t.Fatalf("a delivery before the App was registered: %d %q, want 503 naming the setup page", code, body)
 	}
-	var out bytes.Buffer
-	ls.printLinks(&out, strings.TrimPrefix(ls.url, "http://"))
 	link := ls.setup.Link(e2ePublicURL)
-	if !strings.Contains(out.String(), "repoguard: register the GitHub App at "+link) {
-		t.Errorf("start-up output %q lacks the setup link", out.String())
-	}
+	waitFor(t, "the setup link on serve's output", func() bool {
+		return strings.Contains(ls.out.String(), "repoguard: register the GitHub App at "+link+" ")
+	})
 
 	admin := &setupBrowser{t: t, ls: ls, cookies: map[string]*http.Cookie{}}
 	if resp, _ := admin.get(link); resp.StatusCode != http.StatusSeeOther {
