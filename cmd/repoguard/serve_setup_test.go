@@ -57,10 +57,9 @@ var (
 	setupManifest = regexp.MustCompile(`name="manifest" value="([^"]*)"`)
 )
 
-// registerForm reads the setup page's form: where it posts (its host
-// replaced by the fake GitHub's, which plays github.com's form) and the
-// manifest.
-func (b *setupBrowser) registerForm(gh *githubtest.Server, query string) (action *url.URL, manifest string) {
+// registerForm reads the setup page's form: where it posts and the
+// manifest (submit posts it to the fake GitHub, which plays github.com).
+func (b *setupBrowser) registerForm(query string) (action *url.URL, manifest string) {
 	b.t.Helper()
 	resp, body := b.get("/setup" + query)
 	a, m := setupAction.FindStringSubmatch(body), setupManifest.FindStringSubmatch(body)
@@ -117,11 +116,11 @@ func TestServeSetupRegistersTheApp(t *testing.T) {
 	if resp, _ := admin.get(link); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("setup link: %d, want 303", resp.StatusCode)
 	}
-	action, manifest := admin.registerForm(e.GH, "?org=acme")
+	action, manifest := admin.registerForm("?org=acme")
 	if want := e.GitServer.URL + "/organizations/acme/settings/apps/new"; action.Scheme+"://"+action.Host+action.Path != want {
 		t.Errorf("the form posts to %s, want %s", action, want)
 	}
-	spare, _ := admin.registerForm(e.GH, "?org=acme") // a second tab, used after the App exists
+	spare, _ := admin.registerForm("?org=acme") // a second tab, used after the App exists
 	back := submit(t, e.GH, action, manifest)
 	resp, body := admin.get(back)
 	if resp.StatusCode != http.StatusSeeOther {
@@ -199,7 +198,7 @@ func TestServeSetupRefusesABadAnswer(t *testing.T) {
 	ls := e.start(noApp...)
 	admin := &setupBrowser{t: t, ls: ls, cookies: map[string]*http.Cookie{}}
 	admin.get(ls.setup.Link(e2ePublicURL))
-	action, manifest := admin.registerForm(e.GH, "")
+	action, manifest := admin.registerForm("")
 	back := submit(t, e.GH, action, manifest)
 	e.GH.Inject(githubtest.Fault{Method: http.MethodPost, PathPrefix: "/app-manifests/", Status: http.StatusCreated,
 		Body: `{"id": 4242, "slug": "repoguard", "pem": "not a key", "webhook_secret": "w", "client_id": "c", "client_secret": "s"}`})
