@@ -262,18 +262,28 @@ func (e *e2e) deliveryOf(event string, payload map[string]any) delivery {
 // returns the status and body of the answer.
 func post(t testing.TB, base string, d delivery, secret string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, base+"/webhook", bytes.NewReader(d.body))
+	code, body, err := postAnswer(base, d, secret)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return code, body
+}
+
+// postAnswer is post that returns its error, for a goroutine other than
+// the test's (where t.Fatal must not be called).
+func postAnswer(base string, d delivery, secret string) (int, string, error) {
+	req, err := http.NewRequest(http.MethodPost, base+"/webhook", bytes.NewReader(d.body))
+	if err != nil {
+		return 0, "", err
 	}
 	setDeliveryHeaders(req, d, secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, strings.TrimSpace(string(b))
+	return resp.StatusCode, strings.TrimSpace(string(b)), nil
 }
 
 func setDeliveryHeaders(req *http.Request, d delivery, secret string) {
