@@ -102,7 +102,7 @@ type liveServer struct {
 	url  string
 	logs *logtest.Buffer
 	out  *logtest.Buffer // what serve prints on standard output: its one-time links
-	stop func() error // graceful shutdown, once
+	stop func() error    // graceful shutdown, once
 }
 
 // start runs `repoguard serve` in process, configured like a container
