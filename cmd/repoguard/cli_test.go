@@ -20,11 +20,12 @@ func TestHelpOnStdout(t *testing.T) {
 	for _, args := range cases {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			code, out, stderr := runCmd(t, args...)
-			want := "usage: repoguard"
+			want := "usage: repoguard "
 			if name := commandOf(args); name != "" {
-				want += " " + name
+				want += name + " "
 			}
-			if code != exitOK || !strings.HasPrefix(out, want) || stderr != "" {
+			first, _, _ := strings.Cut(out, "\n")
+			if code != exitOK || !strings.HasPrefix(first+" ", want) || stderr != "" {
 				t.Errorf("code %d, want 0; stdout should start with %q, stderr should be empty:\nstdout %q\nstderr %q",
 					code, want, out, stderr)
 			}
@@ -32,14 +33,11 @@ func TestHelpOnStdout(t *testing.T) {
 	}
 }
 
-// commandOf returns the command whose help args ask for ("" for the
-// top-level usage).
+// commandOf returns the command whose help args ask for, with its
+// subcommand if any ("queue list"; "" for the top-level usage).
 func commandOf(args []string) string {
 	args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return a == "help" || strings.HasPrefix(a, "-") })
-	if len(args) == 0 {
-		return ""
-	}
-	return args[0]
+	return strings.Join(args, " ")
 }
 
 // TestUnknownFlagIsOneLine: a flag that is not defined, or has a bad

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/repoguard/repoguard/guard/gitrepo/gittest"
 )
 
 // evalHistory is a scripted history of two regular authors with three
@@ -16,6 +18,7 @@ import (
 // key-material), a workflow switched to pull_request_target (caught by
 // ci-tampering) and an ordinary-looking edit (missed).
 type evalHistory struct {
+	repo                 *gittest.Repo
 	dir                  string
 	key, prt, quiet, mid string // the known-bad commits; mid: HEAD~5
 	commits              int
@@ -35,7 +38,7 @@ func newEvalHistory(t *testing.T) *evalHistory {
 	alice(4, map[string]string{"src/app.go": "package app\n// v41\n"})
 	alice(5, map[string]string{"src/app.go": "package app\n// v42\n"})
 	dir := s.build()
-	h := &evalHistory{dir: dir, commits: s.n}
+	h := &evalHistory{repo: s.repo, dir: dir, commits: s.n}
 	revs := strings.Fields(s.repo.Git("rev-list", "--max-count=4", "HEAD"))
 	h.quiet, h.prt, h.key = revs[1], revs[2], revs[3]
 	h.mid = s.repo.Git("rev-parse", "HEAD~5")
@@ -179,7 +182,24 @@ func TestEvalReusesJudgements(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "eval.db")
 	labels := h.labels(t)
 	first := evalJSON(t, "--db", db, "--labels", labels, h.dir)[0]
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("the first run kept no database: %v", err)
+	}
+	learned := func() string {
+		t.Helper()
+		out, _ := mustRun(t, exitOK, "policy", "show", "--db", db, h.dir)
+		m := regexp.MustCompile(` now: \d+ commits learned,`).FindString(out)
+		if m == "" {
+			t.Fatalf("policy show --db reports no learned commits:\n%s", out)
+		}
+		return m
+	}
+	before := learned()
 	second := evalJSON(t, "--db", db, "--labels", labels, h.dir)[0]
+	// The second run resumes from the kept cursor and learns no commit twice.
+	if after := learned(); after != before {
+		t.Errorf("the second run learned again: %q, then %q", before, after)
+	}
 	first.Seconds, second.Seconds = 0, 0
 	a, _ := json.Marshal(first)
 	b, _ := json.Marshal(second)
@@ -191,7 +211,7 @@ func TestEvalReusesJudgements(t *testing.T) {
 func TestEvalMarkdown(t *testing.T) {
 	h := newEvalHistory(t)
 	other := t.TempDir() + "/other.git"
-	gitClone(t, h.dir, other)
+	h.repo.Clone(other, "--bare", "--no-local")
 	labels := h.labels(t)
 	code, out, stderr := runCmd(t, "eval", "--format", "markdown", "--labels", "other="+labels, h.dir, other)
 	if code != exitOK {
@@ -213,13 +233,6 @@ func TestEvalMarkdown(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)
 		}
-	}
-}
-
-func gitClone(t *testing.T, src, dst string) {
-	t.Helper()
-	if out, err := exec.Command("git", "clone", "-q", "--bare", "--no-local", src, dst).CombinedOutput(); err != nil {
-		t.Fatalf("git clone: %v: %s", err, out)
 	}
 }
 

@@ -38,4 +38,16 @@ func TestHealth(t *testing.T) {
 	if got := healthURL(""); got != "http://127.0.0.1:8080/healthz" {
 		t.Errorf("default %s", got)
 	}
+	// A server listening on every address is reached on loopback.
+	for listen, want := range map[string]string{
+		"0.0.0.0:8080":   "http://127.0.0.1:8080/healthz",
+		"[::]:8080":      "http://127.0.0.1:8080/healthz",
+		":8080":          "http://127.0.0.1:8080/healthz",
+		"10.1.2.3:8080":  "http://10.1.2.3:8080/healthz",
+		"localhost:9090": "http://localhost:9090/healthz",
+	} {
+		if got := healthURL(listen); got != want {
+			t.Errorf("healthURL(%q) = %s, want %s", listen, got, want)
+		}
+	}
 }

@@ -188,6 +188,14 @@ func TestSARIFFingerprintsNumberRepeats(t *testing.T) {
 			t.Errorf("fingerprints differ between runs: %v and %v", got[i], got[i+2])
 		}
 	}
+	// The line is left out: the same finding moved to another line (an
+	// edit above it) keeps its fingerprints in a fresh run.
+	moved := f
+	moved.Line = 40
+	r := &sarifReporter{seen: map[string]int{}}
+	if fp := r.fingerprints(c, moved); fp["primaryLocationLineHash"] != got[0]["primaryLocationLineHash"] || fp["repoguard/v1"] != got[0]["repoguard/v1"] {
+		t.Errorf("the finding at line %d has fingerprints %v, at line %d %v", moved.Line, fp, f.Line, got[0])
+	}
 }
 
 // TestSARIFLeftOut: what a log leaves out is counted by why, in one note.

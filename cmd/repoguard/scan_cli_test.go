@@ -1,11 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/repoguard/repoguard/guard"
 )
 
 // TestScanNamesMissingRevisions: a missing ref or an empty repository is
@@ -88,17 +89,9 @@ func TestScanOrder(t *testing.T) {
 		{"no learning", []string{"--learn=false"}, want},
 	} {
 		args := append([]string{"scan", r.dir, "--format", "json", "--fail-on", "none", "--data", data}, tc.args...)
-		_, out, stderr := runCmd(t, args...)
-		var rep struct {
-			Results []struct {
-				Hash string `json:"hash"`
-			} `json:"results"`
-		}
-		if err := json.Unmarshal([]byte(out), &rep); err != nil {
-			t.Fatalf("%s: %v; stderr %s", tc.name, err, stderr)
-		}
+		_, out, _ := runCmd(t, args...)
 		var got []string
-		for _, c := range rep.Results {
+		for _, c := range parseScanJSON(t, out).Results {
 			got = append(got, c.Hash)
 		}
 		if !slices.Equal(got, tc.want) {
@@ -110,7 +103,7 @@ func TestScanOrder(t *testing.T) {
 func short(hashes []string) []string {
 	out := make([]string, len(hashes))
 	for i, h := range hashes {
-		out[i] = h[:min(len(h), 7)]
+		out[i] = guard.ShortHash(h)
 	}
 	return out
 }

@@ -102,6 +102,7 @@ func TestServeLogsHumanDurations(t *testing.T) {
 		t.Fatal(err)
 	}
 	ls := startServer(t, cfg, nil)
+	seen := map[string]bool{}
 	for _, line := range strings.Split(ls.logs.String(), "\n") {
 		var rec struct {
 			Msg    string
@@ -111,6 +112,7 @@ func TestServeLogsHumanDurations(t *testing.T) {
 		if json.Unmarshal([]byte(line), &rec) != nil {
 			continue
 		}
+		seen[rec.Msg] = true
 		switch rec.Msg {
 		case "serving":
 			if rec.Config["job_lease"] != "1m" || rec.Config["inbox_retention"] != "168h" {
@@ -120,6 +122,12 @@ func TestServeLogsHumanDurations(t *testing.T) {
 			if s, ok := rec.Took.(string); !ok || s == "" {
 				t.Errorf("inbox pruned: took %v, want a duration as text", rec.Took)
 			}
+		}
+	}
+	// Both are logged before the server listens, so before startServer returns.
+	for _, msg := range []string{"serving", "inbox pruned"} {
+		if !seen[msg] {
+			t.Errorf("no %q record in the log:\n%s", msg, ls.logs)
 		}
 	}
 	for d, want := range map[time.Duration]string{

@@ -101,7 +101,8 @@ type liveServer struct {
 	t    testing.TB
 	url  string
 	logs *logtest.Buffer
-	stop func() error // graceful shutdown, once
+	out  *logtest.Buffer // what serve prints on standard output: its one-time links
+	stop func() error    // graceful shutdown, once
 }
 
 // start runs `repoguard serve` in process, configured like a container
@@ -120,7 +121,7 @@ func (e *e2e) start(extra ...string) *liveServer {
 // and shown if the test fails, unless logOut takes it.
 func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServer {
 	t.Helper()
-	ls := &liveServer{t: t, logs: &logtest.Buffer{}}
+	ls := &liveServer{t: t, logs: &logtest.Buffer{}, out: &logtest.Buffer{}}
 	if logOut == nil {
 		logOut = ls.logs
 	}
@@ -134,7 +135,7 @@ func startServer(t testing.TB, cfg *configs.Server, logOut io.Writer) *liveServe
 	addrc := make(chan string, 1)
 	s.onListen = func(addr string) { addrc <- addr }
 	done := make(chan error, 1)
-	go func() { done <- s.run(ctx, io.Discard) }()
+	go func() { done <- s.run(ctx, ls.out) }()
 	ls.stop = sync.OnceValue(func() error { cancel(); return <-done })
 	t.Cleanup(func() {
 		if err := ls.stop(); err != nil {
@@ -261,18 +262,28 @@ func (e *e2e) deliveryOf(event string, payload map[string]any) delivery {
 // returns the status and body of the answer.
 func post(t testing.TB, base string, d delivery, secret string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, base+"/webhook", bytes.NewReader(d.body))
+	code, body, err := postAnswer(base, d, secret)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return code, body
+}
+
+// postAnswer is post that returns its error, for a goroutine other than
+// the test's (where t.Fatal must not be called).
+func postAnswer(base string, d delivery, secret string) (int, string, error) {
+	req, err := http.NewRequest(http.MethodPost, base+"/webhook", bytes.NewReader(d.body))
+	if err != nil {
+		return 0, "", err
 	}
 	setDeliveryHeaders(req, d, secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, "", err
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, strings.TrimSpace(string(b))
+	return resp.StatusCode, strings.TrimSpace(string(b)), nil
 }
 
 func setDeliveryHeaders(req *http.Request, d delivery, secret string) {

@@ -139,9 +139,14 @@ func replicaDeliveries(e *e2e, total int, heads, bases []string) []delivery {
 
 // redeliver posts d to the replica at base, which stores it (202) or,
 // when the killed replica had stored it before it died without
-// answering, knows it (200 duplicate).
+// answering, knows it (200 duplicate). It runs on a sender goroutine, so
+// it fails the test with t.Errorf, never t.Fatal.
 func redeliver(t *testing.T, base string, d delivery) {
-	code, body := post(t, base, d, e2eSecret)
+	code, body, err := postAnswer(base, d, e2eSecret)
+	if err != nil {
+		t.Errorf("delivery %s (%s): %v", d.id, d.event, err)
+		return
+	}
 	if code != http.StatusAccepted && (code != http.StatusOK || !strings.Contains(body, "duplicate")) {
 		t.Errorf("delivery %s (%s): %d %s, want 202 or a duplicate", d.id, d.event, code, body)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"html"
 	"io"
 	"net/http"
@@ -58,10 +57,9 @@ var (
 	setupManifest = regexp.MustCompile(`name="manifest" value="([^"]*)"`)
 )
 
-// registerForm reads the setup page's form: where it posts (its host
-// replaced by the fake GitHub's, which plays github.com's form) and the
-// manifest.
-func (b *setupBrowser) registerForm(gh *githubtest.Server, query string) (action *url.URL, manifest string) {
+// registerForm reads the setup page's form: where it posts and the
+// manifest (submit posts it to the fake GitHub, which plays github.com).
+func (b *setupBrowser) registerForm(query string) (action *url.URL, manifest string) {
 	b.t.Helper()
 	resp, body := b.get("/setup" + query)
 	a, m := setupAction.FindStringSubmatch(body), setupManifest.FindStringSubmatch(body)
@@ -109,22 +107,20 @@ func TestServeSetupRegistersTheApp(t *testing.T) {
 	if code, body := post(t, ls.url, opened, e2eSecret); code != http.StatusServiceUnavailable || !strings.Contains(body, "setup page") {
 		t.Fatalf("a delivery before the App was registered: %d %q, want 503 naming the setup page", code, body)
 	}
-	var out bytes.Buffer
-	ls.printLinks(&out, strings.TrimPrefix(ls.url, "http://"))
 	link := ls.setup.Link(e2ePublicURL)
-	if !strings.Contains(out.String(), "repoguard: register the GitHub App at "+link) {
-		t.Errorf("start-up output %q lacks the setup link", out.String())
-	}
+	waitFor(t, "the setup link on serve's output", func() bool {
+		return strings.Contains(ls.out.String(), "repoguard: register the GitHub App at "+link+" ")
+	})
 
 	admin := &setupBrowser{t: t, ls: ls, cookies: map[string]*http.Cookie{}}
 	if resp, _ := admin.get(link); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("setup link: %d, want 303", resp.StatusCode)
 	}
-	action, manifest := admin.registerForm(e.GH, "?org=acme")
+	action, manifest := admin.registerForm("?org=acme")
 	if want := e.GitServer.URL + "/organizations/acme/settings/apps/new"; action.Scheme+"://"+action.Host+action.Path != want {
 		t.Errorf("the form posts to %s, want %s", action, want)
 	}
-	spare, _ := admin.registerForm(e.GH, "?org=acme") // a second tab, used after the App exists
+	spare, _ := admin.registerForm("?org=acme") // a second tab, used after the App exists
 	back := submit(t, e.GH, action, manifest)
 	resp, body := admin.get(back)
 	if resp.StatusCode != http.StatusSeeOther {
@@ -202,7 +198,7 @@ func TestServeSetupRefusesABadAnswer(t *testing.T) {
 	ls := e.start(noApp...)
 	admin := &setupBrowser{t: t, ls: ls, cookies: map[string]*http.Cookie{}}
 	admin.get(ls.setup.Link(e2ePublicURL))
-	action, manifest := admin.registerForm(e.GH, "")
+	action, manifest := admin.registerForm("")
 	back := submit(t, e.GH, action, manifest)
 	e.GH.Inject(githubtest.Fault{Method: http.MethodPost, PathPrefix: "/app-manifests/", Status: http.StatusCreated,
 		Body: `{"id": 4242, "slug": "repoguard", "pem": "not a key", "webhook_secret": "w", "client_id": "c", "client_secret": "s"}`})
