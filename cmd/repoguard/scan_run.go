@@ -16,7 +16,6 @@ type scanSummary struct {
 	findings   int
 	learned    int
 	bySeverity map[guard.Severity]int
-	max        guard.Severity
 	elapsed    time.Duration
 	// unknown counts the commits whose changes could not be known, by
 	// why (guard.Commit.Unknown); missing the files whose content a
@@ -204,7 +203,6 @@ func (r *scanRun) judge(c *guard.Commit, j *guard.Judgement, detErr error) error
 	}
 	for _, f := range fs {
 		r.sum.bySeverity[f.Severity]++
-		r.sum.max = max(r.sum.max, f.Severity)
 	}
 	r.sum.findings += len(fs)
 	r.bar.clear()
